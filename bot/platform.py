@@ -1,0 +1,57 @@
+"""The port every adapter implements: what the core asks a chat platform to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from bot.models import ChatMessage, Incident, Notice
+
+
+@dataclass(frozen=True, slots=True)
+class HideOutcome:
+    """Whether hiding worked; `error` is a short, PII-free reason when it did not."""
+
+    ok: bool
+    error: str | None = None
+    retryable: bool = False
+
+
+@runtime_checkable
+class Platform(Protocol):
+    """Carries out the core's requests on one chat platform.
+
+    Adapters translate; they never decide. Methods raise `PlatformError` for
+    failures the engine should retry (rate limits, 5xx, dropped connections).
+    """
+
+    name: str
+
+    async def hide(self, message: ChatMessage) -> HideOutcome:
+        """Remove the message from the channel (delete it)."""
+        ...
+
+    async def notify_moderators(self, notice: Notice) -> None:
+        """Post the notice where the server's moderators read it."""
+        ...
+
+    async def repost(self, incident: Incident, original_text: str) -> None:
+        """Put a restored message back in its channel with clear attribution."""
+        ...
+
+    async def notify_author(self, message: ChatMessage, text: str) -> None:
+        """Tell the author why their message was hidden (never repeats the PII)."""
+        ...
+
+    async def timeout_author(self, message: ChatMessage, minutes: int, reason: str) -> bool:
+        """Time the author out; False when the platform cannot."""
+        ...
+
+
+class PlatformError(Exception):
+    """A platform call failed; `retryable` says whether trying again may help."""
+
+    def __init__(self, message: str, *, retryable: bool = False, status: int | None = None):
+        super().__init__(message)
+        self.retryable = retryable
+        self.status = status
