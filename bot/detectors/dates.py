@@ -1,0 +1,213 @@
+"""Date parser shared by the birth-date detector.
+
+Finds every common spelling of a calendar date (numeric, ISO, month names,
+ordinals, "'79") and returns validated spans with an ISO-ish value. It does not
+decide whether a date is a *birth* date: `bot.detectors.birth_date` does that.
+
+Why regexes and not a library: dateutil/dateparser parse one string you already
+know is a date; they do not *find* dates in chat text. Every pattern here uses
+only bounded quantifiers and no nested repetition, so matching is linear in the
+text length (no catastrophic backtracking), and all patterns are compiled once at
+import.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+__all__ = ["DateMatch", "expand_year", "find_dates", "iso_value"]
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    """One date found in text.
+
+    `kind` is "ymd" (full date), "md" (month and day, no year), "ym" (month and
+    year) or "y" (a year alone, only the "'79" spelling). `weak` marks spellings
+    that are just as often something else (a bare "3/14" is also a fraction or a
+    score, "05/2027" a card expiry): callers should accept those only right
+    next to a strong cue.
+    """
+
+    start: int
+    end: int
+    year: int | None
+    month: int | None
+    day: int | None
+    value: str
+    kind: str
+    weak: bool = False
+
+
+_MONTHS: dict[str, int] = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+# Left edge: not inside a word, not after a digit+separator (phone numbers, IPs,
+# longer numeric runs) and not after a currency or number sign.
+_LB = r"(?<![\w$€£#])(?<!\d[-./])"
+# Right edge: not inside a word and not followed by another separator+digit.
+_RB = r"(?![^\W_])(?![-./]\d)"
+_SP = r"[ \t]{0,3}"
+_SEP = r"(?:[ \t]{0,3}[,/.-]?[ \t]{0,3})"
+_ORD = r"(?:st|nd|rd|th)?"
+_APOS = "['’‘]"
+_TIME = (
+    r"(?:T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+
+_I = re.IGNORECASE
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # 1979-03-14, 1979/3/14, 2024-03-15T14:30:00Z
+    ("iso", re.compile(
+        _LB + r"(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})" + _TIME + _RB, _I)),
+    # 03/14/1979, 3/14/79, 14.03.1979, 21.5.21, 5-20-2021
+    ("num", re.compile(
+        _LB + r"(?P<a>\d{1,2})(?P<s>[-/.])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})" + _RB)),
+    # 5/2021, 05/2021 (weak: also a card expiry)
+    ("num_my", re.compile(_LB + r"(?P<m>\d{1,2})/(?P<y>\d{4})" + _RB)),
+    # 3/14, 05/21, 3-14 (weak: also a fraction or a score)
+    ("num_md", re.compile(_LB + r"(?P<a>\d{1,2})(?P<s>[-/])(?P<b>\d{1,2})" + _RB)),
+    # March 14, 1979 / Mar. 14th '79 / March the 14th / May-21 / March 14
+    ("mon_day", re.compile(
+        r"(?<![\w$])(?P<mon>" + _MONTH + r")\.?" + _SEP + r"(?:the" + _SP + r")?"
+        r"(?P<d>\d{1,2})" + _ORD + r"(?!\d)"
+        r"(?:" + _SEP + r"(?P<y>\d{4})|" + _SP + r",?" + _SP + _APOS + r"(?P<yy>\d{2}))?" + _RB, _I)),
+    # 14 March 1979 / 14th of March, 1979 / 5-MAY-2021 / 21-May / 14 Mar '79
+    ("day_mon", re.compile(
+        _LB + r"(?P<d>\d{1,2})" + _ORD + r"(?:" + _SP + r"of)?" + _SEP + r"(?P<mon>" + _MONTH
+        + r")\.?(?![a-z])"
+        r"(?:" + _SEP + r"(?P<y>\d{4})|" + _SP + r",?" + _SP + _APOS + r"(?P<yy>\d{2})"
+        r"|-(?P<yd>\d{2}))?" + _RB, _I)),
+    # March 1979, May-2021, Sept. '79
+    ("mon_year", re.compile(
+        r"(?<![\w$])(?P<mon>" + _MONTH + r")\.?(?:" + _SEP + r"(?P<y>\d{4})|" + _SP + _APOS
+        + r"(?P<yy>\d{2}))" + _RB, _I)),
+    # '79
+    ("apos_year", re.compile(r"(?<![\w'’‘])" + _APOS + r"(?P<yy>\d{2})(?![^\W_])")),
+)
+
+# A dotted date right after one of these is a version number ("version 2.10.21").
+_VERSION_BEFORE = re.compile(
+    r"(?:version|ver|release|build|firmware|update|patch|ios|android|v)\.?[ \t]{0,3}$", _I
+)
+
+
+def expand_year(yy: int, today: date | None = None) -> int:
+    """Two-digit year to four: a year not after this year's two digits is 20xx, else 19xx."""
+    current = (today or date.today()).year
+    century = current // 100 * 100
+    return century + yy if century + yy <= current else century - 100 + yy
+
+
+def iso_value(year: int | None, month: int | None, day: int | None) -> str:
+    """ISO 8601 (partial) value: 1979-03-14, 1979-03, 1979, or --03-14 for no year."""
+    if year is None:
+        return f"--{month:02d}-{day:02d}" if month and day else ""
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _valid(year: int | None, month: int, day: int | None) -> bool:
+    if not 1 <= month <= 12:
+        return False
+    if day is None:
+        return True
+    last = calendar.monthrange(year if year is not None else 2000, month)[1]
+    return 1 <= day <= last
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name[:3].lower()]
+
+
+def _year(m: re.Match[str], today: date | None) -> int | None:
+    gd = m.groupdict()
+    if gd.get("y"):
+        return int(gd["y"])
+    for key in ("yy", "yd"):
+        if gd.get(key):
+            return expand_year(int(gd[key]), today)
+    return None
+
+
+def _build(
+    kind: str, m: re.Match[str], text: str, today: date | None
+) -> tuple[int | None, int | None, int | None, bool] | None:
+    """(year, month, day, weak) for one regex match, or None when it is not a valid date."""
+    if kind == "iso":
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        return (y, mo, d, False) if _valid(y, mo, d) else None
+    if kind == "num":
+        a, b, ys = int(m["a"]), int(m["b"]), m["y"]
+        if m["s"] == "." and _VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            return None
+        y = int(ys) if len(ys) == 4 else expand_year(int(ys), today)
+        # Dots are the European order (day first); slashes and dashes the US order.
+        orders = ((b, a), (a, b)) if m["s"] == "." else ((a, b), (b, a))
+        for mo, d in orders:
+            if _valid(y, mo, d):
+                return y, mo, d, False
+        return None
+    if kind == "num_my":
+        mo, y = int(m["m"]), int(m["y"])
+        return (y, mo, None, True) if _valid(y, mo, None) else None
+    if kind == "num_md":
+        a, b = int(m["a"]), int(m["b"])
+        for mo, d in ((a, b), (b, a)):
+            if _valid(None, mo, d):
+                return None, mo, d, True
+        return None
+    if kind in ("mon_day", "day_mon"):
+        mo, d, y = _month(m["mon"]), int(m["d"]), _year(m, today)
+        return (y, mo, d, False) if _valid(y, mo, d) else None
+    if kind == "mon_year":
+        return _year(m, today), _month(m["mon"]), None, False
+    if kind == "apos_year":
+        return expand_year(int(m["yy"]), today), None, None, False
+    raise AssertionError(kind)
+
+
+def find_dates(text: str, today: date | None = None) -> list[DateMatch]:
+    """Every validated date in `text`, left to right, longest spelling first on overlap.
+
+    `today` fixes the century pivot for two-digit years (tests pass it; the bot
+    uses the real date).
+    """
+    candidates: list[DateMatch] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            built = _build(kind, m, text, today)
+            if built is None:
+                continue
+            y, mo, d, weak = built
+            if y is not None and mo is not None and d is not None:
+                dkind = "ymd"
+            elif y is not None and mo is not None:
+                dkind = "ym"
+            elif y is not None:
+                dkind = "y"
+            else:
+                dkind = "md"
+            candidates.append(
+                DateMatch(m.start(), m.end(), y, mo, d, iso_value(y, mo, d), dkind, weak)
+            )
+    candidates.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    chosen: list[DateMatch] = []
+    last_end = -1
+    for c in candidates:
+        if c.start >= last_end:
+            chosen.append(c)
+            last_end = c.end
+    return chosen
