@@ -60,6 +60,8 @@ _SP = r"[ \t]{0,3}"
 _SEP = r"(?:[ \t]{0,3}[,/.-]?[ \t]{0,3})"
 _ORD = r"(?:st|nd|rd|th)?"
 _APOS = "['’‘]"
+# ", 1979" / " 1979" / "-1979" / " '79" after a day or month
+_YEAR_TAIL = _SEP + r"(?P<y>\d{4})|" + _SP + r",?" + _SP + _APOS + r"(?P<yy>\d{2})"
 _TIME = (
     r"(?:T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
@@ -80,13 +82,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("mon_day", re.compile(
         r"(?<![\w$])(?P<mon>" + _MONTH + r")\.?" + _SEP + r"(?:the" + _SP + r")?"
         r"(?P<d>\d{1,2})" + _ORD + r"(?!\d)"
-        r"(?:" + _SEP + r"(?P<y>\d{4})|" + _SP + r",?" + _SP + _APOS + r"(?P<yy>\d{2}))?" + _RB, _I)),
+        r"(?:" + _YEAR_TAIL + r")?" + _RB, _I)),
     # 14 March 1979 / 14th of March, 1979 / 5-MAY-2021 / 21-May / 14 Mar '79
     ("day_mon", re.compile(
         _LB + r"(?P<d>\d{1,2})" + _ORD + r"(?:" + _SP + r"of)?" + _SEP + r"(?P<mon>" + _MONTH
         + r")\.?(?![a-z])"
-        r"(?:" + _SEP + r"(?P<y>\d{4})|" + _SP + r",?" + _SP + _APOS + r"(?P<yy>\d{2})"
-        r"|-(?P<yd>\d{2}))?" + _RB, _I)),
+        r"(?:" + _YEAR_TAIL + r"|-(?P<yd>\d{2}))?" + _RB, _I)),
     # March 1979, May-2021, Sept. '79
     ("mon_year", re.compile(
         r"(?<![\w$])(?P<mon>" + _MONTH + r")\.?(?:" + _SEP + r"(?P<y>\d{4})|" + _SP + _APOS
