@@ -1,0 +1,663 @@
+"""All of doxguard's SQL: incidents, sealed originals, servants, audit log, cursors.
+
+SQLite through `aiosqlite`, in WAL mode, with the schema versioned by
+`PRAGMA user_version` and forward migrations applied at open. Nothing outside
+this module writes SQL, so another backend (PostgreSQL for several bot
+processes) can replace it behind the same methods.
+
+Privacy: the only column that may hold message text is `originals.sealed`,
+and it only ever receives sealed (encrypted) bytes. Incidents keep the masked
+excerpt, categories and ids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import aiosqlite
+
+from bot.models import Action, Category, Incident, IncidentStatus, Subject
+
+log = logging.getLogger("doxguard.store")
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+ID_PREFIX = "DG-"
+LOCK_RETRIES = 8
+LOCK_FIRST_DELAY = 0.05
+
+
+class StoreError(Exception):
+    """The database cannot be used (damaged, not ours, disk full). Says which file and why."""
+
+
+# --------------------------------------------------------------------------
+# schema
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the initial schema
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+    CREATE TABLE servants (
+        name        TEXT PRIMARY KEY,
+        data        TEXT,              -- servant_to_dict JSON; NULL when removed by command
+        source      TEXT NOT NULL,     -- 'command'
+        changed_by  TEXT NOT NULL,
+        changed_at  REAL NOT NULL
+    );
+    CREATE TABLE servant_changes (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        name        TEXT NOT NULL,
+        change      TEXT NOT NULL,     -- 'add' | 'replace' | 'remove'
+        actor       TEXT NOT NULL,
+        at          REAL NOT NULL,
+        data        TEXT
+    );
+
+    CREATE TABLE incidents (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform     TEXT NOT NULL,
+        server       TEXT NOT NULL,
+        channel      TEXT NOT NULL,
+        message_id   TEXT NOT NULL,
+        author       TEXT NOT NULL,
+        author_name  TEXT NOT NULL DEFAULT '',
+        channel_name TEXT NOT NULL DEFAULT '',
+        action       TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        categories   TEXT NOT NULL,    -- JSON list of category ids
+        servants     TEXT NOT NULL,    -- JSON list of names
+        subjects     TEXT NOT NULL,    -- JSON list
+        intent       TEXT NOT NULL,    -- JSON list
+        excerpt      TEXT NOT NULL,    -- masked
+        message      TEXT NOT NULL,    -- JSON: ids and flags of the message, never its text
+        allowlist    TEXT NOT NULL,    -- JSON list of [servant, key] for `dismiss ID allowlist`
+        hide_error   TEXT,
+        notice_sent  INTEGER NOT NULL DEFAULT 0,
+        created_at   REAL NOT NULL,
+        updated_at   REAL NOT NULL,
+        UNIQUE (platform, channel, message_id)
+    );
+    CREATE INDEX incidents_author ON incidents (author, seq);
+    CREATE INDEX incidents_unfinished ON incidents (status, notice_sent);
+
+    CREATE TABLE originals (
+        incident    INTEGER PRIMARY KEY REFERENCES incidents (seq),
+        sealed      BLOB NOT NULL,
+        created_at  REAL NOT NULL,
+        expires_at  REAL NOT NULL
+    );
+    CREATE INDEX originals_expiry ON originals (expires_at);
+
+    CREATE TABLE audit (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        at        REAL NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        incident  TEXT,
+        detail    TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+    CREATE TABLE cursors (
+        platform    TEXT NOT NULL,
+        channel     TEXT NOT NULL,
+        message_id  TEXT NOT NULL,
+        updated_at  REAL NOT NULL,
+        PRIMARY KEY (platform, channel)
+    );
+
+    CREATE TABLE allowlist (
+        key         TEXT PRIMARY KEY,
+        servant     TEXT NOT NULL,
+        added_by    TEXT NOT NULL,
+        added_at    REAL NOT NULL,
+        incident    TEXT
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def format_id(seq: int) -> str:
+    return f"{ID_PREFIX}{seq:06d}"
+
+
+def parse_id(incident_id: str) -> int | None:
+    """`DG-000042` (or `42`, any case) -> 42; None when it is not an incident id."""
+    text = incident_id.strip().upper()
+    if text.startswith(ID_PREFIX):
+        text = text[len(ID_PREFIX) :]
+    return int(text) if text.isdigit() and len(text) <= 12 else None
+
+
+def _is_locked(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _retrying(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """Retry a store operation while another process holds the database lock."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        delay = LOCK_FIRST_DELAY
+        for attempt in range(LOCK_RETRIES + 1):
+            try:
+                return await fn(*args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if _is_locked(exc) and attempt < LOCK_RETRIES:
+                    log.warning(
+                        "database locked; retrying %s (attempt %d)", fn.__name__, attempt + 1
+                    )
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 2.0)
+                    continue
+                raise StoreError(f"database error in {fn.__name__}: {exc}") from exc
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"database error in {fn.__name__}: {exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------
+# records
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    at: float
+    actor: str
+    action: str
+    incident: str | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServantOverride:
+    """A servant changed by command: `data` is None when the command removed them."""
+
+    name: str
+    data: dict[str, Any] | None
+    changed_by: str
+    changed_at: float
+
+
+def _subjects_json(subjects: Iterable[Subject]) -> str:
+    return json.dumps(
+        [
+            {"servant": s.servant, "role": s.role, "person": s.person, "relation": s.relation}
+            for s in subjects
+        ]
+    )
+
+
+_INCIDENT_COLUMNS = (
+    "seq, platform, server, channel, message_id, author, author_name, channel_name, action, "
+    "status, categories, servants, subjects, intent, excerpt, hide_error, notice_sent, "
+    "created_at, updated_at, "
+    "EXISTS (SELECT 1 FROM originals o WHERE o.incident = incidents.seq) AS has_original"
+)
+
+
+def _incident(row: sqlite3.Row | tuple[Any, ...]) -> Incident:
+    (
+        seq, platform, server, channel, message_id, author, author_name, channel_name, action,
+        status, categories, servants, subjects, intent, excerpt, hide_error, notice_sent,
+        created_at, updated_at, has_original,
+    ) = tuple(row)
+    return Incident(
+        id=format_id(seq),
+        platform=platform,
+        server=server,
+        channel=channel,
+        message_id=message_id,
+        author=author,
+        action=Action(action),
+        status=IncidentStatus(status),
+        categories=tuple(Category(c) for c in json.loads(categories)),
+        servants=tuple(json.loads(servants)),
+        excerpt=excerpt,
+        created_at=created_at,
+        updated_at=updated_at,
+        author_name=author_name,
+        channel_name=channel_name,
+        subjects=tuple(Subject(**s) for s in json.loads(subjects)),
+        intent=tuple(json.loads(intent)),
+        hide_error=hide_error,
+        notice_sent=bool(notice_sent),
+        has_original=bool(has_original),
+    )
+
+
+# --------------------------------------------------------------------------
+# the store
+
+
+class Store:
+    """One SQLite database. Open with `await Store.open(path)`; close with `await close()`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str):
+        self._db = conn
+        self.path = path
+        self._lock = asyncio.Lock()  # one transaction at a time on the shared connection
+
+    # -- lifecycle -----------------------------------------------------------
+    @classmethod
+    async def open(cls, path: str | Path) -> Store:
+        """Open (creating) the database and bring its schema up to date.
+
+        Raises StoreError naming the file when it is damaged, newer than this
+        code, or not a doxguard database.
+        """
+        target = str(path)
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = await aiosqlite.connect(target, timeout=5.0, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{target}: cannot open the database: {exc}") from exc
+        store = cls(conn, target)
+        try:
+            await store._setup()
+        except (sqlite3.DatabaseError, StoreError) as exc:
+            await conn.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(
+                f"{target}: not a usable doxguard database ({exc}); restore it from a backup "
+                "or point storage.path at a new file"
+            ) from exc
+        return store
+
+    async def _setup(self) -> None:
+        db = self._db
+        if self.path != ":memory:":
+            await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA secure_delete=ON")  # purged originals are overwritten
+        await db.execute("PRAGMA busy_timeout=5000")
+        async with db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: database schema version {version} is newer than this doxguard "
+                f"({SCHEMA_VERSION}); upgrade doxguard"
+            )
+        if version == 0:
+            async with db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ) as cur:
+                row = await cur.fetchone()
+            if row and row[0]:
+                raise StoreError(f"{self.path}: has tables but is not a doxguard database")
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            script = MIGRATIONS[number - 1]
+            await db.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+            log.info("database migrated to schema version %d", number)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._db.close()
+
+    async def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> list[int | None]:
+        """Run statements in one IMMEDIATE transaction; returns each statement's lastrowid."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            ids: list[int | None] = []
+            try:
+                for sql, params in statements:
+                    cur = await self._db.execute(sql, params)
+                    ids.append(cur.lastrowid if cur.rowcount > 0 else None)
+                    await cur.close()
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            return ids
+
+    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        async with self._lock, self._db.execute(sql, params) as cur:
+            row = await cur.fetchone()
+        return tuple(row) if row is not None else None
+
+    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        async with self._lock, self._db.execute(sql, params) as cur:
+            rows = await cur.fetchall()
+        return [tuple(r) for r in rows]
+
+    # -- meta ----------------------------------------------------------------
+    @_retrying
+    async def get_meta(self, key: str) -> str | None:
+        row = await self._one("SELECT value FROM meta WHERE key = ?", (key,))
+        return row[0] if row else None
+
+    @_retrying
+    async def set_meta(self, key: str, value: str) -> None:
+        await self._write(
+            [("INSERT INTO meta (key, value) VALUES (?, ?) "
+              "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))]
+        )
+
+    # -- servants ------------------------------------------------------------
+    @_retrying
+    async def servant_overrides(self) -> list[ServantOverride]:
+        rows = await self._all(
+            "SELECT name, data, changed_by, changed_at FROM servants ORDER BY changed_at, name"
+        )
+        return [
+            ServantOverride(name, json.loads(data) if data else None, by, at)
+            for name, data, by, at in rows
+        ]
+
+    @_retrying
+    async def put_servant(self, name: str, data: dict[str, Any] | None, actor: str,
+                          change: str) -> None:
+        """Record a servant added/replaced (`data`) or removed (None) by `actor`."""
+        now = time.time()
+        blob = json.dumps(data) if data is not None else None
+        await self._write([
+            ("INSERT INTO servants (name, data, source, changed_by, changed_at) "
+             "VALUES (?, ?, 'command', ?, ?) ON CONFLICT (name) DO UPDATE SET "
+             "data = excluded.data, changed_by = excluded.changed_by, "
+             "changed_at = excluded.changed_at", (name, blob, actor, now)),
+            ("INSERT INTO servant_changes (name, change, actor, at, data) VALUES (?, ?, ?, ?, ?)",
+             (name, change, actor, now, blob)),
+        ])
+
+    @_retrying
+    async def servant_changes(self, name: str | None = None) -> list[tuple[str, str, str, float]]:
+        """(name, change, actor, at), oldest first: who changed which servant."""
+        if name is None:
+            return [tuple(r) for r in await self._all(  # type: ignore[misc]
+                "SELECT name, change, actor, at FROM servant_changes ORDER BY seq")]
+        return [tuple(r) for r in await self._all(  # type: ignore[misc]
+            "SELECT name, change, actor, at FROM servant_changes WHERE name = ? ORDER BY seq",
+            (name,))]
+
+    # -- incidents -----------------------------------------------------------
+    @_retrying
+    async def add_incident(
+        self,
+        incident: Incident,
+        *,
+        message: dict[str, Any],
+        allowlist: list[tuple[str, str]],
+        sealed: bytes | None,
+        expires_at: float | None,
+    ) -> tuple[Incident, bool]:
+        """Insert the incident (its `id` is ignored) and its sealed original atomically.
+
+        Returns (stored incident, created). When the message already has an
+        incident, nothing is written and the existing one is returned.
+        """
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cur = await self._db.execute(
+                    "INSERT INTO incidents (platform, server, channel, message_id, author, "
+                    "author_name, channel_name, action, status, categories, servants, subjects, "
+                    "intent, excerpt, message, allowlist, hide_error, notice_sent, created_at, "
+                    f"updated_at) VALUES ({', '.join('?' * 20)}) "
+                    "ON CONFLICT (platform, channel, message_id) DO NOTHING",
+                    (
+                        incident.platform, incident.server, incident.channel,
+                        incident.message_id, incident.author, incident.author_name,
+                        incident.channel_name, incident.action.value, incident.status.value,
+                        json.dumps([c.value for c in incident.categories]),
+                        json.dumps(list(incident.servants)), _subjects_json(incident.subjects),
+                        json.dumps(list(incident.intent)), incident.excerpt,
+                        json.dumps(message), json.dumps([list(p) for p in allowlist]),
+                        incident.hide_error, int(incident.notice_sent),
+                        incident.created_at, incident.updated_at,
+                    ),
+                )
+                created = cur.rowcount > 0
+                seq = cur.lastrowid
+                await cur.close()
+                if created and sealed is not None and seq is not None:
+                    await self._db.execute(
+                        "INSERT INTO originals (incident, sealed, created_at, expires_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (seq, sealed, incident.created_at, expires_at or 0.0),
+                    )
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+        found = await self._find(incident.platform, incident.channel, incident.message_id)
+        if found is None:  # pragma: no cover - just inserted or conflicted
+            raise StoreError("incident vanished after insert")
+        return found, created
+
+    async def _find(self, platform: str, channel: str, message_id: str) -> Incident | None:
+        row = await self._one(
+            f"SELECT {_INCIDENT_COLUMNS} FROM incidents "
+            "WHERE platform = ? AND channel = ? AND message_id = ?",
+            (platform, channel, message_id),
+        )
+        return _incident(row) if row else None
+
+    @_retrying
+    async def find_incident(self, platform: str, channel: str, message_id: str) -> Incident | None:
+        return await self._find(platform, channel, message_id)
+
+    @_retrying
+    async def get_incident(self, incident_id: str) -> Incident | None:
+        seq = parse_id(incident_id)
+        if seq is None:
+            return None
+        row = await self._one(
+            f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE seq = ?", (seq,)
+        )
+        return _incident(row) if row else None
+
+    @_retrying
+    async def update_incident(self, incident_id: str, **fields: Any) -> None:
+        """Update status / action / hide_error / notice_sent / categories... and updated_at."""
+        seq = parse_id(incident_id)
+        allowed = {
+            "status", "action", "hide_error", "notice_sent", "categories", "servants",
+            "subjects", "intent", "excerpt", "allowlist",
+        }
+        sets: list[str] = []
+        params: list[Any] = []
+        for key, value in fields.items():
+            if key not in allowed:
+                raise ValueError(f"cannot update incident field {key!r}")
+            if key in ("status", "action"):
+                value = value.value
+            elif key == "notice_sent":
+                value = int(bool(value))
+            elif key == "categories":
+                value = json.dumps([c.value for c in value])
+            elif key in ("servants", "intent"):
+                value = json.dumps(list(value))
+            elif key == "subjects":
+                value = _subjects_json(value)
+            elif key == "allowlist":
+                value = json.dumps([list(p) for p in value])
+            sets.append(f"{key} = ?")
+            params.append(value)
+        sets.append("updated_at = ?")
+        params.append(time.time())
+        await self._write([(f"UPDATE incidents SET {', '.join(sets)} WHERE seq = ?",
+                            (*params, seq))])
+
+    @_retrying
+    async def incident_message(self, incident_id: str) -> dict[str, Any] | None:
+        """The stored ids/flags of the incident's message (no text)."""
+        row = await self._one("SELECT message FROM incidents WHERE seq = ?",
+                              (parse_id(incident_id),))
+        return json.loads(row[0]) if row else None
+
+    @_retrying
+    async def incident_allowlist(self, incident_id: str) -> list[tuple[str, str]]:
+        row = await self._one("SELECT allowlist FROM incidents WHERE seq = ?",
+                              (parse_id(incident_id),))
+        return [(s, k) for s, k in json.loads(row[0])] if row else []
+
+    @_retrying
+    async def list_incidents(self, author: str | None = None, limit: int = 10) -> list[Incident]:
+        if author:
+            rows = await self._all(
+                f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE author = ? "
+                "ORDER BY seq DESC LIMIT ?", (author, limit))
+        else:
+            rows = await self._all(
+                f"SELECT {_INCIDENT_COLUMNS} FROM incidents ORDER BY seq DESC LIMIT ?", (limit,))
+        return [_incident(r) for r in rows]
+
+    @_retrying
+    async def unfinished(self) -> list[Incident]:
+        """Incidents a crash may have interrupted: not yet hidden, or notice not sent."""
+        rows = await self._all(
+            f"SELECT {_INCIDENT_COLUMNS} FROM incidents "
+            "WHERE status = ? OR notice_sent = 0 ORDER BY seq",
+            (IncidentStatus.PENDING.value,),
+        )
+        return [_incident(r) for r in rows]
+
+    @_retrying
+    async def count_incidents(self) -> dict[str, int]:
+        rows = await self._all("SELECT status, count(*) FROM incidents GROUP BY status")
+        return {status: n for status, n in rows}
+
+    @_retrying
+    async def incident_ids(self, prefix: str = "", limit: int = 25) -> list[str]:
+        """Recent incident ids whose text starts with `prefix` (for autocomplete)."""
+        want = prefix.strip().upper()
+        rows = await self._all("SELECT seq FROM incidents ORDER BY seq DESC LIMIT 1000")
+        out = []
+        for (seq,) in rows:
+            ident = format_id(seq)
+            if ident.startswith(want) or ident[len(ID_PREFIX):].lstrip("0").startswith(want):
+                out.append(ident)
+                if len(out) >= limit:
+                    break
+        return out
+
+    # -- originals -----------------------------------------------------------
+    @_retrying
+    async def get_original(self, incident_id: str, now: float | None = None) -> bytes | None:
+        """The sealed bytes, or None when there are none or they have expired."""
+        row = await self._one(
+            "SELECT sealed, expires_at FROM originals WHERE incident = ?", (parse_id(incident_id),)
+        )
+        if row is None:
+            return None
+        sealed, expires = row
+        if expires and expires <= (now if now is not None else time.time()):
+            return None
+        return bytes(sealed)
+
+    @_retrying
+    async def replace_original(self, incident_id: str, sealed: bytes | None, created_at: float,
+                               expires_at: float) -> None:
+        seq = parse_id(incident_id)
+        statements: list[tuple[str, tuple[Any, ...]]] = [
+            ("DELETE FROM originals WHERE incident = ?", (seq,))
+        ]
+        if sealed is not None:
+            statements.append((
+                "INSERT INTO originals (incident, sealed, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?)", (seq, sealed, created_at, expires_at)))
+        await self._write(statements)
+
+    @_retrying
+    async def purge_originals(self, now: float | None = None) -> int:
+        """Delete expired sealed originals; incidents keep their masked summary."""
+        cutoff = now if now is not None else time.time()
+        async with self._lock:
+            cur = await self._db.execute("DELETE FROM originals WHERE expires_at <= ?", (cutoff,))
+            count = cur.rowcount
+            await cur.close()
+        if count:
+            # reclaim the pages so purged ciphertext does not linger in the file
+            async with self._lock:
+                await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return max(count, 0)
+
+    @_retrying
+    async def count_originals(self) -> int:
+        row = await self._one("SELECT count(*) FROM originals")
+        return int(row[0]) if row else 0
+
+    # -- audit ---------------------------------------------------------------
+    @_retrying
+    async def audit(self, actor: str, action: str, incident: str | None = None,
+                    detail: str = "") -> None:
+        """Append one moderator action; the table refuses updates and deletes."""
+        await self._write([
+            ("INSERT INTO audit (at, actor, action, incident, detail) VALUES (?, ?, ?, ?, ?)",
+             (time.time(), actor, action, incident, detail))
+        ])
+
+    @_retrying
+    async def audit_log(self, incident: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        if incident:
+            rows = await self._all(
+                "SELECT seq, at, actor, action, incident, detail FROM audit WHERE incident = ? "
+                "ORDER BY seq DESC LIMIT ?", (incident, limit))
+        else:
+            rows = await self._all(
+                "SELECT seq, at, actor, action, incident, detail FROM audit "
+                "ORDER BY seq DESC LIMIT ?", (limit,))
+        return [AuditEntry(*r) for r in rows]
+
+    # -- cursors -------------------------------------------------------------
+    @_retrying
+    async def set_cursor(self, platform: str, channel: str, message_id: str) -> None:
+        await self._write([
+            ("INSERT INTO cursors (platform, channel, message_id, updated_at) VALUES (?, ?, ?, ?) "
+             "ON CONFLICT (platform, channel) DO UPDATE SET message_id = excluded.message_id, "
+             "updated_at = excluded.updated_at", (platform, channel, message_id, time.time()))
+        ])
+
+    @_retrying
+    async def get_cursor(self, platform: str, channel: str) -> str | None:
+        row = await self._one(
+            "SELECT message_id FROM cursors WHERE platform = ? AND channel = ?", (platform, channel)
+        )
+        return row[0] if row else None
+
+    # -- allowlist -----------------------------------------------------------
+    @_retrying
+    async def add_allowlist(self, entries: Iterable[tuple[str, str]], actor: str,
+                            incident: str | None) -> int:
+        now = time.time()
+        statements = [
+            ("INSERT INTO allowlist (key, servant, added_by, added_at, incident) "
+             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+             (key, servant, actor, now, incident))
+            for servant, key in entries
+        ]
+        if not statements:
+            return 0
+        ids = await self._write(statements)
+        return sum(1 for i in ids if i is not None)
+
+    @_retrying
+    async def allowlist_keys(self) -> set[str]:
+        return {r[0] for r in await self._all("SELECT key FROM allowlist")}
