@@ -1,0 +1,222 @@
+"""`doxguard` command line: scan, check, run, replay, invite-url, bench.
+
+Exit status: 0 success, 1 runtime failure, 2 bad input or configuration (one
+clear line on stderr naming the file, line and setting at fault).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import Config, ConfigError, load_config
+from bot.models import Action, ChatMessage
+from bot.pipeline import Pipeline, dumps
+
+DEFAULT_CONFIG = Path("config/doxguard.toml")
+DEFAULT_SERVANTS = Path("config/servants.toml")
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class InputError(Exception):
+    """A bad input line; the message names the file and line."""
+
+
+def _settings(args: argparse.Namespace, *, default_config: bool) -> tuple[Config, Path]:
+    """Config and servants file from the flags (a given --servants always wins)."""
+    config_path = args.config
+    if config_path is None and default_config and DEFAULT_CONFIG.exists():
+        config_path = DEFAULT_CONFIG
+    cfg = load_config(config_path)
+    if args.servants is not None:
+        servants = Path(args.servants)
+    elif config_path is not None:
+        servants = cfg.servants_path
+    else:
+        servants = DEFAULT_SERVANTS
+    return cfg, servants
+
+
+def _pipeline(args: argparse.Namespace, *, default_config: bool = False) -> Pipeline:
+    from bot.registry import load_servants
+
+    cfg, servants = _settings(args, default_config=default_config)
+    return Pipeline(cfg, load_servants(servants, cfg.detection.default_region))
+
+
+def read_records(stream: TextIO, name: str) -> list[dict[str, Any]]:
+    """Parse and validate every JSON line before any output is written."""
+    records: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{name}:{number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(rec, dict):
+            raise InputError(f"{name}:{number}: each line must be a JSON object")
+        if "text" not in rec:
+            raise InputError(f"{name}:{number}: missing \"text\"")
+        if not isinstance(rec["text"], str):
+            raise InputError(f"{name}:{number}: \"text\" must be a string")
+        if rec.get("id") is None:
+            raise InputError(f"{name}:{number}: missing \"id\"")
+        for key in ("channel", "author", "reply_to"):
+            value = rec.get(key)
+            if value is not None and not isinstance(value, str | int):
+                raise InputError(f"{name}:{number}: \"{key}\" must be a string")
+        key = str(rec["id"])
+        if key in seen:
+            raise InputError(f"{name}:{number}: duplicate id (first on line {seen[key]})")
+        seen[key] = number
+        records.append(rec)
+    return records
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    pipeline = _pipeline(args)
+    name = "<stdin>" if args.input == "-" else args.input
+    try:
+        if args.input == "-":
+            records = read_records(sys.stdin, name)
+        else:
+            with open(args.input, encoding="utf-8") as fh:
+                records = read_records(fh, name)
+    except FileNotFoundError:
+        raise InputError(f"{name}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text ({exc.reason})") from None
+    out = [dumps(rec) for rec in pipeline.scan_records(records)]
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def describe_verdict(pipeline: Pipeline, text: str) -> str:
+    """Human form of one message's verdict (masked), for `check`."""
+    verdict = pipeline.scan(ChatMessage(id="check", channel="check", author="you", text=text))
+    lines = [f"verdict: {verdict.action.value.upper()}"]
+    if verdict.action is Action.ALLOW:
+        lines.append("  no personal information about a protected person found")
+        return "\n".join(lines)
+    for cat in verdict.categories:
+        lines.append(f"  • {cat.title} ({cat.value}) — ordinance: {cat.wording}")
+    for subject in verdict.subjects:
+        lines.append(f"  protected: {subject.describe()}")
+    for f in verdict.findings:
+        lines.append(f"  found {f.category.value} at {f.start}-{f.end}: {f.masked}")
+    if verdict.intent:
+        lines.append(f"  intent signals: {', '.join(verdict.intent)}")
+    for reason in verdict.reasons:
+        lines.append(f"  why: {reason}")
+    return "\n".join(lines)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    pipeline = _pipeline(args, default_config=True)
+    text = " ".join(args.text) if args.text else sys.stdin.read()
+    print(describe_verdict(pipeline, text))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.runner import run
+
+    cfg, servants = _settings(args, default_config=True)
+    return asyncio.run(run(cfg, servants_file=servants, db_path=args.db))
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from adapters.replay import replay
+
+    cfg, servants = _settings(args, default_config=False)
+    return asyncio.run(replay(cfg, servants, Path(args.path), args.out))
+
+
+def cmd_invite_url(args: argparse.Namespace) -> int:
+    from adapters.discord_adapter import invite_url
+
+    cfg = load_config(args.config)
+    print(invite_url(args.client_id, automod=cfg.discord.automod))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="doxguard",
+        description="Keep doxxing of public servants off Discord and Slack channels.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging (no PII)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", type=Path, help="doxguard.toml (default: built-in settings)")
+        p.add_argument("--servants", type=Path, help="servants.toml registry")
+
+    p = sub.add_parser(
+        "scan",
+        help="scan JSON Lines messages, print one verdict line per message",
+        description="Read JSON Lines ({id, channel, author, text, reply_to}) from INPUT ('-' "
+        "for stdin) in conversation order; write one JSON verdict per message.",
+    )
+    common(p)
+    p.add_argument("input", metavar="INPUT", help="JSONL file, or - for stdin")
+    p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("check", help="print the verdict for one message, in human form")
+    common(p)
+    p.add_argument("text", nargs="*", help="the message (read from stdin when omitted)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "run",
+        help="run the bot (Discord/Slack when their tokens are set, else the local console)",
+    )
+    common(p)
+    p.add_argument("--db", help="database file (default: storage.path from the config)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "replay",
+        help="run the engine over a Discord (DiscordChatExporter) or Slack export",
+    )
+    common(p)
+    p.add_argument("--out", help="write incidents as JSON Lines here (default: stdout)")
+    p.add_argument("path", metavar="PATH", help="export file or folder (format auto-detected)")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("invite-url", help="print the Discord OAuth2 URL to add the bot")
+    p.add_argument("--config", type=Path, help="doxguard.toml")
+    p.add_argument("client_id", help="the Discord application's client id")
+    p.set_defaults(func=cmd_invite_url)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args) or 0)
+    except (ConfigError, InputError) as exc:
+        print(f"doxguard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

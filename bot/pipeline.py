@@ -1,0 +1,147 @@
+"""The detection pipeline: one message in, one verdict out.
+
+normalize → mentions (registry automaton + relation phrases) → context links →
+detectors (only when someone protected could be concerned) → policy. Everything
+here is CPU-bound and synchronous so it can run inline on the event loop; the
+expensive parts are skipped for the vast majority of messages, which concern
+no-one in the registry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.config import Config, load_config
+from bot.context import NO_LINKS, ConversationContext
+from bot.detectors import Detector, build_detectors
+from bot.masking import mask
+from bot.mentions import find_mentions
+from bot.models import ALLOW, ChatMessage, EventKind, Finding, ReportedFinding, Verdict
+from bot.normalize import NormalizedText, normalize
+from bot.policy import Policy, subjects_for
+from bot.registry import Registry, load_servants
+from bot.signals import has_role_word
+
+_ORDER = {c: i for i, c in enumerate(__import__("bot.models").models.Category)}
+
+
+class Pipeline:
+    """Holds everything built once (automaton, detectors, policy) and scans messages."""
+
+    def __init__(self, config: Config, registry: Registry):
+        self.config = config
+        self.detectors: list[Detector] = build_detectors(config.detection.default_region)
+        self._allowlist: set[str] = set()
+        self.set_registry(registry)
+
+    # -- construction ------------------------------------------------------
+    @classmethod
+    def from_config(cls, config: Config) -> Pipeline:
+        return cls(config, load_servants(config.servants_path, config.detection.default_region))
+
+    @classmethod
+    def from_files(cls, servants: str | Path, config: str | Path | None = None) -> Pipeline:
+        """Default settings unless a config file is given; `servants` always wins."""
+        cfg = load_config(config)
+        return cls(cfg, load_servants(servants, cfg.detection.default_region))
+
+    def set_registry(self, registry: Registry) -> None:
+        self.registry = registry
+        self.policy = Policy(self.config.detection, registry)
+        self.policy.allowlist = self._allowlist
+
+    @property
+    def allowlist(self) -> set[str]:
+        return self._allowlist
+
+    def new_context(self) -> ConversationContext:
+        return ConversationContext(self.config.context)
+
+    # -- scanning ----------------------------------------------------------
+    def _detect(self, norm: NormalizedText) -> list[Finding]:
+        folded = norm.folded
+        findings: list[Finding] = []
+        for detector in self.detectors:
+            triggers = detector.triggers
+            if triggers and not any(t in folded for t in triggers):
+                continue
+            findings.extend(detector.detect(norm.text))
+        return findings
+
+    def scan(self, message: ChatMessage, ctx: ConversationContext | None = None) -> Verdict:
+        """Verdict for one message; records it into `ctx` for later context links."""
+        if message.kind is EventKind.DELETE:
+            if ctx is not None:
+                ctx.forget(message)
+            return ALLOW
+        text = message.full_text
+        norm = normalize(text)
+        folded = norm.folded
+        linked = ctx.linked(message) if ctx is not None else NO_LINKS
+        context_servants = (*linked.reply, *linked.author, *linked.channel)
+        mentions = find_mentions(self.registry, norm.text, folded, context_servants)
+        subjects = subjects_for(self.registry, mentions, linked, folded)
+        findings: list[Finding] = []
+        if subjects or has_role_word(folded):
+            findings = self._detect(norm)
+        action, subjects, acted, intent, reasons = self.policy.decide(folded, subjects, findings)
+        if ctx is not None:
+            named = tuple(dict.fromkeys(m.servant for m in mentions))
+            if not named and message.reply_to:
+                named = linked.reply
+            ctx.record(message, named)
+        if not acted and action.value == "allow":
+            return ALLOW
+        reported = []
+        for f in sorted(acted, key=lambda f: (f.start, _ORDER[f.category])):
+            start, end = norm.to_original(f.start, f.end)
+            reported.append(
+                ReportedFinding(
+                    f.category, start, end, mask(text[start:end]), f.confidence, f.kind, f.value
+                )
+            )
+        categories = tuple(sorted({f.category for f in acted}, key=_ORDER.__getitem__))
+        servants = tuple(dict.fromkeys(s.servant for s in subjects))
+        return Verdict(
+            action, categories, servants, tuple(subjects), tuple(reported), intent, reasons
+        )
+
+    # -- batch (`doxguard scan`) --------------------------------------------
+    def scan_records(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """`doxguard scan` semantics over already-validated records, in order."""
+        ctx = self.new_context()
+        for rec in records:
+            msg = record_to_message(rec)
+            yield verdict_to_record(msg.id, self.scan(msg, ctx))
+
+
+def record_to_message(rec: dict[str, Any]) -> ChatMessage:
+    reply = rec.get("reply_to")
+    return ChatMessage(
+        id=str(rec["id"]),
+        channel=str(rec.get("channel") or "default"),
+        author=str(rec.get("author") or "unknown"),
+        text=rec["text"],
+        platform="scan",
+        reply_to=str(reply) if reply is not None else None,
+    )
+
+
+def verdict_to_record(message_id: str, verdict: Verdict) -> dict[str, Any]:
+    return {
+        "id": message_id,
+        "action": verdict.action.value,
+        "categories": [c.value for c in verdict.categories],
+        "servants": list(verdict.servants),
+        "findings": [
+            {"category": f.category.value, "start": f.start, "end": f.end, "masked": f.masked}
+            for f in verdict.findings
+        ],
+    }
+
+
+def dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False)

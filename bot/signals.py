@@ -1,0 +1,109 @@
+"""Cues in the wording of a message that the policy weighs.
+
+Not PII themselves: intent (threats, incitement), calls for others to find and
+post someone's details, role words ("the cop who ..."), and pronouns that say
+whom a piece of PII is about. All patterns run on the folded (lowercase) text,
+are compiled once and are linear-time.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Threatening or inciting language, reported to moderators as intent signals.
+_INTENT: dict[str, str] = {
+    "pull up": r"\bpull(?:ing)? up (?:on|to|at)\b|\blet'?s pull up\b",
+    "pay a visit": (
+        r"\bpay (?:him|her|them|(?:\w+ ){0,2}\w+) a (?:little )?visit\b"
+        r"|\bvisit (?:him|her|them)\b"
+    ),
+    "make his life hell": r"\bmake (?:his|her|their) li(?:fe|ves) (?:a )?(?:living )?hell\b",
+    "everyone go": (
+        r"\b(?:every(?:one|body)|y'?all|you all|all of you) "
+        r"(?:go|should go|head|show up|call|hit)\b"
+    ),
+    "show up": r"\bshow up (?:at|to|on)\b",
+    "we know where": r"\bwe know where\b|\bknow where (?:you|he|she|they) (?:live|sleep|stay)s?\b",
+    "watch your back": r"\bwatch (?:your|his|her|their) back\b",
+    "flood the phone": (
+        r"\b(?:blow up|flood|spam) (?:his|her|their) (?:phone|line|inbox|email|dms?)\b"
+    ),
+    "call nonstop": (
+        r"\bcall (?:him|her|them|it) (?:non-?stop|all night|every (?:hour|minute|day))\b"
+    ),
+    "make them pay": r"\bmake (?:him|her|them) pay\b|\b(?:he|she|they)'?(?:ll| will) pay\b",
+    "you know what to do": r"\byou know what to do\b",
+    "doxxing": r"\bdox+(?:ed|ing)?\b",
+    "hurt": r"\b(?:hurt|beat|jump|shoot|kill|burn) (?:him|her|them|his|her)\b",
+    "let them know": r"\blet (?:him|her|them) know (?:we|how)\b",
+}
+_INTENT_RE = re.compile("|".join(f"(?P<i{i}>{p})" for i, p in enumerate(_INTENT.values())))
+_INTENT_NAMES = list(_INTENT)
+
+_DETAIL = (
+    r"(?:home |house |personal |cell |phone |real )?(?:address|addy|addr|number|digits|phone|cell"
+    r"|email|e-mail|info|details|location|house|home|ssn|social|birthday|dob"
+    r"|where (?:he|she|they) (?:lives?|stays?|works?|sleeps?)|kids?'? school|wife|husband)"
+)
+_CALL_TO_FIND = re.compile(
+    r"\b(?:any ?(?:one|body)|some ?(?:one|body)|who(?:'s| has)?|y'?all|u guys|you guys|anybody)\b"
+    r"[^.!?\n]{0,40}?\b(?:got|have|has|know|knows|find|found|get|dig up|post|drop|share|leak)s?\b"
+    r"[^.!?\n]{0,40}?\b" + _DETAIL + r"|\b(?:find|dig up|look up|track down|figure out|get)\s+"
+    r"(?:out\s+)?(?:where|(?:his|her|their)\s+"
+    r"(?:home|house|address|addy|number|info|details|kids?))"
+    r"|\b(?:post|drop|leak|share|spread|put out)\s+(?:his|her|their|the \w+'?s?)\s+"
+    + _DETAIL
+    + r"|\bdox+(?:ing)?\s+(?:him|her|them|this|that|the)\b"
+)
+
+_ROLE_WORD = re.compile(
+    r"\b(?:cops?|officers?|ofc|detectives?|sergeant|sgt|lieutenant|deputy|deputies|trooper|"
+    r"police(?:man|woman)?|pigs?|councilm[ae]n|councilwom[ae]n|council ?members?|"
+    r"alderm[ae]n|mayor|commissioner|city (?:employee|worker|official|staffer)|"
+    r"public servant|inspector)\b"
+)
+
+_FIRST_PERSON = re.compile(r"\b(?:my|me|i|i'm|im|i've|ive|our|us|we|mine)\b|\bhmu\b|\bdm me\b")
+_THIRD_PERSON = re.compile(
+    r"\b(?:he|she|him|his|her|hers|they|them|their|he's|she's|they're|hes|shes)\b"
+)
+_CLAUSE_END = re.compile(r"[.!?\n;]\s|\bbut\b|\bbtw\b")
+
+
+def intent_signals(folded: str) -> tuple[str, ...]:
+    """Names of the threatening or inciting phrases the message contains."""
+    found: list[str] = []
+    for m in _INTENT_RE.finditer(folded):
+        name = _INTENT_NAMES[int(m.lastgroup[1:])] if m.lastgroup else ""
+        if name and name not in found:
+            found.append(name)
+    return tuple(found)
+
+
+def calls_to_find(folded: str) -> bool:
+    """Asks others to find or post someone's personal details."""
+    return _CALL_TO_FIND.search(folded) is not None
+
+
+def has_role_word(folded: str) -> bool:
+    """Mentions a public servant by role ("the cop who ...") without a name."""
+    return _ROLE_WORD.search(folded) is not None
+
+
+def has_third_person(folded: str) -> bool:
+    return _THIRD_PERSON.search(folded) is not None
+
+
+def about_author(folded: str, start: int) -> bool:
+    """Whether the clause leading up to `start` says the value is the author's own.
+
+    "call me at ...", "my number is ...", "I live at ..." : the author sharing
+    their own details is not doxxing a servant.
+    """
+    window = folded[max(0, start - 48) : start]
+    ends = [m.end() for m in _CLAUSE_END.finditer(window)]
+    if ends:
+        window = window[ends[-1] :]
+    if not _FIRST_PERSON.search(window):
+        return False
+    return not _THIRD_PERSON.search(window)
