@@ -1,0 +1,369 @@
+"""Financial information: card, routing, bank, loan and IBAN numbers, crypto wallets,
+credit scores and debts attributed to a person.
+
+Checksums come from python-stdnum (Luhn, ABA, IBAN mod-97, Bitcoin base58check and
+bech32). Numbers without a checksum (bank and loan accounts) need a cue word right
+before them, because a bare 6-17 digit run is far more often an order, case or
+tracking number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import bitcoin, iban, luhn
+from stdnum.us import rtn
+
+from bot.detectors.context_words import ContextWords, boost, join_digit_lines
+from bot.models import Category, Finding
+
+CARD_CONTEXT = ContextWords(
+    [
+        "card", "cards", "credit card", "debit card", "cc", "visa", "mastercard", "amex",
+        "american express", "discover", "diners", "jcb", "maestro", "unionpay", "cvv", "cvc",
+        "exp", "expiry", "expires", "card number", "card no", "pan",
+    ]
+)
+ROUTING_CONTEXT = ContextWords(
+    ["routing", "routing number", "aba", "rtn", "rt", "r/t", "transit", "routing no"],
+    before=40,
+    after=0,
+)
+ACCOUNT_CONTEXT = ContextWords(
+    [
+        "account", "accounts", "acct", "acc", "a/c", "checking", "savings", "bank",
+        "banking", "deposit", "direct deposit", "wire",
+    ],
+    before=40,
+    after=0,
+)
+LOAN_CONTEXT = ContextWords(
+    ["loan", "mortgage", "heloc", "home equity", "auto loan", "student loan", "lien"],
+    before=40,
+    after=0,
+)
+IBAN_CONTEXT = ContextWords(["iban", "bank", "account", "wire", "transfer", "swift", "bic"])
+CRYPTO_CONTEXT = ContextWords(
+    ["wallet", "bitcoin", "btc", "crypto", "address", "send", "donate", "tip"]
+)
+
+# Digits with single spaces or dashes between groups; linear (one separator per step).
+_DIGIT_ISLAND = re.compile(r"(?<![\w.,$€£])\d+(?:[ -]\d+)*(?![\w$€£%])(?!\.\d)(?!,\d)")
+_GROUP = re.compile(r"\d+")
+# Labels that make a long number something other than a card or account.
+_OTHER_NUMBER = re.compile(
+    r"(?i:order|invoice|tracking|track|case|ticket|ref|reference|confirmation|receipt|"
+    r"claim|serial|model|part|sku|upc|isbn|badge|shipment|package|parcel|usps|ups|fedex|"
+    r"dhl|docket|incident|report|flight|booking)"
+    r"\s*(?:no\.?|num(?:ber)?|#|id)?\s*[:#]?\s*$"
+)
+# Country, check digits, then up to 30 alphanumerics, optionally in spaced groups. The
+# match may run into the following word ("... 8741 ALL CAPS"); validation shrinks it.
+_IBAN_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
+_CRYPTO_CANDIDATE = re.compile(
+    r"(?<![A-Za-z0-9])(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{8,87}"
+    r"|BC1[02-9AC-HJ-NP-Z]{8,87})(?![A-Za-z0-9])"
+)
+
+_SCORE_WORD = r"(?:credit\s+score|credit\s+rating|fico(?:\s+score)?|vantage\s*score)"
+_CREDIT_SCORE = re.compile(
+    rf"(?i)\b{_SCORE_WORD}(?:\s+(?:is|was|of|at|=|around|about|like|only|just|now|"
+    r"dropped\s+to|fell\s+to|tanked\s+to|sits\s+at|under|below|barely|a|an)){0,3}\s*[:=]?\s*"
+    rf"(?P<a>[3-8]\d\d)\b(?!\s*(?:k|%|points?\s+(?:up|higher)))"
+    rf"|\b(?P<b>[3-8]\d\d)\s+{_SCORE_WORD}\b"
+)
+
+_PERSON = (
+    r"(?:he|she|they|his|her|their|him|them|he's|she's|they're|hes|shes|wife|husband|"
+    r"son|daughter|kid|mom|dad|mother|father|brother|sister|officer|cop|councilman|"
+    r"councilwoman|councilmember|mayor|chief|sergeant|detective|judge|[A-Z][a-z]+(?:'s)?)"
+)
+_AMOUNT = r"\$\s?\d[\d,]*(?:\.\d+)?\s?(?:k|K|m|M|grand|thousand|million)?"
+# Debts and credit trouble that only make sense about a person.
+_DEBT = re.compile(
+    rf"\b{_PERSON}\s+(?:\w+\s+){{0,2}}?(?:owes|owed|owing)\s+(?:\w+\s+){{0,3}}?{_AMOUNT}"
+    r"(?:\s+(?:in|of)\s+(?:\w+\s+){0,3}?(?:debt|debts|loans?|bills|back\s+taxes))?"
+    rf"|{_AMOUNT}\s+(?:in|of|worth\s+of)\s+(?:\w+\s+){{0,2}}?(?:debt|debts|back\s+taxes|"
+    r"child\s+support|medical\s+bills|student\s+loans|loans)\b"
+    rf"|\b{_PERSON}\s+(?:is|was|are|were|'s|got|has\s+been|have\s+been)?\s*(?:\w+\s+){{0,2}}?"
+    r"(?:behind\s+on|late\s+on|defaulted\s+on|delinquent\s+on)\s+(?:his|her|their|the)?\s*"
+    r"(?:mortgage|rent|car\s+payments?|payments|loans?|taxes|child\s+support|credit\s+cards?)"
+    rf"|\b{_PERSON}\s+(?:\w+\s+){{0,2}}?(?:filed\s+(?:for\s+)?(?:bankruptcy|chapter\s+(?:7|11|13))|"
+    r"went\s+bankrupt|declared\s+bankruptcy|is\s+bankrupt|in\s+(?:collections|foreclosure)|"
+    r"(?:got|was|were)\s+sent\s+to\s+collections|(?:is|are)\s+being\s+foreclosed|"
+    r"wages?\s+(?:are|is|got)\s+garnished|maxed\s+out\s+(?:his|her|their)\s+credit\s+cards?)"
+    r"|\b(?:his|her|their)\s+(?:\w+\s+){0,2}?(?:house|home|car|accounts?|debts?|loans?|"
+    r"mortgage|bills?|cards?)\s+"
+    r"(?:is|are|went|was|got)\s+(?:in|into|to|sent\s+to)\s+(?:collections|foreclosure|default)"
+)
+# Subjects that are institutions, not people: "the City owes $40M in pension debt".
+_INSTITUTION = re.compile(
+    r"(?i)^(?:city|county|state|government|department|dept|country|nation|company|"
+    r"district|kcpd|police|union|league|team|club|agency|board|council)\b"
+)
+
+_DEBT_TRIGGERS = (
+    "debt", "owe", "mortgage", "collection", "bankrupt", "chapter", "foreclos", "behind on",
+    "late on", "garnish", "default", "delinquent", "maxed out",
+)
+
+
+def _card_lengths(digits: str) -> tuple[int, ...]:
+    """Lengths issued under a card's IIN prefix (empty when no network uses the prefix)."""
+    d2, d3, d4 = int(digits[:2]), int(digits[:3]), int(digits[:4])
+    if digits[0] == "4":
+        return (13, 16, 19)
+    if 51 <= d2 <= 55 or 2221 <= d4 <= 2720 or 2200 <= d4 <= 2204:
+        return (16,)
+    if d2 in (34, 37):
+        return (15,)
+    if 300 <= d3 <= 305 or d2 in (36, 38, 39):
+        return (14, 15, 16, 17, 18, 19)
+    if 3528 <= d4 <= 3589:
+        return (16, 17, 18, 19)
+    if digits[0] == "6" or d2 == 50 or 56 <= d2 <= 59:
+        return (13, 14, 15, 16, 17, 18, 19)
+    if digits[0] == "1":
+        return (15,)  # UATP airline cards
+    return ()
+
+
+def is_card_number(digits: str) -> bool:
+    """Luhn-valid, a length the IIN's network issues, and not all one digit."""
+    return (
+        13 <= len(digits) <= 19
+        and len(digits) in _card_lengths(digits)
+        and len(set(digits)) > 1
+        and luhn.is_valid(digits)
+    )
+
+
+def is_routing_number(digits: str) -> bool:
+    """ABA checksum plus the Federal Reserve prefix ranges (00-12, 21-32, 61-72, 80)."""
+    if len(digits) != 9 or not rtn.is_valid(digits):
+        return False
+    prefix = int(digits[:2])
+    return prefix <= 12 or 21 <= prefix <= 32 or 61 <= prefix <= 72 or prefix == 80
+
+
+def is_bitcoin_address(address: str) -> bool:
+    """Base58check and bech32 (SegWit v0) via stdnum; bech32m (Taproot, BIP 350) by the
+    same stdnum polymod with the BIP 350 constant, which stdnum does not check."""
+    if bitcoin.is_valid(address):
+        return True
+    lowered = address.lower()
+    if not lowered.startswith("bc1p") or not 14 <= len(lowered) <= 90:
+        return False
+    alphabet = bitcoin._bech32_alphabet
+    if any(c not in alphabet for c in lowered[3:]):
+        return False
+    data = [alphabet.index(c) for c in lowered[3:]]
+    return bool(bitcoin.bech32_checksum(bitcoin._expand_hrp("bc") + data) == 0x2BC830A3)
+
+
+class FinancialDetector:
+    """Finds every kind of financial information the ordinance names."""
+
+    category = Category.FINANCIAL_INFORMATION
+    name = "financial"
+    triggers: tuple[str, ...] = (*"0123456789", *_DEBT_TRIGGERS)
+
+    def detect(self, text: str) -> list[Finding]:
+        view = join_digit_lines(text)
+        findings: list[Finding] = []
+        findings += self._ibans(view)
+        findings += self._crypto(view, findings)
+        findings += self._numbers(view, findings)
+        findings += self._credit_scores(view, findings)
+        findings += self._debts(view, findings)
+        return sorted(findings, key=lambda f: (f.start, f.end))
+
+    # -- checksummed and context-bound numbers -------------------------------------------
+
+    def _numbers(self, text: str, taken: list[Finding]) -> list[Finding]:
+        out: list[Finding] = []
+        for island in _DIGIT_ISLAND.finditer(text):
+            groups = [(g.start(), g.end()) for g in _GROUP.finditer(text, *island.span())]
+            i = 0
+            while i < len(groups):
+                found = self._number_at(text, groups, i, taken + out)
+                if found is None:
+                    i += 1
+                    continue
+                out.append(found)
+                while i < len(groups) and groups[i][0] < found.end:
+                    i += 1
+        return out
+
+    def _number_at(self, text: str, groups: list[tuple[int, int]], i: int,
+                   taken: list[Finding]) -> Finding | None:
+        """The longest card/routing/account/loan number starting at group `i`."""
+        start = groups[i][0]
+        if _overlaps(taken, start, groups[i][1]):
+            return None
+        if groups[i][1] - start < 3 and i + 1 < len(groups):
+            return None  # "12 34 56 ...": no card, routing or account number starts like that
+        labelled_other = _OTHER_NUMBER.search(text, max(0, start - 28), start) is not None
+        candidates: list[tuple[int, str, str]] = []  # (end, digits, separator-style)
+        digits = ""
+        for j in range(i, min(len(groups), i + 5)):
+            digits += text[groups[j][0]:groups[j][1]]
+            if len(digits) > 19:
+                break
+            seps = {text[groups[k][1]] for k in range(i, j)}
+            if len(seps) > 1:
+                break
+            candidates.append((groups[j][1], digits, seps.pop() if seps else ""))
+        for end, digits, sep in reversed(candidates):
+            finding = self._classify(text, start, end, digits, sep, labelled_other)
+            if finding is not None:
+                return finding
+        return None
+
+    def _classify(self, text: str, start: int, end: int, digits: str, sep: str,
+                  labelled_other: bool) -> Finding | None:
+        cat = Category.FINANCIAL_INFORMATION
+        n = len(digits)
+        # A Discord snowflake or other long id is one unbroken run of 17+ digits.
+        if 13 <= n <= 19 and (sep or n <= 16) and is_card_number(digits):
+            context = CARD_CONTEXT.near(text, start, end)
+            if labelled_other and not context:
+                return None
+            base = 0.7 if sep else 0.55
+            return Finding(cat, start, end, digits, round(boost(base, context), 2), "card")
+        if n == 9 and is_routing_number(digits):
+            context = ROUTING_CONTEXT.near(text, start, end)
+            aba_format = sep == "-" and _group_sizes(text[start:end]) == (4, 4, 1)
+            if context or aba_format:
+                conf = boost(0.6, context) if aba_format else boost(0.5, context)
+                return Finding(cat, start, end, digits, round(conf, 2), "aba_routing")
+        if 6 <= n <= 17 and not labelled_other:
+            if LOAN_CONTEXT.near(text, start, end) and _number_word_near(text, start):
+                return Finding(cat, start, end, digits, 0.8, "loan_account")
+            if ACCOUNT_CONTEXT.near(text, start, end) and _account_shaped(digits):
+                return Finding(cat, start, end, digits, 0.8, "bank_account")
+        return None
+
+    # -- IBANs and wallets ------------------------------------------------------------------
+
+    def _ibans(self, text: str) -> list[Finding]:
+        out: list[Finding] = []
+        pos = 0
+        while True:
+            m = _IBAN_CANDIDATE.search(text, pos)
+            if m is None:
+                return out
+            found = self._longest_iban(text, m.start(), m.end())
+            if found is None:
+                pos = m.start() + 1
+                continue
+            out.append(found)
+            pos = found.end
+
+    def _longest_iban(self, text: str, start: int, end: int) -> Finding | None:
+        """Shrink from the right until a prefix validates (text after an IBAN may be alnum)."""
+        for stop in range(end, start + 14, -1):
+            if text[stop - 1] in " -" or (stop < len(text) and text[stop].isalnum()
+                                          and text[stop - 1].isalnum()):
+                continue
+            raw = text[start:stop]
+            compact = re.sub(r"[ -]", "", raw).upper()
+            if iban.is_valid(compact):
+                seps = {c for c in raw if c in " -"}
+                if len(seps) > 1 or (seps and not _iban_grouped(raw)):
+                    continue
+                context = IBAN_CONTEXT.near(text, start, stop)
+                conf = round(boost(0.75, context), 2)
+                return Finding(Category.FINANCIAL_INFORMATION, start, stop, compact, conf, "iban")
+        return None
+
+    def _crypto(self, text: str, taken: list[Finding]) -> list[Finding]:
+        out: list[Finding] = []
+        for m in _CRYPTO_CANDIDATE.finditer(text):
+            if _overlaps(taken, *m.span()) or not is_bitcoin_address(m.group()):
+                continue
+            context = CRYPTO_CONTEXT.near(text, *m.span())
+            value = m.group().lower() if m.group()[:3].lower() == "bc1" else m.group()
+            out.append(Finding(Category.FINANCIAL_INFORMATION, m.start(), m.end(), value,
+                               round(boost(0.7, context), 2), "crypto_wallet"))
+        return out
+
+    # -- credit scores and debts ------------------------------------------------------------
+
+    def _credit_scores(self, text: str, taken: list[Finding]) -> list[Finding]:
+        out: list[Finding] = []
+        for m in _CREDIT_SCORE.finditer(text):
+            value = m.group("a") or m.group("b")
+            if not 300 <= int(value) <= 850 or _overlaps(taken, *m.span()):
+                continue
+            out.append(Finding(Category.FINANCIAL_INFORMATION, m.start(), m.end(), value,
+                               0.75, "credit_score"))
+        return out
+
+    def _debts(self, text: str, taken: list[Finding]) -> list[Finding]:
+        lowered = text.lower()
+        if not any(t in lowered for t in _DEBT_TRIGGERS):
+            return []
+        out: list[Finding] = []
+        for m in _DEBT.finditer(text):
+            if _overlaps(taken, *m.span()) or _INSTITUTION.match(m.group()):
+                continue
+            if _sentence_subject_is_institution(text, m.start()):
+                continue
+            value = " ".join(m.group().lower().split())
+            if _petty(value):
+                continue  # "he owes me $20 for pizza" is not a credit history
+            out.append(Finding(Category.FINANCIAL_INFORMATION, m.start(), m.end(), value,
+                               0.7, "debt"))
+        return out
+
+
+def _overlaps(findings: list[Finding], start: int, end: int) -> bool:
+    return any(f.start < end and start < f.end for f in findings)
+
+
+def _group_sizes(raw: str) -> tuple[int, ...]:
+    return tuple(len(g) for g in re.findall(r"\d+", raw))
+
+
+def _iban_grouped(raw: str) -> bool:
+    """Spaced IBANs are written in groups of four, the last one shorter."""
+    sizes = [len(g) for g in re.split(r"[ -]", raw)]
+    return all(s == 4 for s in sizes[:-1]) and 1 <= sizes[-1] <= 4
+
+
+def _account_shaped(digits: str) -> bool:
+    """Not all one digit and not a run like 123456 (placeholders people type)."""
+    if len(set(digits)) == 1:
+        return False
+    return digits not in "01234567890123456789" and digits not in "98765432109876543210"
+
+
+_NUMBER_WORD = re.compile(r"(?i)(?:number|num|no\.?|#|account|acct|id|:)\s*[:#]?\s*$")
+
+
+def _number_word_near(text: str, start: int) -> bool:
+    """"loan number 123456", "mortgage acct: 123456", "HELOC #123456"."""
+    return _NUMBER_WORD.search(text, max(0, start - 20), start) is not None
+
+
+def _sentence_subject_is_institution(text: str, start: int) -> bool:
+    """True when the clause before the match starts with "the city/county/..."."""
+    head = text[max(0, start - 40):start]
+    clause = re.split(r"[.!?\n]", head)[-1].strip().lower()
+    clause = clause.removeprefix("the ").strip()
+    return bool(_INSTITUTION.match(clause))
+
+
+_AMOUNT_VALUE = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s?(k|m|grand|thousand|million)?")
+
+
+def _petty(phrase: str) -> bool:
+    """An amount under $1,000 owed with no debt word: a friend's IOU, not finances."""
+    m = _AMOUNT_VALUE.search(phrase)
+    if m is None or m.group(2) or "debt" in phrase or "loan" in phrase:
+        return False
+    try:
+        return float(m.group(1).replace(",", "")) < 1000
+    except ValueError:
+        return False

@@ -1,0 +1,103 @@
+"""Social Security numbers and ITINs, in every common spelling.
+
+The shape (3-2-4 digits) is common in ordinary numbers, so a candidate must pass the
+SSA's structural rules (python-stdnum's `us.ssn` plus the test/advertising numbers it
+does not list) and, when it carries no separators at all, sit next to a cue word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum.us import ssn as stdnum_ssn
+
+from bot.detectors.context_words import ContextWords, boost, join_digit_lines
+from bot.models import Category, Finding
+
+SSN_CONTEXT = ContextWords(
+    [
+        "ssn", "ssns", "ssn#", "ss#", "ss #", "ss no", "ssid", "social", "social security",
+        "social security number", "soc sec", "itin", "itins", "tax id", "taxpayer",
+        "taxpayer id", "tin", "tax identification",
+    ]
+)
+
+# Three digit groups with an optional separator between them. The look-arounds keep
+# the match out of longer digit runs and out of longer dash/dot-separated numbers.
+_CANDIDATE = re.compile(
+    r"(?<!\d)(?<!\d[-.])(\d{3})([-. ]?)(\d{2})([-. ]?)(\d{4})(?!\d)(?![-.]\d)"
+)
+
+# A ZIP+4 ("64106-1234") has the digits of an SSN typed "641-061234" without its first
+# dash; a state abbreviation or "zip" just before it means it is a postcode.
+_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
+    "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
+).split()
+_ZIP_BEFORE = re.compile(
+    r"(?:\b(?:" + "|".join(_STATES) + r")|(?i:zip|zip code|postal code|postcode))[\s,.:#]{0,3}$"
+)
+
+# Numbers the SSA never issued or that were published (Woolworth wallet card, LifeLock,
+# SSA pamphlets); python-stdnum blocks some, the rest are listed here.
+_KNOWN_INVALID = frozenset(
+    {"078051120", "219099999", "457555462", "123456789", "987654321", "012345678"}
+)
+
+# IRS ITIN middle groups (9xx-GG-xxxx): 50-65, 70-88, 90-92, 94-99.
+_ITIN_GROUPS = frozenset([*range(50, 66), *range(70, 89), 90, 91, 92, *range(94, 100)])
+
+
+def is_valid_ssn(digits: str) -> bool:
+    """Structural SSN check on 9 digits (area, group, serial, known fakes)."""
+    if len(digits) != 9 or not digits.isdigit() or digits in _KNOWN_INVALID:
+        return False
+    if len(set(digits)) == 1:
+        return False
+    return bool(stdnum_ssn.is_valid(digits))
+
+
+def is_valid_itin(digits: str) -> bool:
+    """Structural ITIN check on 9 digits: 9xx, an IRS-assigned middle group, serial ≠ 0000."""
+    if len(digits) != 9 or not digits.isdigit() or digits[0] != "9":
+        return False
+    return int(digits[3:5]) in _ITIN_GROUPS and digits[5:] != "0000"
+
+
+class SSNDetector:
+    """Finds SSNs (kind "ssn") and ITINs (kind "itin")."""
+
+    category = Category.SOCIAL_SECURITY_NUMBER
+    name = "ssn"
+    triggers: tuple[str, ...] = tuple("0123456789")
+
+    def detect(self, text: str) -> list[Finding]:
+        view = join_digit_lines(text)
+        findings: list[Finding] = []
+        for m in _CANDIDATE.finditer(view):
+            area, sep1, group, sep2, serial = m.groups()
+            digits = area + group + serial
+            if is_valid_ssn(digits):
+                kind = "ssn"
+            elif is_valid_itin(digits):
+                kind = "itin"
+            else:
+                continue
+            if sep1 and sep2 and sep1 != sep2:
+                continue  # "693-09.4444": mismatched separators are not how anyone writes one
+            start, end = m.span()
+            context = SSN_CONTEXT.near(view, start, end)
+            if sep1 and sep1 == sep2:
+                base = 0.6  # the canonical 3-2-4 spelling
+            elif sep1 or sep2:
+                if sep2 and not context and _ZIP_BEFORE.search(view, max(0, start - 16), start):
+                    continue  # "MO 64106-1234" is a ZIP+4
+                base = 0.3  # half-formatted: "078-051121", "07805-1121"
+            else:
+                if not context:
+                    continue  # a bare 9-digit run is only an SSN when someone says so
+                base = 0.4
+            findings.append(
+                Finding(self.category, start, end, digits, round(boost(base, context), 2), kind)
+            )
+        return findings
