@@ -1,0 +1,473 @@
+"""Home-address detector (`home_address`).
+
+Street addresses are found in two steps so the hot path stays cheap and linear:
+precompiled RE2 patterns (no backtracking, whatever the input) propose candidate
+windows — a house number followed by street-ish words, or "the 4400 block of
+Holly" — and `usaddress` confirms and labels each *window* (never the whole
+message). Nearby words then say whose place it is: residence cues ("lives at",
+"his house") raise confidence, business/event/official cues ("rally at", "City
+Hall", "store") lower it, because only a *home* address is protected.
+
+`normalize_address` and `same_address` are exported for the policy, which compares
+findings with a servant's public (official) addresses.
+"""
+
+from __future__ import annotations
+
+import re2
+import usaddress
+
+from bot.models import Category, Finding
+
+# --- vocabularies (uppercase keys) -------------------------------------------------------
+
+# USPS street suffixes (publication 28, the common ones) -> standard abbreviation.
+STREET_TYPES: dict[str, str] = {
+    "ALLEY": "ALY", "ALY": "ALY", "AVENUE": "AVE", "AVE": "AVE", "AV": "AVE", "AVN": "AVE",
+    "BOULEVARD": "BLVD", "BLVD": "BLVD", "BYPASS": "BYP", "BYP": "BYP",
+    "CIRCLE": "CIR", "CIR": "CIR", "COURT": "CT", "CT": "CT", "COVE": "CV", "CV": "CV",
+    "CROSSING": "XING", "XING": "XING", "DRIVE": "DR", "DR": "DR",
+    "EXPRESSWAY": "EXPY", "EXPY": "EXPY", "FREEWAY": "FWY", "FWY": "FWY",
+    "HIGHWAY": "HWY", "HWY": "HWY", "LANE": "LN", "LN": "LN", "LOOP": "LOOP",
+    "PARKWAY": "PKWY", "PKWY": "PKWY", "PKY": "PKWY", "PIKE": "PIKE", "PATH": "PATH",
+    "PLACE": "PL", "PL": "PL", "PLAZA": "PLZ", "PLZ": "PLZ", "POINT": "PT", "PT": "PT",
+    "RIDGE": "RDG", "RDG": "RDG", "ROAD": "RD", "RD": "RD", "ROUTE": "RTE", "RTE": "RTE",
+    "ROW": "ROW", "RUN": "RUN", "SQUARE": "SQ", "SQ": "SQ", "STREET": "ST", "ST": "ST",
+    "STR": "ST", "TERRACE": "TER", "TER": "TER", "TERR": "TER", "TRAIL": "TRL", "TRL": "TRL",
+    "TRAFFICWAY": "TRFY", "TRFY": "TRFY", "WAY": "WAY", "WY": "WAY",
+}  # fmt: skip
+
+# Suffixes that are also everyday words ("200 people drive", "the fast lane"): they only
+# count after a Capitalized street name or when written capitalized themselves.
+_WEAK_TYPES = frozenset(
+    "CIRCLE COURT COVE CROSSING DRIVE HIGHWAY LANE LOOP PATH PIKE PLACE PLAZA POINT "
+    "RIDGE ROUTE ROW RUN SQUARE TRAIL WAY PL PT ROW".split()
+)
+
+DIRECTIONS: dict[str, str] = {
+    "NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W", "NORTHEAST": "NE",
+    "NORTHWEST": "NW", "SOUTHEAST": "SE", "SOUTHWEST": "SW",
+    "N": "N", "S": "S", "E": "E", "W": "W", "NE": "NE", "NW": "NW", "SE": "SE", "SW": "SW",
+}  # fmt: skip
+
+UNIT_TYPES: dict[str, str] = {
+    "APARTMENT": "APT", "APT": "APT", "UNIT": "UNIT", "SUITE": "STE", "STE": "STE",
+    "ROOM": "RM", "RM": "RM", "FLOOR": "FL", "FL": "FL", "BUILDING": "BLDG", "BLDG": "BLDG",
+    "LOT": "LOT", "TRAILER": "TRLR", "TRLR": "TRLR", "#": "#",
+}  # fmt: skip
+
+STATES: dict[str, str] = {
+    "ALABAMA": "AL", "ALASKA": "AK", "ARIZONA": "AZ", "ARKANSAS": "AR", "CALIFORNIA": "CA",
+    "COLORADO": "CO", "CONNECTICUT": "CT", "DELAWARE": "DE", "FLORIDA": "FL", "GEORGIA": "GA",
+    "HAWAII": "HI", "IDAHO": "ID", "ILLINOIS": "IL", "INDIANA": "IN", "IOWA": "IA",
+    "KANSAS": "KS", "KENTUCKY": "KY", "LOUISIANA": "LA", "MAINE": "ME", "MARYLAND": "MD",
+    "MASSACHUSETTS": "MA", "MICHIGAN": "MI", "MINNESOTA": "MN", "MISSISSIPPI": "MS",
+    "MISSOURI": "MO", "MONTANA": "MT", "NEBRASKA": "NE", "NEVADA": "NV",
+    "NEW HAMPSHIRE": "NH", "NEW JERSEY": "NJ", "NEW MEXICO": "NM", "NEW YORK": "NY",
+    "NORTH CAROLINA": "NC", "NORTH DAKOTA": "ND", "OHIO": "OH", "OKLAHOMA": "OK",
+    "OREGON": "OR", "PENNSYLVANIA": "PA", "RHODE ISLAND": "RI", "SOUTH CAROLINA": "SC",
+    "SOUTH DAKOTA": "SD", "TENNESSEE": "TN", "TEXAS": "TX", "UTAH": "UT", "VERMONT": "VT",
+    "VIRGINIA": "VA", "WASHINGTON": "WA", "WEST VIRGINIA": "WV", "WISCONSIN": "WI",
+    "WYOMING": "WY", "DISTRICT OF COLUMBIA": "DC",
+    # AP style, common in local news and chat
+    "MO.": "MO", "KAN.": "KS", "KANS.": "KS", "ILL.": "IL", "NEB.": "NE", "OKLA.": "OK",
+    "ARK.": "AR",
+}  # fmt: skip
+_STATE_CODES = frozenset(v for v in STATES.values())
+
+# Kansas City metro places accepted after a street without a state ("4471 Holly St,
+# Raytown"); elsewhere a city only counts when a state follows it.
+_KNOWN_CITIES = (
+    "kansas city", "kcmo", "kck", "north kansas city", "independence", "overland park",
+    "lee's summit", "olathe", "raytown", "grandview", "gladstone", "liberty",
+    "blue springs", "belton", "lenexa", "shawnee", "leawood", "prairie village",
+    "mission", "merriam", "parkville", "riverside", "sugar creek", "grain valley",
+)  # fmt: skip
+
+# Words that never belong to a street name: function words, time words and the nouns
+# that follow a count ("4 cops", "200 people", "5 pm").
+_STOPWORDS = frozenset(
+    """a an and at by for from in into of off on or the to with near is are was were be
+    been has have had it its he she they we you i me my his her their our your who that
+    this these those there here then than when where while as if but so not no yes
+    am pm a.m. p.m. min mins minutes hours hrs days weeks months years yrs times
+    people persons cops officers police men women kids guys dudes folks votes points
+    dollars bucks percent pct miles mi blocks block houses homes cars shots rounds
+    calls units apartments floors rooms page pages chapter section sec item items
+    o'clock oclock ago more less about around over under after before""".split()
+)
+
+# --- patterns -----------------------------------------------------------------------------
+
+
+def _alt(words: list[str]) -> str:
+    """A regex alternation, longest first, with RE2-safe escaping."""
+    return "|".join(re2.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_TYPE = r"(?i:" + _alt([t.lower() for t in STREET_TYPES]) + r")\b\.?"
+_DIR_WORDS = r"(?i:northeast|northwest|southeast|southwest|north|south|east|west)\b"
+_DIR = r"(?:" + _DIR_WORDS + r"|(?:NE|NW|SE|SW|[NSEW])\.?\b|(?:ne|nw|se|sw|[nsew])\b)"
+_POSTDIR = r"(?:" + _DIR_WORDS + r"|(?:NE|NW|SE|SW|[NSEW])\b)"
+_ORD = r"\d{1,3}(?i:st|nd|rd|th)\b"
+# Latin letters only: small RE2 programs (a full Unicode class blows the DFA budget).
+_UP = "A-ZÀ-ÖØ-Þ"
+_LET = "A-Za-zÀ-ÖØ-öø-ÿ"
+_WORD = r"(?:[" + _LET + r"][" + _LET + r"'’-]*\.?|" + _ORD + r")"
+_CAPWORD = r"(?:[" + _UP + r"][" + _LET + r"'’-]*\.?|" + _ORD + r")"
+_NUM = r"\d{1,6}(?:[A-Za-z]\b)?"
+_UNIT = (
+    r"(?:,?[ \t]*(?:(?i:apartment|apt|unit|suite|ste|room|rm|floor|fl|building|bldg|lot|"
+    r"trailer|trlr)\.?[ \t]*#?[ \t]*|#[ \t]*)"
+    r"(?:\d[A-Za-z0-9-]{0,5}|[A-Za-z]{1,2}-?\d{0,4})\b)"
+)
+_STATE = (
+    r"(?:(?:" + "|".join(sorted(_STATE_CODES)) + r")\b|(?i:"
+    + _alt([s.lower() for s in STATES if not s.endswith(".")]) + r")\b|"
+    + "|".join(re2.escape(s.title()) for s in STATES if s.endswith(".")) + r")"
+)
+_ZIP = r"\d{5}(?:-\d{4})?\b"
+_CITY_WORD = r"[" + _UP + r"][" + _LET + r"'’.-]*"
+_CITY = _CITY_WORD + r"(?:[ \t]+" + _CITY_WORD + r"){0,2}"
+_TAIL = (
+    r"(?:,?\s+" + _CITY + r",?[ \t]+" + _STATE + r"(?:[ \t]+" + _ZIP + r")?"
+    r"|,?[ \t]+" + _STATE + r"[ \t]+" + _ZIP
+    + r"|,?[ \t]+" + _ZIP
+    + r"|,[ \t]*(?i:" + _alt(list(_KNOWN_CITIES)) + r")\b)"
+)
+
+# A house number, then either street words ending in a street type, or (bare) one or
+# two words that only count with a unit, a city/state/ZIP tail or a tight residence cue.
+_STREET_RE = re2.compile(
+    r"\b(?P<num>" + _NUM + r")[ \t]+(?:(?P<pre>" + _DIR + r")[ \t]+)?"
+    r"(?:(?P<name>" + _WORD + r"(?:[ \t]+" + _WORD + r"){0,3}?)[ \t]+(?P<type>" + _TYPE + r")"
+    r"(?:[ \t]+(?P<post>" + _POSTDIR + r"))?"
+    r"|(?P<bare>" + _WORD + r"(?:[ \t]+" + _CAPWORD + r")?))"
+    r"(?P<unit>" + _UNIT + r")?(?P<tail>" + _TAIL + r")?"
+)
+_BARE_GROUP = _STREET_RE.groupindex["bare"]
+# "the 4400 block of Holly (St)"
+_BLOCK_OF_RE = re2.compile(
+    r"\b(?P<num>\d{1,3}00)[ \t]+(?i:block)[ \t]+(?i:of)[ \t]+(?:(?P<pre>" + _DIR + r")[ \t]+)?"
+    r"(?P<name>" + _CAPWORD + r"(?:[ \t]+" + _CAPWORD + r"){0,2}|[a-zß-öø-ÿ][" + _LET + r"'’-]*)"
+    r"(?:[ \t]+(?P<type>" + _TYPE + r"))?"
+)
+# "lives on Holly, the 4400 block"
+_ON_BLOCK_RE = re2.compile(
+    r"\b(?i:on)[ \t]+(?P<street>(?:" + _DIR + r"[ \t]+)?" + _WORD + r"(?:[ \t]+" + _WORD
+    + r")?(?:[ \t]+" + _TYPE + r")?),?[ \t]+(?:(?i:the)[ \t]+)?(?P<num>\d{1,3}00)[ \t]+"
+    r"(?i:block)\b"
+)
+
+_STREET_GROUP = _ON_BLOCK_RE.groupindex["street"]
+
+_RESIDENCE_RE = re2.compile(
+    r"(?i)\b(?:lives?|living|lived|resides?|residing|residence|home|house|crib|"
+    r"moved|moving|stays?|staying|sleeps|"
+    r"(?:his|her|their|my|your|mom'?s|dad'?s|parents'?|wife'?s|husband'?s|family'?s)"
+    r"[ \t]+(?:place|apartment|apt|condo|duplex|townhouse|pad|address))\b"
+)
+_VENUE_RE = re2.compile(
+    r"(?i)\b(?:protests?|rally|rallies|march|marching|vigil|meetings?|hearings?|town[ \t]+hall|"
+    r"city[ \t]+hall|headquarters|hq|station|precinct|courthouse|court|restaurant|store|shop|"
+    r"office|offices|open[ \t]+house|events?|venue|church|library|museum|bar|cafe|café|gym|"
+    r"clinic|hospital|school|campus|business|company|warehouse|plant|dealership|hotel|"
+    r"theater|theatre|stadium|arena|park|located|showing|shelter|center|centre|bank|"
+    r"salon|brewery|diner|market|mall|opening|concert|fundraiser|gathering|"
+    r"press[ \t]+conference|presser|parking|open|hours|sale|meetup|conference|"
+    r"division|department|dept|business[ \t]+address)\b"
+)
+# A cue that sits right before the number: enough to accept "lives at 4471 Holly".
+_TIGHT_CUE_RE = re2.compile(
+    r"(?i)(?:\b(?:lives?|living|resides?|residing|moved|moving|staying|stays|"
+    r"house[ \t]+is|home[ \t]+is|place[ \t]+is)[ \t]+(?:at|on|to|in|into|over[ \t]+on)|"
+    r"\baddress(?:[ \t]+is)?[ \t]*:?|\bhome[ \t]*:)[ \t]*$"
+)
+_SENTENCE_END_RE = re2.compile(r"[!?\n]|\.[ \t]")
+_WS_RE = re2.compile(r"\s+")
+
+# Past this many candidates in one message, usaddress is no longer consulted (the
+# regex structure alone decides) so a flood of number+word pairs stays linear.
+_MAX_PARSES = 64
+_LOOKBACK = 80
+_LOOKAHEAD = 60
+
+
+# --- normalization -----------------------------------------------------------------------
+
+_LABEL_ORDER = (
+    "AddressNumberPrefix", "AddressNumber", "AddressNumberSuffix",
+    "StreetNamePreModifier", "StreetNamePreDirectional", "StreetNamePreType",
+    "StreetName", "StreetNamePostType", "StreetNamePostDirectional",
+    "OccupancyType", "OccupancyIdentifier", "SubaddressType", "SubaddressIdentifier",
+    "PlaceName", "StateName", "ZipCode",
+)  # fmt: skip
+_STREET_LABELS = frozenset(_LABEL_ORDER[:11])
+
+
+def _clean(token: str) -> str:
+    return token.strip(" ,;:()").upper()
+
+
+def _parse(text: str) -> dict[str, list[str]] | None:
+    """usaddress labels for `text`, cleaned; None unless a number and street name exist."""
+    parts: dict[str, list[str]] = {}
+    for token, label in usaddress.parse(text):
+        tok = _clean(token)
+        if tok and label in _LABEL_ORDER:
+            parts.setdefault(label, []).append(tok)
+    if "AddressNumber" not in parts or "StreetName" not in parts:
+        return None
+    return parts
+
+
+def _standard(label: str, token: str) -> str:
+    """USPS standard spelling of one labelled token."""
+    bare = token.rstrip(".")
+    if label in ("StreetNamePreDirectional", "StreetNamePostDirectional"):
+        return DIRECTIONS.get(bare, bare)
+    if label in ("StreetNamePostType", "StreetNamePreType"):
+        return STREET_TYPES.get(bare, bare)
+    if label in ("OccupancyType", "SubaddressType"):
+        return UNIT_TYPES.get(bare, bare)
+    if label in ("OccupancyIdentifier", "SubaddressIdentifier"):
+        return token.lstrip("#").strip(".") or token
+    if label == "ZipCode":
+        return token[:5]
+    return bare
+
+
+def _render(parts: dict[str, list[str]]) -> str:
+    out: list[str] = []
+    for label in _LABEL_ORDER:
+        tokens = parts.get(label)
+        if not tokens:
+            continue
+        if label == "StateName":
+            joined = " ".join(tokens)
+            out.append(STATES.get(joined, STATES.get(joined.rstrip(".") + ".", joined)))
+            continue
+        if label == "OccupancyIdentifier" and "OccupancyType" not in parts:
+            out.append("#")
+        for tok in tokens:
+            std = _standard(label, tok)
+            if std and std != "#":
+                out.append(std)
+    return " ".join(out)
+
+
+def normalize_address(text: str) -> str | None:
+    """Canonical form of a street address, or None when `text` has no number + street.
+
+    Uppercase, single spaces, USPS abbreviations (STREET -> ST, NORTH -> N, APARTMENT ->
+    APT, Missouri -> MO), ZIP+4 cut to five digits: "4471 N HOLLY ST APT 2 KANSAS CITY MO
+    64111". The policy uses it on a servant's public addresses to compare with findings.
+    """
+    if not text or len(text) > 300:
+        return None
+    parts = _parse(_WS_RE.sub(" ", text.strip()))
+    return _render(parts) if parts else None
+
+
+def _street_line(parts: dict[str, list[str]]) -> tuple[str, ...]:
+    return tuple(
+        f"{label}={_standard(label, tok)}"
+        for label in _LABEL_ORDER
+        if label in _STREET_LABELS and not label.startswith(("Occupancy", "Subaddress"))
+        for tok in parts.get(label, ())
+    )
+
+
+def same_address(a: str, b: str) -> bool:
+    """True when two addresses (raw or normalized) name the same place.
+
+    The street line (number, directions, name, type) must match; unit, city, state and
+    ZIP are compared only where both sides give them, since chat rarely repeats them all.
+    """
+    pa = _parse(_WS_RE.sub(" ", a.strip().upper())) if a and len(a) <= 300 else None
+    pb = _parse(_WS_RE.sub(" ", b.strip().upper())) if b and len(b) <= 300 else None
+    if pa is None or pb is None or _street_line(pa) != _street_line(pb):
+        return False
+    for label in ("OccupancyIdentifier", "PlaceName", "StateName", "ZipCode"):
+        if label in pa and label in pb:
+            left = _render({label: pa[label]}) if label == "StateName" else None
+            right = _render({label: pb[label]}) if label == "StateName" else None
+            if left is not None:
+                if left != right:
+                    return False
+            elif [_standard(label, t) for t in pa[label]] != [
+                _standard(label, t) for t in pb[label]
+            ]:
+                return False
+    return True
+
+
+# --- detector ------------------------------------------------------------------------------
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit()
+
+
+def _context_kind(text: str, start: int, end: int) -> tuple[str, int]:
+    """('residence' | 'venue' | '', distance) from the nearest cue in the same sentence."""
+    lo = max(0, start - _LOOKBACK)
+    before = text[lo:start]
+    cut = 0
+    for m in _SENTENCE_END_RE.finditer(before):
+        cut = m.end()
+    before_lo = lo + cut
+    after = text[end : end + _LOOKAHEAD]
+    stop = _SENTENCE_END_RE.search(after)
+    after_hi = end + (stop.start() if stop else len(after))
+
+    # Slices, not pos/endpos: the RE2 wrapper encodes its whole argument on every call.
+    before_text, after_text = text[before_lo:start], text[end:after_hi]
+    best = ("", 1 << 30)
+    for regex, kind in ((_VENUE_RE, "venue"), (_RESIDENCE_RE, "residence")):
+        for m in regex.finditer(before_text):
+            dist = len(before_text) - m.end()
+            if dist < best[1] or (dist == best[1] and kind == "venue"):
+                best = (kind, dist)
+        m = regex.search(after_text)
+        if m is not None and m.start() < best[1]:
+            best = (kind, m.start())
+    return best
+
+
+def _confidence(kind: str, base: float) -> tuple[float, str]:
+    if kind == "residence":
+        return min(0.95, base + 0.3), "residence"
+    if kind == "venue":
+        return min(0.3, base - 0.35), "venue"
+    return base, "address"
+
+
+class AddressDetector:
+    """Finds street addresses; confidence says how likely it is somebody's home."""
+
+    category = Category.HOME_ADDRESS
+    name = "address"
+    # Every candidate starts from a house or block number.
+    triggers: tuple[str, ...] = tuple("0123456789")
+
+    def detect(self, text: str) -> list[Finding]:
+        """Street addresses in `text` (spans index `text`), most specific first."""
+        budget = [_MAX_PARSES]
+        candidates = self._blocks(text, budget) + self._streets(text, budget)
+        candidates.sort(key=lambda f: (f.start, f.start - f.end))
+        found: list[Finding] = []
+        for finding in candidates:  # earliest, then longest, wins an overlap
+            if not found or finding.start >= found[-1].end:
+                found.append(finding)
+        return found
+
+    # -- street addresses ---------------------------------------------------------------
+
+    def _streets(self, text: str, budget: list[int]) -> list[Finding]:
+        # One finditer pass: the RE2 wrapper re-encodes the whole text on every search()
+        # call, so repeated searches from an offset would be quadratic.
+        out: list[Finding] = []
+        for m in _STREET_RE.finditer(text):
+            finding = self._street(text, m, budget)
+            if finding is not None:
+                out.append(finding)
+        return out
+
+    def _street(self, text: str, m: re2._Match, budget: list[int]) -> Finding | None:
+        start, end = m.start(), m.end()
+        if start > 0 and text[start - 1] in "$€£#:/.,-+*^@":
+            return None
+        unit, tail = m.group("unit"), m.group("tail")
+        if m.group("type") is not None:
+            words = m.group("name").split()
+            typ = m.group("type").rstrip(".")
+            if not self._plausible_name(words, typ):
+                return None
+            base = 0.6
+        else:
+            words = m.group("bare").split()
+            tight = _TIGHT_CUE_RE.search(text[max(0, start - 40) : start]) is not None
+            lowered = [w.lower() for w in words]
+            if any(w in _STOPWORDS or w.upper() in STREET_TYPES for w in lowered):
+                return None
+            if not (unit or tail or tight):
+                return None
+            if not tight and not all(_is_cap(w) for w in words):
+                return None
+            if tight and not all(_is_cap(w) for w in words):
+                # lowercase chat ("lives at 4471 holly"): keep the first word only
+                end = m.start(_BARE_GROUP) + len(words[0])
+                unit = tail = None
+            base = 0.55
+        window = text[start:end]
+        value = self._value(window, budget)
+        if value is None:
+            return None
+        kind, _ = _context_kind(text, start, end)
+        if not kind and m.group("type") is None:
+            kind = "residence"  # a bare street only got here through a tight residence cue
+        if unit and unit.lstrip(" ,\t").lower().startswith(("suite", "ste")):
+            kind = kind or "venue"
+        confidence, label = _confidence(kind, base)
+        return Finding(self.category, start, end, value, round(confidence, 2), label)
+
+    @staticmethod
+    def _plausible_name(words: list[str], typ: str) -> bool:
+        """Reject counted nouns and sentences posing as street names ("4 cops on Main St")."""
+        lowered = [w.lower().rstrip(".") for w in words]
+        if any(w in _STOPWORDS for w in lowered):
+            return False
+        if all(w.upper() in STREET_TYPES or w.upper() in DIRECTIONS for w in lowered):
+            return False
+        capped = all(_is_cap(w) for w in words)
+        if not capped:
+            if any(_is_cap(w) for w in words) or len(words) > 2:
+                return False
+            if typ.upper() in _WEAK_TYPES and not _is_cap(typ):
+                return False
+        return True
+
+    @staticmethod
+    def _value(window: str, budget: list[int]) -> str | None:
+        """Normalized value, confirmed by usaddress while the per-message budget lasts."""
+        clean = _WS_RE.sub(" ", window)
+        if budget[0] > 0:
+            budget[0] -= 1
+            parts = _parse(clean)
+            return _render(parts) if parts else None
+        return " ".join(_clean(t) for t in clean.split() if _clean(t))
+
+    # -- block references ---------------------------------------------------------------
+
+    def _blocks(self, text: str, budget: list[int]) -> list[Finding]:
+        out: list[Finding] = []
+        for m in _BLOCK_OF_RE.finditer(text):
+            name = m.group("name")
+            if name.lower() in _STOPWORDS:
+                continue
+            street = " ".join(p for p in (m.group("pre"), name, m.group("type")) if p)
+            out.append(self._block(text, m.start(), m.end(), m.group("num"), street, budget))
+        for m in _ON_BLOCK_RE.finditer(text):
+            street = m.group("street")
+            if any(w.lower() in _STOPWORDS for w in street.split()):
+                continue
+            start = m.start(_STREET_GROUP)
+            out.append(self._block(text, start, m.end(), m.group("num"), street, budget))
+        return out
+
+    def _block(
+        self, text: str, start: int, end: int, num: str, street: str, budget: list[int]
+    ) -> Finding:
+        value = self._value(f"{num} {street}", budget)
+        if value is None:
+            value = f"{num} {_WS_RE.sub(' ', street).upper()}"
+        number, _, rest = value.partition(" ")
+        kind, _ = _context_kind(text, start, end)
+        confidence, label = _confidence(kind, 0.5)
+        return Finding(
+            self.category, start, end, f"{number} BLOCK OF {rest}", round(confidence, 2), label
+        )
+
+
+__all__ = ["AddressDetector", "normalize_address", "same_address"]
