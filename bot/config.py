@@ -188,6 +188,19 @@ class SlackSettings:
         default=262_144, metadata=_help("text files up to this are scanned")
     )
     ignore_bots: bool = field(default=True, metadata=_help("skip bot messages"))
+    http_host: str = field(
+        default="0.0.0.0", metadata=_help("address the HTTP mode server listens on")
+    )
+    http_path: str = field(
+        default="/slack/events",
+        metadata=_help("path of the Request URL (events, slash command, interactivity)"),
+    )
+    slash_command: str = field(
+        default="/doxguard", metadata=_help("the slash command, as in the app manifest")
+    )
+    membership_cache_seconds: float = field(
+        default=60.0, metadata=_help("how long a moderator user group's members are cached")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,8 +224,8 @@ class Config:
 
     def resolve(self, relative: str) -> Path:
         """A path from the config, relative to the config file's folder."""
-        p = Path(relative)
-        return p if p.is_absolute() else self.base_dir / p
+        p = Path(relative).expanduser()
+        return (p if p.is_absolute() else self.base_dir / p).resolve()
 
     @property
     def servants_path(self) -> Path:
@@ -229,7 +242,7 @@ class Config:
 
 def key_line(text: str, dotted: str) -> int | None:
     """Best-effort line number of `dotted` key in TOML source (tomllib gives none)."""
-    parts = dotted.split(".")
+    parts = re.sub(r"\[\d+\]", "", dotted).split(".")
     leaf = parts[-1]
     section = ".".join(parts[:-1])
     in_section = section == ""
@@ -245,6 +258,7 @@ def key_line(text: str, dotted: str) -> int | None:
         if in_section and key.match(line):
             return number
     if section and leaf:
+        dotted = ".".join(parts)
         # a whole table may be the culprit
         for number, line in enumerate(text.splitlines(), start=1):
             m = header.match(line)
