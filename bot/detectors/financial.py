@@ -267,8 +267,15 @@ class FinancialDetector:
                                           and text[stop - 1].isalnum()):
                 continue
             raw = text[start:stop]
-            compact = re.sub(r"[ -]", "", raw).upper()
-            if iban.is_valid(compact):
+            compact = re.sub(r"[ -]", "", raw)
+            letters = [c for c in compact[4:] if c.isalpha()]
+            if letters and not (all(c.isupper() for c in letters)
+                                or all(c.islower() for c in letters)):
+                continue  # "LV80 bANK ...": mixed case is prose, not a typed IBAN
+            compact = compact.upper()
+            # Mod-97 and the country's BBAN layout; the national check digits some
+            # countries add are left out, as Presidio does (mod-97 already stops typos).
+            if iban.is_valid(compact, check_country=False):
                 seps = {c for c in raw if c in " -"}
                 if len(seps) > 1 or (seps and not _iban_grouped(raw)):
                     continue

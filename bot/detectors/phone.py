@@ -35,7 +35,7 @@ _OTHER_NUMBER = re.compile(
 # Phone-shaped digit groups the matcher can miss when numbers follow each other with
 # only spaces ("816 555 0142 816 555 0143"): NANP 3-3-4 and "+CC ..." international.
 _NANP_SHAPE = re.compile(
-    r"(?<![\w+])(?:\+?1[ .\-]?)?(?:\(\d{3}\)\s?|\d{3}[ .\-]?)\d{3}[ .\-]?\d{4}(?![\w])"
+    r"(?<![\w+])(?<!\d[-.])(?:\+?1[ .\-]?)?(?:\(\d{3}\)\s?|\d{3}[ .\-]?)\d{3}[ .\-]?\d{4}(?![\w])"
 )
 
 # An SSN in its canonical spelling belongs to the SSN detector.
@@ -53,7 +53,7 @@ class PhoneDetector:
         self,
         region: str = "US",
         extra_regions: Iterable[str] = (),
-        leniency: Leniency = Leniency.VALID,
+        leniency: int = Leniency.VALID,
     ) -> None:
         self.region = region.upper()
         self.regions = (self.region, *(r.upper() for r in extra_regions if r.upper() != region))
