@@ -1,31 +1,638 @@
 """Normalized view of a message, with an offset map back to the original.
 
-(Interface fixed; implementation in progress.)
+Detectors look for PII in `NormalizedText.text`, where the usual filter dodges
+are undone: compatibility forms and invisible characters, confusable letters,
+chat markup, spelled-out and split-up digits, and `name at gmail dot com`
+emails. Every rewrite records where its output came from, so a span found in
+`text` maps back (`to_original`) to the characters of the message that a
+moderator sees.
+
+Speed matters because every chat message passes through here: plain ASCII
+chat with nothing to rewrite costs one precompiled regex search and returns an
+identity view. Rewrites are a short list of passes; each one is a linear regex
+scan (possessive quantifiers, bounded repeats, anchored matches) plus edits,
+and the passes repeat until the text stops changing, which makes `normalize`
+idempotent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable
+from functools import cache
+
+__all__ = ["NormalizedText", "normalize"]
+
+# An edit replaces text[start:end] with `replacement` (possibly empty).
+Edit = tuple[int, int, str]
 
 
-@dataclass(frozen=True, slots=True)
+class _Level:
+    """Offset map of one rewrite: edited regions in new and old coordinates.
+
+    Characters outside the edits are copied one-to-one; a character inside a
+    replacement comes from the whole replaced region.
+    """
+
+    __slots__ = ("new_ends", "new_len", "new_starts", "old_ends", "old_len", "old_starts")
+
+    def __init__(
+        self,
+        new_starts: list[int],
+        new_ends: list[int],
+        old_starts: list[int],
+        old_ends: list[int],
+        new_len: int,
+        old_len: int,
+    ) -> None:
+        self.new_starts = new_starts
+        self.new_ends = new_ends
+        self.old_starts = old_starts
+        self.old_ends = old_ends
+        self.new_len = new_len
+        self.old_len = old_len
+
+    def source(self, p: int) -> tuple[int, int]:
+        """Old-text span that new-text character `p` came from."""
+        i = bisect_right(self.new_starts, p) - 1
+        if i < 0:
+            return p, p + 1
+        if p < self.new_ends[i]:
+            return self.old_starts[i], self.old_ends[i]
+        q = p - self.new_ends[i] + self.old_ends[i]
+        return q, q + 1
+
+    def position(self, p: int) -> int:
+        """Old-text position of the gap before new-text character `p`."""
+        if p >= self.new_len:
+            return self.old_len
+        return self.source(p)[0]
+
+
 class NormalizedText:
-    """`text` is what detectors see; `starts[i]`/`ends[i]` give the original span of text[i]."""
+    """What detectors see (`text`), the message it came from, and the map between them.
 
-    text: str
-    original: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    `folded` is `text` lowercased character by character, so it has exactly the
+    same length and offsets as `text` (name matching on `folded` shares spans
+    with detection on `text`).
+    """
+
+    __slots__ = ("_levels", "folded", "original", "text")
+
+    def __init__(self, text: str, original: str, levels: tuple[_Level, ...] = ()) -> None:
+        self.text = text
+        self.original = original
+        self.folded = _lower_same_length(text)
+        self._levels = levels
+
+    def __repr__(self) -> str:
+        return f"NormalizedText(text={self.text!r}, original={self.original!r})"
+
+    @property
+    def is_identity(self) -> bool:
+        """True when nothing was rewritten (`text == original`, offsets equal)."""
+        return not self._levels
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
-        """Map a span of `text` to the span of `original` it came from."""
-        if start >= end:
-            pos = self.starts[start] if start < len(self.starts) else len(self.original)
-            return pos, pos
-        return self.starts[start], self.ends[end - 1]
+        """Map a span of `text` to the span of `original` its characters came from.
+
+        The result covers every source character, including separators and
+        markup removed from between them. Out-of-range input is clamped, so
+        this never raises; an empty span maps to an empty span (a position).
+        """
+        n = len(self.text)
+        start = min(max(start, 0), n)
+        end = min(max(end, start), n)
+        if not self._levels:
+            return start, end
+        if start == end:
+            p = start
+            for level in reversed(self._levels):
+                p = level.position(p)
+            return p, p
+        a, b = start, end
+        for level in reversed(self._levels):
+            a, b = level.source(a)[0], level.source(b - 1)[1]
+        return a, b
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        """Original start of each character of `text` (debugging aid; O(n log n))."""
+        return tuple(self.to_original(i, i + 1)[0] for i in range(len(self.text)))
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        """Original end of each character of `text` (debugging aid; O(n log n))."""
+        return tuple(self.to_original(i, i + 1)[1] for i in range(len(self.text)))
+
+
+def _lower_same_length(text: str) -> str:
+    """Lowercase without changing length ('İ'.lower() is two characters)."""
+    low = text.lower()
+    if len(low) == len(text):  # lower() never shrinks, so equal length means 1:1
+        return low
+    return "".join(c.lower()[0] for c in text)
+
+
+def _apply(text: str, edits: list[Edit]) -> tuple[str, _Level]:
+    """Apply sorted, non-overlapping edits and record the offset map."""
+    pieces: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    old_starts: list[int] = []
+    old_ends: list[int] = []
+    pos = 0
+    npos = 0
+    for a, b, rep in edits:
+        if a > pos:
+            pieces.append(text[pos:a])
+            npos += a - pos
+        pieces.append(rep)
+        new_starts.append(npos)
+        npos += len(rep)
+        new_ends.append(npos)
+        old_starts.append(a)
+        old_ends.append(b)
+        pos = b
+    pieces.append(text[pos:])
+    new = "".join(pieces)
+    return new, _Level(new_starts, new_ends, old_starts, old_ends, len(new), len(text))
+
+
+# ---------------------------------------------------------------------------
+# Pass 1: Unicode — invisible/format characters, controls, NFKC, digits, zalgo.
+
+# Default-ignorable code points (Unicode DerivedCoreProperties) plus every
+# format (Cf) character: they render as nothing, so they only ever hide things.
+_IGNORABLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)  # fmt: skip
+_IGNORABLE_CLASS = "".join(
+    re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+    for a, b in _IGNORABLE_RANGES
+)
+# Controls that act as line breaks become "\n"; other controls are dropped.
+_LINE_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+# Runs of anything outside printable ASCII (plus tab/newline/CR).
+_NON_ASCII_RUN = re.compile(r"[^\x20-\x7e\t\n\r]++")
+# A run needs per-character work if it holds any of these (NFKC is checked apart).
+_SPECIAL = re.compile(rf"[{_IGNORABLE_CLASS}\x00-\x1f\x7f-\x9f\u2028\u2029]|(?![0-9])\d")
+
+
+def _is_dropped(c: str) -> bool:
+    cat = unicodedata.category(c)
+    if cat in ("Cf", "Cs") or (cat == "Cc" and c not in _LINE_BREAKS):
+        return True
+    o = ord(c)
+    return any(a <= o <= b for a, b in _IGNORABLE_RANGES)
+
+
+def _is_mark(c: str) -> bool:
+    return unicodedata.category(c)[0] == "M"
+
+
+def _normalize_cluster(cluster: str) -> str:
+    """One base character and its marks: drop invisibles, NFKC, ASCII digits, no zalgo."""
+    kept = "".join("\n" if c in _LINE_BREAKS else c for c in cluster if not _is_dropped(c))
+    if not kept:
+        return ""
+    out = unicodedata.normalize("NFKC", kept)
+    if not out.isascii():
+        out = "".join(
+            str(d) if (d := unicodedata.decimal(c, None)) is not None else c for c in out
+        )
+        # Marks left on an ASCII letter (NFKC found no precomposed form) are decoration.
+        if out[0].isascii() and all(_is_mark(c) for c in out[1:]):
+            out = out[0]
+    return out
+
+
+def _unicode_pass(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for m in _NON_ASCII_RUN.finditer(text):
+        a, b = m.span()
+        run = m.group()
+        starts_with_mark = _is_mark(run[0])
+        if (
+            not starts_with_mark
+            and _SPECIAL.search(run) is None
+            and unicodedata.is_normalized("NFKC", run)
+        ):
+            continue
+        if starts_with_mark and a > 0 and text[a - 1] not in "\t\n\r":
+            a -= 1  # the ASCII base the marks sit on
+        # Split into clusters: a non-mark character followed by its marks.
+        cs = a
+        for i in range(a + 1, b + 1):
+            if i == b or not _is_mark(text[i]):
+                cluster = text[cs:i]
+                out = _normalize_cluster(cluster)
+                if out != cluster:
+                    edits.append((cs, i, out))
+                cs = i
+    return edits
+
+
+# ---------------------------------------------------------------------------
+# Pass 2: confusable letters, folded to ASCII from Unicode's confusables table.
+
+
+class _Confusables:
+    """Non-ASCII characters confusable with one ASCII letter or digit."""
+
+    __slots__ = ("digit_map", "find", "letter_map", "word")
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.letter_map = table
+        # Inside a run of digits, the 'O'- and 'l'-shaped prototypes read as 0 and 1.
+        self.digit_map = {
+            k: {"O": "0", "o": "0", "l": "1", "I": "1"}.get(v, v) for k, v in table.items()
+        }
+        chars = "".join(re.escape(c) for c in sorted(table))
+        self.find = re.compile(f"[{chars}]")
+        self.word = re.compile(rf"[\w{chars}\u0300-\u036f]++")
+
+
+@cache
+def _confusables() -> _Confusables:
+    """Build the fold table once, from the `confusable_homoglyphs` data (Unicode TR39)."""
+    from confusable_homoglyphs.utils import load
+
+    table: dict[str, str] = {}
+    for char, glyphs in load("confusables.json").items():
+        if len(char) != 1 or char.isascii() or unicodedata.normalize("NFKC", char) != char:
+            continue
+        targets = [g["c"] for g in glyphs if len(g["c"]) == 1 and g["c"].isascii()]
+        targets = [t for t in targets if t.isalnum()]
+        if not targets:
+            continue
+        target = targets[0]
+        if target == "l" and char.isupper():
+            target = "I"  # TR39's prototype for I/l/1 is 'l'; keep capitals capital
+        table[char] = target
+    return _Confusables(table)
+
+
+def _confusable_pass(text: str) -> list[Edit]:
+    if text.isascii():
+        return []
+    conf = _confusables()
+    if conf.find.search(text) is None:
+        return []
+    edits: list[Edit] = []
+    letter_map, digit_map = conf.letter_map, conf.digit_map
+    for m in conf.word.finditer(text):
+        word = m.group()
+        if word.isascii() or conf.find.search(word) is None:
+            continue
+        ascii_alnum = [c for c in word if c.isascii() and c.isalnum()]
+        if not ascii_alnum:
+            # A whole word in another script stays, unless every letter is a lookalike.
+            others = [c for c in word if c.isalnum() and c not in letter_map]
+            if others:
+                continue
+        table = digit_map if ascii_alnum and all(c.isdigit() for c in ascii_alnum) else letter_map
+        base = m.start()
+        folding = False
+        for i, c in enumerate(word):
+            t = table.get(c)
+            if t is not None:
+                edits.append((base + i, base + i + 1, t))
+                folding = True
+            elif folding and _is_mark(c):
+                edits.append((base + i, base + i + 1, ""))  # marks on a folded letter
+            else:
+                folding = False
+    return edits
+
+
+# ---------------------------------------------------------------------------
+# Pass 3: chat markup (Discord markdown, Slack and Discord angle-bracket tokens).
+
+_LABEL = r"[^<>\n]{0,500}+"
+_MARKUP = re.compile(
+    rf"""
+    (?P<mailto><mailto:(?P<addr>[^<>|\s]{{1,320}}+)(?:\|{_LABEL})?>)
+  | (?P<tel><tel:(?P<number>[^<>|\s]{{1,64}}+)(?:\|{_LABEL})?>)
+  | (?P<link><(?P<url>(?:https?|ftp)://[^<>|\s]{{1,2000}}+)(?:\|(?P<label>{_LABEL}))?>)
+  | (?P<user><@(?:[UW][A-Z0-9]{{2,20}}+(?:\|{_LABEL})?|!?[0-9]{{1,20}}+)>)
+  | (?P<role><@&[0-9]{{1,20}}+>)
+  | (?P<channel><\#(?:[CG][A-Z0-9]{{2,20}}+(?:\|{_LABEL})?|[0-9]{{1,20}}+)>)
+  | (?P<special><!(?P<which>here|channel|everyone)(?:\|{_LABEL})?>)
+  | (?P<group><!subteam\^[A-Za-z0-9]{{1,20}}+(?:\|{_LABEL})?>)
+  | (?P<date><!date\^[^<>|\n]{{0,200}}+(?:\|(?P<fallback>{_LABEL}))?>)
+  | (?P<emoji><a?:\w{{1,64}}+:[0-9]{{1,20}}+>)
+  | (?P<time><t:-?[0-9]{{1,20}}+(?::[tTdDfFR])?>)
+  | (?P<command></[\w\- ]{{1,100}}+:[0-9]{{1,20}}+>)
+  | (?P<fence>```[A-Za-z][\w+\#.\-]{{0,30}}+(?=\r?\n))
+  | (?P<run>[|*~`_\\]++)
+  | (?P<line>^(?:>>>[ ]|>[ ]|\#{{1,3}}[ ]|-\#[ ])++)
+    """,
+    re.VERBOSE | re.MULTILINE,
+)
+_PLACEHOLDERS = {
+    "user": "@user",
+    "role": "@role",
+    "channel": "#channel",
+    "group": "@group",
+    "emoji": ":emoji:",
+    "time": "[time]",
+    "command": "/command",
+}
+
+
+def _keep_group(m: re.Match[str], group: str) -> list[Edit]:
+    """Drop the token around `group`, keeping that group's characters as they are."""
+    a, b = m.span()
+    ga, gb = m.span(group)
+    return [(a, ga, ""), (gb, b, "")]
+
+
+def _run_edit(text: str, a: int, b: int) -> Edit | None:
+    """Decide what a run of markup characters renders as."""
+    run = text[a:b]
+    prev = text[a - 1] if a > 0 else " "
+    nxt = text[b] if b < len(text) else " "
+    kinds = set(run)
+    if kinds == {"_"}:
+        if prev.isalnum() and nxt.isalnum():
+            return None  # snake_case, not emphasis
+    elif kinds == {"*"}:
+        if prev.isspace() and nxt.isspace():
+            return None  # "5 * 3", "* item"
+    elif run in ("~", "\\", "|"):
+        return None
+    rep = "|" if run.count("|") % 2 else ""  # "||" pairs are spoiler marks
+    return (a, b, rep)
+
+
+def _markup_pass(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for m in _MARKUP.finditer(text):
+        kind = m.lastgroup
+        a, b = m.span()
+        if kind == "run":
+            edit = _run_edit(text, a, b)
+            if edit is not None:
+                edits.append(edit)
+        elif kind in ("fence", "line"):
+            edits.append((a, b, ""))
+        elif kind == "mailto":
+            edits.extend(_keep_group(m, "addr"))
+        elif kind == "tel":
+            edits.extend(_keep_group(m, "number"))
+        elif kind == "link":
+            edits.extend(_keep_group(m, "label" if m.group("label") else "url"))
+        elif kind == "special":
+            edits.append((a, b, "@" + m.group("which")))
+        elif kind == "date":
+            if m.group("fallback"):
+                edits.extend(_keep_group(m, "fallback"))
+            else:
+                edits.append((a, b, "[time]"))
+        elif kind is not None:
+            edits.append((a, b, _PLACEHOLDERS[kind]))
+    return edits
+
+
+# ---------------------------------------------------------------------------
+# Pass 4: spelled-out digits ("eight one six five ...").
+
+_NUMBER_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3",
+    "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_NUM_TOKEN = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|o|[0-9])(?![\w'’])"
+_NUM_RUN = re.compile(rf"(?<![\w'’]){_NUM_TOKEN}(?:[ \t,\-]++{_NUM_TOKEN})*+", re.IGNORECASE)
+_NUM_TOKENS = re.compile(_NUM_TOKEN, re.IGNORECASE)
+_MIN_NUMBER_WORDS = 3
+
+
+def _spelled_digits_pass(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for m in _NUM_RUN.finditer(text):
+        tokens = list(_NUM_TOKENS.finditer(text, m.start(), m.end()))
+        # "oh"/"o" only count as zero inside a run, never at its ends.
+        while tokens and tokens[0].group().lower() in ("oh", "o"):
+            tokens.pop(0)
+        while tokens and tokens[-1].group().lower() in ("oh", "o"):
+            tokens.pop()
+        words = sum(1 for t in tokens if not t.group().isdigit())
+        if words < _MIN_NUMBER_WORDS:
+            continue
+        prev_end = -1
+        for t in tokens:
+            if prev_end >= 0 and t.start() > prev_end:
+                edits.append((prev_end, t.start(), ""))
+            word = t.group()
+            if not word.isdigit():
+                edits.append((t.start(), t.end(), _NUMBER_WORDS[word.lower()]))
+            prev_end = t.end()
+    return edits
+
+
+# ---------------------------------------------------------------------------
+# Pass 5: obfuscated emails ("name at gmail dot com", "name [at] x [dot] org").
+
+# An "at" token; surrounding blanks are taken by anchored matches around it.
+_AT = re.compile(r"(?<![\w'’])at(?![\w'’])|[\[({<][ \t]{0,3}+(?:at|@)[ \t]{0,3}+[\])}>]|@", re.I)
+# A "dot" between labels, anchored at the end of the previous label.
+_DOT = re.compile(
+    r"(?P<word>[ \t]{1,4}+dot[ \t]{1,4}+)"
+    r"|(?P<bracket>[ \t]{0,4}+[\[({<][ \t]{0,3}+(?:dot|\.)[ \t]{0,3}+[\])}>][ \t]{0,4}+)"
+    r"|(?P<plain>\.)",
+    re.I,
+)
+# The same, matched backwards on the reversed text (for dots inside the local part).
+_DOT_REV = re.compile(
+    r"(?P<word>[ \t]{1,4}+tod[ \t]{1,4}+)"
+    r"|(?P<bracket>[ \t]{0,4}+[\])}>][ \t]{0,3}+(?:tod|\.)[ \t]{0,3}+[\[({<][ \t]{0,4}+)",
+    re.I,
+)
+_LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}+(?![A-Za-z0-9\-])")
+_LOCAL_REV = re.compile(r"[A-Za-z0-9_%+\-.]{1,64}+(?![A-Za-z0-9_%+\-.])")
+_BLANKS = re.compile(r"[ \t]{0,4}+")
+_BLANKS_REV = _BLANKS
+_TLD_SHAPE = re.compile(r"[A-Za-z]{2,24}")
+# Spelled-only forms ("x at y dot com") must end in a common TLD, and the word
+# before "at" must not be ordinary prose ("works at kcpd dot org" is a workplace).
+_COMMON_TLDS = frozenset(
+    "com net org edu gov mil int us uk ca au nz ie de fr es it nl be ch at se no dk fi "
+    "pl pt br mx jp cn in ru io co me info biz app dev ai xyz online site email mail "
+    "live tv us me cc ly gg".split()
+)
+_PROSE_BEFORE_AT = frozenset(
+    "me him her them us you it this that is are was were be been am work works worked "
+    "working live lives lived living stay stays stayed staying meet meeting look looking "
+    "located based here there home found employed stationed job school go goes went "
+    "arrive arrived arriving eat ate shop shops shopping".split()
+)
+_MAX_LOCAL_DOTS = 3
+_MAX_DOMAIN_LABELS = 8
+
+
+def _local_part(text: str, rev: str, at_start: int, floor: int) -> tuple[int, list[Edit]] | None:
+    """Start of the local part ending just before `at_start`, with its dot rewrites."""
+    n = len(text)
+    r = n - at_start
+    m = _LOCAL_REV.match(rev, r)
+    if m is None:
+        return None
+    start = n - m.end()
+    edits: list[Edit] = []
+    for _ in range(_MAX_LOCAL_DOTS):
+        d = _DOT_REV.match(rev, n - start)
+        if d is None:
+            break
+        lab = _LOCAL_REV.match(rev, d.end())
+        if lab is None:
+            break
+        edits.append((n - d.end(), n - d.start(), "."))
+        start = n - lab.end()
+    if start < floor:
+        return None
+    local = text[start:at_start] if not edits else None
+    if local is not None and (local[0] == "." or local[-1] == "."):
+        return None
+    edits.reverse()
+    return start, edits
+
+
+def _email_pass(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    rev: str | None = None
+    floor = 0
+    pos = 0
+    n = len(text)
+    while True:
+        at = _AT.search(text, pos)
+        if at is None:
+            break
+        pos = at.end()
+        token = at.group()
+        spelled = token.lower() == "at"
+        bracketed = token[0] in "[({<"
+        # Blanks around the "at": required for the spelled form, allowed otherwise.
+        before = at.start()
+        k = 0
+        while k < 4 and before > floor and text[before - 1] in " \t":
+            before -= 1
+            k += 1
+        after = _BLANKS.match(text, at.end()).end()
+        if spelled and (before == at.start() or after == at.end()):
+            continue
+        if rev is None:
+            rev = text[::-1]
+        local = _local_part(text, rev, before, floor)
+        if local is None:
+            continue
+        local_start, local_edits = local
+        if spelled and text[local_start:before].lower() in _PROSE_BEFORE_AT:
+            continue
+        # Domain: label (dot label)+, taking the longest prefix with a TLD-like end.
+        lab = _LABEL_RE.match(text, after)
+        if lab is None:
+            continue
+        labels = [lab]
+        dots: list[re.Match[str]] = []
+        while len(labels) < _MAX_DOMAIN_LABELS:
+            d = _DOT.match(text, labels[-1].end())
+            if d is None:
+                break
+            nxt = _LABEL_RE.match(text, d.end())
+            if nxt is None:
+                break
+            dots.append(d)
+            labels.append(nxt)
+        chosen = 0
+        for j in range(len(labels) - 1, 0, -1):
+            final = labels[j].group()
+            explicit = bracketed or any(d.lastgroup == "bracket" for d in dots[:j])
+            if _TLD_SHAPE.fullmatch(final) and (explicit or final.lower() in _COMMON_TLDS):
+                chosen = j
+                break
+        if chosen == 0:
+            continue
+        rewrite = list(local_edits)
+        if text[before:after] != "@":
+            rewrite.append((before, after, "@"))
+        for d in dots[:chosen]:
+            if d.group() != ".":
+                rewrite.append((d.start(), d.end(), "."))
+        if not rewrite:
+            floor = pos = labels[chosen].end()
+            continue
+        edits.extend(rewrite)
+        floor = pos = labels[chosen].end()
+        if pos >= n:
+            break
+    return edits
+
+
+# ---------------------------------------------------------------------------
+# Pass 6: single digits split by one separator each ("8 1 6 5", "0.7.8.0").
+
+_SPLIT_DIGITS = re.compile(
+    r"(?<![\w.\-/])(?<![0-9][ _])(?<![0-9]\n)"
+    r"[0-9](?:(?:\r?\n|[ ._/\-])[0-9]){3,}+(?![\w])"
+)
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _split_digits_pass(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for m in _SPLIT_DIGITS.finditer(text):
+        prev = m.start()
+        for d in _DIGIT.finditer(text, m.start() + 1, m.end()):
+            edits.append((prev + 1, d.start(), ""))
+            prev = d.start()
+    return edits
+
+
+# ---------------------------------------------------------------------------
+
+_PASSES: tuple[Callable[[str], list[Edit]], ...] = (
+    _unicode_pass,
+    _confusable_pass,
+    _markup_pass,
+    _spelled_digits_pass,
+    _email_pass,
+    _split_digits_pass,
+)
+_MAX_ROUNDS = 8
+
+# Anything any pass could act on. Plain chat without these is returned as is.
+_TRIGGER = re.compile(
+    r"[^\x20-\x7e\t\n\r]|[|*~`_<\\]|^(?:>|\#|-\#)|\s@|@\s|[\[({<][ \t]*[.@]"
+    r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|at|dot)\b"
+    r"|(?<!\w)[0-9](?:\r?\n|[ ._/\-])[0-9](?!\w)",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def normalize(text: str) -> NormalizedText:
-    """Identity placeholder until the real normalizer lands."""
-    n = len(text)
-    return NormalizedText(text, text, tuple(range(n)), tuple(range(1, n + 1)))
+    """Normalized view of `text` for detection, with the map back to `text`.
+
+    Never raises on a str; `normalize(normalize(x).text).text == normalize(x).text`.
+    """
+    if _TRIGGER.search(text) is None:
+        return NormalizedText(text, text)
+    levels: list[_Level] = []
+    current = text
+    for _ in range(_MAX_ROUNDS):
+        changed = False
+        for apply_pass in _PASSES:
+            edits = [e for e in apply_pass(current) if current[e[0] : e[1]] != e[2]]
+            if edits:
+                current, level = _apply(current, edits)
+                levels.append(level)
+                changed = True
+        if not changed or _TRIGGER.search(current) is None:
+            break
+    return NormalizedText(current, text, tuple(levels))
