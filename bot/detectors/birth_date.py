@@ -23,6 +23,7 @@ Confidence and `kind`:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import date
 
 from bot.detectors.dates import DateMatch, expand_year, find_dates, iso_value
@@ -65,7 +66,10 @@ _BIRTH_YEAR = re.compile(
     r"(?:(?P<y>(?:19|20)\d\d)|['’](?P<yy>\d\d))(?![\w/.-])",
     _I,
 )
+# Any cue at all: dates with none of these near them skip the (costlier) grammar checks.
+_ANY_CUE = re.compile(r"born|birth|dob|d\.o\.b|d\. o\. b|bday|b-day|b['’]day|b\.|turn", _I)
 _WINDOW = 64
+_AFTER = 40
 
 
 def _occurrence(month: int, day: int, today: date, past: bool) -> int:
@@ -95,7 +99,13 @@ class BirthDateDetector:
         findings: list[Finding] = []
         no_year: list[tuple[DateMatch, int]] = []  # (date, index in findings)
         years: list[tuple[int, int, int]] = []  # (start, end, year) of birth years
+        cues = [m.start() for m in _ANY_CUE.finditer(text)]
+        if not cues:
+            return []
         for dm in find_dates(text, today):
+            k = bisect_left(cues, dm.start - _WINDOW)
+            if k == len(cues) or cues[k] >= dm.end + _AFTER:
+                continue
             found = self._classify(text, dm, today)
             if found is None:
                 continue
@@ -145,7 +155,7 @@ class BirthDateDetector:
         if pre:
             label = "born" if pre["born"] else pre["label"].lower()
         else:
-            post = _POST_CUE.match(text, dm.end, min(len(text), dm.end + 40))
+            post = _POST_CUE.match(text, dm.end, min(len(text), dm.end + _AFTER))
             if post:
                 label = post["label"].lower()
         if label is None:

@@ -1,0 +1,419 @@
+"""Health and insurance detector: health facts attributed to a person, and insurance IDs.
+
+Health words are everywhere in civic chat ("cancer research funding", "the
+city's health department", "rehab of the building"); what the ordinance covers
+is a *person's* health. So a vocabulary hit (one Aho-Corasick pass over
+conditions, medications, treatments and facilities from `health_terms`) only
+counts when the words right before it attribute it to someone: a third person or
+a name plus a linking phrase ("he has", "her son is on", "Whitaker was
+diagnosed with", "she's"), a possessive ("his chemo"), or, with no subject, a
+phrase that only ever describes a person ("diagnosed with MS", "takes Xanax",
+"in rehab"). First- and second-person statements ("I'm on lithium", "ask your
+doctor if Xanax ...") are not reported.
+
+Identifiers: Medicare MBIs by the CMS format rules (11 characters, with or
+without dashes), Medicaid / MO HealthNet numbers after their name, and insurance
+member/policy IDs after their label.
+
+Confidence and `kind`:
+- condition / medication / treatment / facility / event: 0.85 with a named or
+  third-person subject, 0.8 possessive, 0.6 subjectless strong phrase.
+- "medicare_mbi": 0.95 next to medicare/MBI/patient/member/beneficiary, 0.7 bare.
+- "medicaid_id": 0.9. "insurance_id": 0.9 with an insurer or insurance word near,
+  0.65 with only the label ("member ID").
+`value`: the canonical term for health facts; the ID uppercased without
+separators for identifiers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ahocorasick
+
+from bot.detectors.health_terms import KINDS, STRICT_FORMS
+from bot.models import Category, Finding
+
+__all__ = ["HealthDetector", "is_mbi"]
+
+_I = re.IGNORECASE
+
+# --- identifiers -----------------------------------------------------------------
+
+# CMS MBI: C A AN N A AN N A A N N, letters excluding S, L, O, I, B, Z.
+_L = "[AC-HJKMNP-RT-Y]"
+_MBI = re.compile(
+    r"(?<![\w-])[1-9]" + _L + r"[0-9AC-HJKMNP-RT-Y]\d-?" + _L + r"[0-9AC-HJKMNP-RT-Y]\d-?"
+    + _L + _L + r"\d\d(?![\w-])",
+    _I,
+)
+_MBI_FULL = re.compile(_MBI.pattern.replace("(?<![\\w-])", "^").replace("(?![\\w-])", "$"), _I)
+_MBI_CONTEXT = re.compile(r"medicare|\bmbi\b|patient|beneficiary|member|\bcms\b", _I)
+
+_ID = r"(?P<id>[a-z0-9][a-z0-9-]{3,24}[a-z0-9])(?![\w-])"
+_ID_GAP = r"(?:\s{0,3}(?:is|was|id|number|no\.?|num|#|:|=|-|card)(?![a-z])){0,4}[\s:#=-]{0,3}"
+_MEDICAID = re.compile(
+    r"(?<![a-z])(?:medicaid|mo\s{0,2}health\s{0,2}net|healthnet|dcn)" + _ID_GAP + _ID, _I
+)
+_INSURANCE_ID = re.compile(
+    r"(?<![a-z])(?P<label>member|subscriber|policy|insurance|insurer|ins\.?|group|"
+    r"plan)\s{0,2}(?:id|number|no\.?|num|#)" + _ID_GAP + _ID,
+    _I,
+)
+_INSURER = re.compile(
+    r"insurance|insurer|health\s?plan|blue\s?cross|blue\s?shield|bcbs|blue\s?kc|aetna|cigna|"
+    r"humana|united\s?health|\buhc\b|kaiser|anthem|centene|ambetter|wellcare|molina|tricare|"
+    r"medicare|medicaid|healthnet|oscar health|\bmedica\b|coventry|policy|coverage|premium",
+    _I,
+)
+
+
+def is_mbi(candidate: str) -> bool:
+    """True when `candidate` (dashes allowed) follows the CMS MBI format rules."""
+    return bool(_MBI_FULL.match(candidate.strip()))
+
+
+def _clean_id(raw: str) -> str:
+    return raw.replace("-", "").upper()
+
+
+# --- attribution -------------------------------------------------------------------
+
+_WORD = re.compile(r"[\w'+-]+")
+_CLAUSE_END = re.compile(r"[.!?;\n]\s")
+_WINDOW = 90
+
+_MODIFIERS = frozenset(
+    """a an the some his her their stage type grade 0 1 2 3 4 ii iii iv early late advanced
+    severe chronic terminal bad serious really pretty full-blown heavy daily prescription
+    strong mild inpatient outpatient in-patient out-patient""".split()
+)
+_POSSESSIVES = frozenset({"his", "her", "their"})
+_THIRD = frozenset(
+    """he she they him he's she's they're hes shes theyre who who's whos he'd she'd
+    they'd""".split()
+)
+_THIRD_IS = frozenset({"he's", "she's", "they're", "hes", "shes", "theyre", "who's", "whos"})
+_FIRST_SECOND = frozenset(
+    """i i'm im i've ive i'd me we we're were we've us you you're youre you've u ur my our
+    your ya""".split()
+)
+_PEOPLE = frozenset(
+    """son daughter kid kids child children wife husband spouse partner girlfriend boyfriend
+    gf bf fiance fiancee mom mother dad father brother sister parents parent grandma
+    grandpa grandmother grandfather baby stepson stepdaughter niece nephew aunt uncle
+    cousin officer cop detective sergeant sgt lieutenant captain chief deputy sheriff
+    trooper mayor councilman councilwoman councilmember councilor commissioner judge
+    senator representative rep alderman manager director clerk prosecutor superintendent
+    guy dude lady woman man""".split()
+)
+_AUX = frozenset(
+    """is was been be being has had have got gets just now still currently recently also
+    apparently reportedly allegedly finally literally already actually probably definitely
+    even back again supposedly obviously clearly totally secretly will gonna going
+    openly""".split()
+)
+_NOT_NAMES = frozenset(
+    """the a an this that these those it its it's there there's here what which when where
+    why how everyone everybody someone somebody anyone anybody nobody noone people
+    city county state country nation america kansas missouri kc police department
+    government council and but so if also then yeah yes no ok lol omg""".split()
+)
+
+# Words that may precede a subjectless phrase ("lol in rehab again", "and takes Xanax").
+_FILLERS = frozenset(
+    """and but so then lol lmao yeah yea also cuz because bc since after when while that
+    which who like literally apparently reportedly allegedly heard rumor says said now
+    currently""".split()
+)
+_STAGE_BEFORE = re.compile(r"(?:stage|type|grade)\s{1,2}(?:[0-4]|i{1,3}|iv)[abc]?\s{1,2}$")
+
+# Linking phrases per kind, as token tuples, and which are strong enough without a subject.
+_LINKS: dict[str, dict[tuple[str, ...], bool]] = {
+    "condition": {
+        ("has",): False, ("had",): False, ("have",): False, ("having",): False,
+        ("got",): False, ("gets",): False, ("is",): False, ("was",): False,
+        ("been",): False, ("developed",): False, ("contracted",): False,
+        ("caught",): False, ("survived",): False, ("beat",): False,
+        ("diagnosed", "with"): True, ("dx", "with"): True, ("dx'd", "with"): True,
+        ("dxd", "with"): True, ("diagnosed", "as"): True, ("living", "with"): True,
+        ("struggling", "with"): True, ("struggles", "with"): True,
+        ("dealing", "with"): False, ("sick", "with"): False,
+        ("battling",): True, ("fighting",): False, ("suffers", "from"): True,
+        ("suffering", "from"): True, ("suffered", "from"): True,
+        ("recovering", "from"): True, ("treated", "for"): True,
+        ("tested", "positive", "for"): True, ("positive", "for"): True,
+        ("in", "treatment", "for"): True, ("meds", "for"): True,
+        ("medication", "for"): True, ("died", "of"): False,
+    },
+    "medication": {
+        ("on",): False, ("takes",): True, ("took",): False, ("taking",): True,
+        ("take",): False, ("prescribed",): True, ("addicted", "to"): True,
+        ("hooked", "on"): True, ("using",): False, ("uses",): False, ("does",): False,
+        ("doing",): False, ("pops",): True, ("popping",): True, ("needs",): False,
+        ("injects",): True, ("shoots",): False, ("smokes",): False, ("off", "his"): False,
+        ("off", "her"): False, ("off",): False, ("withdrawal", "from"): True,
+        ("withdrawing", "from"): True, ("od'd", "on"): True, ("overdosed", "on"): True,
+    },
+    "treatment": {
+        ("in",): True, ("on",): False, ("getting",): True, ("gets",): False,
+        ("got",): False, ("had",): False, ("has",): False, ("needs",): False,
+        ("started",): False, ("starting",): False, ("undergoing",): True,
+        ("underwent",): True, ("going", "through"): True, ("went", "through"): True,
+        ("out", "of"): True, ("back", "in"): True, ("in", "and", "out", "of"): True,
+        ("finished",): False, ("completed",): False, ("goes", "to"): False,
+        ("went", "to"): True, ("going", "to"): False, ("sent", "to"): True,
+        ("checked", "into"): True, ("entered",): False, ("into",): False,
+        ("court-ordered",): True, ("court", "ordered"): True,
+    },
+    "facility": {
+        ("in",): False, ("into",): False, ("admitted", "to"): True,
+        ("admitted", "into"): True, ("checked", "into"): True, ("checked", "in", "to"): True,
+        ("out", "of"): False, ("got", "out", "of"): True, ("released", "from"): True,
+        ("discharged", "from"): True, ("committed", "to"): True, ("sent", "to"): True,
+        ("rushed", "to"): True, ("taken", "to"): False, ("hospitalized", "at"): True,
+        ("hospitalized", "in"): True, ("stay", "at"): False, ("stayed", "at"): False,
+        ("staying", "at"): False, ("stays", "at"): False, ("back", "in"): False,
+        ("in", "and", "out", "of"): True, ("locked", "up", "in"): True,
+        ("spent", "time", "in"): False, ("ended", "up", "in"): False,
+    },
+    "event": {(): False},
+}  # fmt: skip
+_MAX_LINK = max(len(k) for links in _LINKS.values() for k in links)
+# A health word followed by one of these is about policy, money or the public, not a person.
+_ABSTRACT_AFTER = re.compile(
+    r"\s{0,2}(?:research|funding|funds|awareness|fundraiser|charity|society|foundation|walk|"
+    r"run|month|rates?|cases|patients|policy|policies|bill|ordinance|screenings?|prevention|"
+    r"clinics?|programs?|services|crisis|epidemic|outbreak|vaccines?|shots?|season|"
+    r"staff|workers|nurses|doctors|budget|costs?|prices?|coverage|caps?|access|parking|"
+    r"board|district|system|industry|companies|company|ads?|commercials?|legislation|"
+    r"of\s{1,2}(?:the|a|an|this|that|old|historic|vacant|abandoned|city|buildings?|"
+    r"houses?|homes?|properties|property))(?![a-z])",
+    _I,
+)
+# What may separate the word before a case-sensitive acronym from it (see _triggers).
+_TERM_PREFIXES = (" ", "\n", "\t", "(", ":", "/", ",")
+_CHAIN = frozenset({"for", "and", "or", "plus", "with", "at", "&", "from", "to"})
+
+
+class _Hit:
+    __slots__ = ("conf", "end", "kind", "start", "term")
+
+    def __init__(self, start: int, end: int, term: str, kind: str) -> None:
+        self.start, self.end, self.term, self.kind = start, end, term, kind
+        self.conf = 0.0
+
+
+def _build_automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for term, kind in KINDS.items():
+        auto.add_word(term, (term, kind))
+    auto.make_automaton()
+    return auto
+
+
+_AUTOMATON = _build_automaton()
+
+
+def _triggers() -> tuple[str, ...]:
+    """Substrings at least one of which occurs whenever `detect` can find something.
+
+    Identifiers (MBI, Medicaid, member/policy IDs) always contain a digit. A
+    vocabulary term is only reported after a linking or possessive word, so it
+    is preceded by a space or newline; for the case-sensitive acronyms ("MS",
+    "ER") that prefix keeps the trigger from firing inside every "terms" and
+    "never". Terms containing a digit or a shorter trigger add nothing.
+    """
+    digits = tuple("0123456789")
+    candidates: set[str] = set()
+    for term in KINDS:
+        if any(d in term for d in digits):
+            continue
+        if term in STRICT_FORMS:
+            candidates.update(sep + term for sep in _TERM_PREFIXES)
+        else:
+            candidates.add(term)
+    kept: list[str] = []
+    for term in sorted(candidates, key=len):
+        if not any(k in term for k in kept):
+            kept.append(term)
+    return (*digits, *sorted(kept))
+
+
+class HealthDetector:
+    """Finds a person's health facts and insurance identifiers (see module docstring)."""
+
+    category = Category.HEALTH_OR_INSURANCE_INFORMATION
+    name = "health_or_insurance_information"
+    triggers: tuple[str, ...] = _triggers()
+
+    def detect(self, text: str) -> list[Finding]:
+        findings = self._identifiers(text)
+        taken = [(f.start, f.end) for f in findings]
+        for hit in self._attributed(text):
+            if any(s < hit.end and hit.start < e for s, e in taken):
+                continue
+            findings.append(
+                Finding(self.category, hit.start, hit.end, hit.term, hit.conf, hit.kind)
+            )
+        findings.sort(key=lambda f: f.start)
+        return findings
+
+    # identifiers ------------------------------------------------------------------
+
+    def _identifiers(self, text: str) -> list[Finding]:
+        out: list[Finding] = []
+        for m in _MBI.finditer(text):
+            near = _MBI_CONTEXT.search(text, max(0, m.start() - 40), m.start())
+            out.append(Finding(self.category, m.start(), m.end(), _clean_id(m[0]),
+                               0.95 if near else 0.7, "medicare_mbi"))
+        for m in _MEDICAID.finditer(text):
+            ident = m["id"]
+            if sum(c.isdigit() for c in ident) < 6 or _overlaps(out, m.start("id"), m.end("id")):
+                continue
+            out.append(Finding(self.category, m.start("id"), m.end("id"), _clean_id(ident),
+                               0.9, "medicaid_id"))
+        for m in _INSURANCE_ID.finditer(text):
+            ident = m["id"]
+            digits = sum(c.isdigit() for c in ident)
+            if digits < 4 or _overlaps(out, m.start("id"), m.end("id")):
+                continue
+            insurer = _INSURER.search(text, max(0, m.start() - 80), min(len(text), m.end() + 40))
+            label = m["label"].lower()
+            if not insurer and (label in ("group", "plan") or (
+                ident.isdigit() and len(ident) >= 17)):
+                continue  # a chat "group #" or a Discord member snowflake, not insurance
+            conf = 0.9 if insurer or label in ("policy", "insurance", "insurer", "ins", "ins.")\
+                else 0.65
+            out.append(Finding(self.category, m.start("id"), m.end("id"), _clean_id(ident),
+                               conf, "insurance_id"))
+        return out
+
+    # health facts -------------------------------------------------------------------
+
+    def _attributed(self, text: str) -> list[_Hit]:
+        lowered = text.lower().replace("’", "'")
+        hits = _vocabulary_hits(text, lowered)
+        previous: _Hit | None = None
+        for hit in hits:
+            hit.conf = _attribution(text, lowered, hit)
+            if hit.conf == 0.0 and previous is not None and previous.conf > 0.0:
+                gap = lowered[previous.end:hit.start]
+                words = _WORD.findall(gap)
+                if (len(gap) <= 40 and not _CLAUSE_END.search(gap + " ")
+                        and words and len(words) <= 4 and words[0] in _CHAIN):
+                    hit.conf = previous.conf
+            if hit.conf > 0.0 and _ABSTRACT_AFTER.match(lowered, hit.end):
+                hit.conf = 0.0
+            if hit.conf > 0.0:
+                stage = _STAGE_BEFORE.search(lowered, max(0, hit.start - 16), hit.start)
+                if stage:
+                    hit.start = stage.start()
+            previous = hit if hit.conf > 0.0 else previous
+        return [h for h in hits if h.conf > 0.0]
+
+
+def _overlaps(found: list[Finding], start: int, end: int) -> bool:
+    return any(f.start < end and start < f.end for f in found)
+
+
+def _vocabulary_hits(text: str, lowered: str) -> list[_Hit]:
+    """Longest whole-word vocabulary matches, left to right, without overlap."""
+    raw: list[tuple[int, int, str, str]] = []
+    n = len(lowered)
+    for end_idx, (term, kind) in _AUTOMATON.iter(lowered):
+        start = end_idx - len(term) + 1
+        end = end_idx + 1
+        if start > 0 and lowered[start - 1].isalnum():
+            continue
+        if end < n and lowered[end].isalnum():
+            continue
+        forms = STRICT_FORMS.get(term)
+        if forms is not None and text[start:end] not in forms:
+            continue
+        raw.append((start, end, term, kind))
+    raw.sort(key=lambda r: (r[0], r[0] - r[1]))
+    hits: list[_Hit] = []
+    last_end = -1
+    for start, end, term, kind in raw:
+        if start >= last_end:
+            hits.append(_Hit(start, end, term, kind))
+            last_end = end
+    return hits
+
+
+def _attribution(text: str, lowered: str, hit: _Hit) -> float:
+    """How surely the words before `hit` attribute it to a (third) person; 0 when not."""
+    lo = max(0, hit.start - _WINDOW)
+    prefix_end = hit.start
+    cut = None
+    for m in _CLAUSE_END.finditer(lowered, lo, prefix_end):
+        cut = m.end()
+    if cut is not None:
+        lo = cut
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(lowered, lo, prefix_end)]
+    toks = [lowered[s:e] for s, e in spans]
+    i = len(toks) - 1
+    skipped = 0
+    # "stage 3", "a", "the", "severe": modifiers between the link and the term.
+    while i >= 0 and skipped < 4 and toks[i] in _MODIFIERS and toks[i] not in _POSSESSIVES:
+        i -= 1
+        skipped += 1
+    if i >= 0 and hit.kind != "facility":
+        tok = toks[i]
+        if tok in _POSSESSIVES:
+            return 0.8
+        if tok.endswith("'s") and tok not in _THIRD_IS and tok[:-2] not in _NOT_NAMES:
+            original = text[spans[i][0]:spans[i][1]]
+            if tok[:-2] in _PEOPLE or original[:1].isupper():
+                return 0.8
+    if hit.kind != "event" and i >= 0 and toks[i] in _THIRD_IS:
+        return 0.85 if hit.kind == "condition" else 0.0
+    link_len, strong = _match_link(toks, i, hit.kind)
+    if link_len < 0:
+        return 0.0
+    j = i - link_len
+    aux = 0
+    while j >= 0 and aux < 4 and toks[j] in _AUX:
+        j -= 1
+        aux += 1
+    subject = _subject(text, toks, spans, j)
+    if subject == "first":
+        return 0.0
+    if subject == "third":
+        return 0.85
+    if strong and (j < 0 or toks[j] in _FILLERS):
+        return 0.6
+    return 0.0
+
+
+def _match_link(toks: list[str], i: int, kind: str) -> tuple[int, bool]:
+    """(length, strong) of the longest linking phrase ending at token i; (-1, False) if none."""
+    links = _LINKS[kind]
+    for length in range(min(_MAX_LINK, i + 1), -1, -1):
+        key = tuple(toks[i - length + 1 : i + 1]) if length else ()
+        if key in links:
+            return length, links[key]
+    return -1, False
+
+
+def _subject(text: str, toks: list[str], spans: list[tuple[int, int]], j: int) -> str:
+    """'third', 'first' (first/second person: not about someone else) or 'none'."""
+    if j < 0:
+        return "none"
+    tok = toks[j]
+    if tok in _FIRST_SECOND:
+        return "first"
+    if tok in _THIRD:
+        return "third"
+    if tok in _PEOPLE or (tok.endswith("s") and tok[:-1] in _PEOPLE):
+        before = toks[j - 1] if j > 0 else ""
+        if before in ("my", "our", "your", "ur"):
+            return "first"
+        return "third"
+    if tok.endswith("'s") and tok not in _THIRD_IS:
+        tok = tok[:-2]
+    original = text[spans[j][0]:spans[j][1]]
+    if original[:1].isupper() and tok not in _NOT_NAMES and tok not in _FIRST_SECOND:
+        return "third"
+    return "none"
