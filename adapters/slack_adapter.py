@@ -1,0 +1,755 @@
+"""Slack adapter: a slack-bolt `AsyncApp` that feeds the Moderator and carries out its requests.
+
+- `SlackPlatform` implements the `Platform` port with Web API calls. Slack does
+  not let a bot token delete other people's messages, so `hide` uses a
+  workspace admin's user token (`slack.admin_token_env`); without one every hide
+  reports a clear, permanent failure and the engine tells the moderators.
+- `SlackBot` wires bolt: message events (new, thread replies, edits, deletions,
+  shared text files), the `/doxguard` slash command and the notice buttons. It
+  runs in Socket Mode (default; app-level token) or as an HTTP Events API
+  endpoint (signing secret, `slack.http_port`).
+- `run_slack(config)` is what `doxguard run` calls.
+
+Every Web API client (bot token, admin token, the Socket Mode client's
+`apps.connections.open`) uses `slack.api_base_url`, so tests and proxies can
+point the whole adapter elsewhere.
+
+Slack re-sends events it thinks were not acknowledged. Bolt acknowledges at
+once and the work runs after; de-duplication is on the event id and on the
+message (channel, ts, kind, content) — a retry is skipped only when an earlier
+delivery of it *finished*; if the first attempt failed, the retry is processed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import re
+import signal
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack_blocks import (
+    ACTION_PREFIX,
+    command_reply_text,
+    notice_blocks,
+    notice_fallback,
+    please_remove_text,
+    restored_text,
+)
+from adapters.slack_events import FileRef, SlackMessage, file_ref, translate
+from bot.commands import BUTTON_ACTIONS, parse_command_line
+from bot.config import Config, SlackSettings, secret
+from bot.models import (
+    Attachment,
+    Caller,
+    ChatMessage,
+    CommandReply,
+    CommandRequest,
+    EventKind,
+    Incident,
+    Notice,
+)
+from bot.platform import HideOutcome, PlatformError
+
+log = logging.getLogger("doxguard.slack")
+
+NO_ADMIN_TOKEN = "no admin token: Slack bots cannot delete other people's messages"
+_SLACK_API = "https://slack.com/api/"
+_RETRYABLE_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+_AUTH_ERRORS = frozenset({
+    "not_authed", "invalid_auth", "token_revoked", "token_expired", "account_inactive",
+    "no_permission", "missing_scope", "not_allowed_token_type",
+})
+T = TypeVar("T")
+
+
+def _base_url(settings: SlackSettings) -> str:
+    url = settings.api_base_url.strip() or _SLACK_API
+    return url if url.endswith("/") else url + "/"
+
+
+def wire_logger(name: str) -> logging.Logger:
+    """A logger for slack_sdk/slack_bolt internals, pinned at INFO.
+
+    At DEBUG those libraries log request parameters and received payloads —
+    message text, i.e. the PII this bot protects — so their loggers never go
+    below INFO, whatever the root level is.
+    """
+    logger = logging.getLogger(f"doxguard.slack.{name}")
+    logger.setLevel(logging.INFO)
+    return logger
+
+
+def make_client(token: str | None, settings: SlackSettings) -> AsyncWebClient:
+    """A Web API client on the configured base URL that waits out 429s and retries 5xx once."""
+    return AsyncWebClient(
+        token=token,
+        base_url=_base_url(settings),
+        timeout=30,
+        logger=wire_logger("web"),
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+def _error_code(exc: SlackApiError) -> str:
+    data = exc.response.data if exc.response is not None else None
+    if isinstance(data, dict):
+        return str(data.get("error") or "unknown_error")
+    return "unknown_error"
+
+
+def _status(exc: SlackApiError) -> int | None:
+    return exc.response.status_code if exc.response is not None else None
+
+
+def _as_platform_error(what: str, exc: Exception) -> PlatformError:
+    """A PII-free PlatformError; retryable for rate limits, 5xx and dropped connections."""
+    if isinstance(exc, SlackApiError):
+        code, status = _error_code(exc), _status(exc)
+        retryable = code in _RETRYABLE_ERRORS or (status is not None and status >= 500) or (
+            status == 429
+        )
+        return PlatformError(f"{what}: Slack said {code}", retryable=retryable, status=status)
+    return PlatformError(f"{what}: {type(exc).__name__}", retryable=True)
+
+
+async def _slack_call(what: str, call: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return await call()
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+        raise _as_platform_error(what, exc) from None
+
+
+# --------------------------------------------------------------------------- platform port
+
+
+class SlackPlatform:
+    """The `Platform` port on Slack's Web API."""
+
+    name = "slack"
+
+    def __init__(self, settings: SlackSettings, bot: AsyncWebClient,
+                 admin: AsyncWebClient | None = None) -> None:
+        self.settings = settings
+        self.bot = bot
+        self.admin = admin
+
+    @property
+    def can_hide(self) -> bool:
+        return self.admin is not None
+
+    async def hide(self, message: ChatMessage) -> HideOutcome:
+        """`chat.delete` with the admin's user token (a bot token may only delete its own)."""
+        if self.admin is None:
+            await self._ask_author_to_remove(message)
+            return HideOutcome(ok=False, error=NO_ADMIN_TOKEN)
+        try:
+            await self.admin.chat_delete(channel=message.channel, ts=message.id)
+        except SlackApiError as exc:
+            code, status = _error_code(exc), _status(exc)
+            if code == "message_not_found":
+                log.info("slack: message %s in %s was already gone", message.id, message.channel)
+                return HideOutcome(ok=True)
+            if code in _RETRYABLE_ERRORS or status == 429 or (status or 0) >= 500:
+                raise PlatformError(f"chat.delete: Slack said {code}", retryable=True,
+                                    status=status) from None
+            if code == "cant_delete_message":
+                error = ("cannot delete: the admin token's user may not delete this message "
+                         "(cant_delete_message)")
+            elif code in _AUTH_ERRORS:
+                error = f"the admin token was refused by Slack ({code})"
+            else:
+                error = f"chat.delete failed: {code}"
+            await self._ask_author_to_remove(message)
+            return HideOutcome(ok=False, error=error)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PlatformError(f"chat.delete: {type(exc).__name__}", retryable=True) from None
+        return HideOutcome(ok=True)
+
+    async def _ask_author_to_remove(self, message: ChatMessage) -> None:
+        """With `reply_in_thread`, ask the author in thread to delete it (best effort)."""
+        if not self.settings.reply_in_thread:
+            return
+        try:
+            await self.bot.chat_postMessage(
+                channel=message.channel,
+                thread_ts=message.thread or message.id,
+                text=please_remove_text(message.author),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("slack: could not ask the author in thread: %s",
+                        _as_platform_error("chat.postMessage", exc))
+
+    async def notify_moderators(self, notice: Notice) -> None:
+        channel = self.settings.moderators_channel
+        if not channel:
+            raise PlatformError("slack.moderators_channel is not set", retryable=False)
+        await _slack_call("chat.postMessage", lambda: self.bot.chat_postMessage(
+            channel=channel,
+            text=notice_fallback(notice),
+            blocks=notice_blocks(notice),
+            unfurl_links=False,
+            unfurl_media=False,
+        ))
+
+    async def repost(self, incident: Incident, original_text: str) -> None:
+        await _slack_call("chat.postMessage", lambda: self.bot.chat_postMessage(
+            channel=incident.channel,
+            text=restored_text(incident, original_text),
+            unfurl_links=False,
+            unfurl_media=False,
+        ))
+
+    async def notify_author(self, message: ChatMessage, text: str) -> None:
+        await _slack_call("chat.postEphemeral", lambda: self.bot.chat_postEphemeral(
+            channel=message.channel, user=message.author, text=command_reply_text(text),
+        ))
+
+    async def timeout_author(self, message: ChatMessage, minutes: int, reason: str) -> bool:
+        """Slack has no member timeouts."""
+        return False
+
+
+# --------------------------------------------------------------------------- de-duplication
+
+
+class _Dedup:
+    """Remembers finished work by key; concurrent deliveries wait for the first one.
+
+    A retry is dropped only when an earlier delivery finished; if that one
+    failed, the retry does the work.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._done: OrderedDict[str, None] = OrderedDict()
+        self._inflight: dict[str, asyncio.Future[bool]] = {}
+        self._size = size
+
+    async def claim(self, keys: list[str]) -> bool:
+        """True when the caller should do the work (and later call `finish`)."""
+        while True:
+            if any(k in self._done for k in keys):
+                return False
+            pending = {self._inflight[k] for k in keys if k in self._inflight}
+            if not pending:
+                break
+            await asyncio.wait(pending)
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        for k in keys:
+            self._inflight[k] = future
+        return True
+
+    def finish(self, keys: list[str], ok: bool) -> None:
+        future = None
+        for k in keys:
+            future = self._inflight.pop(k, None) or future
+            if ok:
+                self._done[k] = None
+                self._done.move_to_end(k)
+        while len(self._done) > self._size:
+            self._done.popitem(last=False)
+        if future is not None and not future.done():
+            future.set_result(ok)
+
+
+# --------------------------------------------------------------------------- the bot
+
+
+class _TTLCache:
+    def __init__(self, ttl: float, size: int = 5000) -> None:
+        self.ttl, self.size = ttl, size
+        self._data: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: str) -> Any:
+        hit = self._data.get(key)
+        if hit is None or time.monotonic() - hit[0] > self.ttl:
+            return None
+        return hit[1]
+
+    def put(self, key: str, value: Any) -> None:
+        self._data[key] = (time.monotonic(), value)
+        self._data.move_to_end(key)
+        while len(self._data) > self.size:
+            self._data.popitem(last=False)
+
+
+class SlackBot:
+    """The running Slack side: bolt app, platform port, Moderator, and a server or socket."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        bot_token: str,
+        app_token: str | None = None,
+        admin_token: str | None = None,
+        signing_secret: str | None = None,
+    ) -> None:
+        self.config = _with_usergroup_moderators(config)
+        self.settings = config.slack
+        self.bot_client = make_client(bot_token, self.settings)
+        self.admin_client = make_client(admin_token, self.settings) if admin_token else None
+        self.app_token = app_token
+        self.platform = SlackPlatform(self.settings, self.bot_client, self.admin_client)
+        self.app = AsyncApp(
+            client=self.bot_client,
+            signing_secret=signing_secret or "",
+            request_verification_enabled=True,
+            name="doxguard",
+            logger=wire_logger("bolt"),
+        )
+        self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
+        self.moderator: Any = None  # bot.engine.Moderator once started
+        self.bot_user_id = ""
+        self.team_id = ""
+        self.events_seen = 0
+        self.events_done = 0
+        self._done_cond = asyncio.Condition()
+        self._dedup = _Dedup()
+        self._channel_locks: dict[str, asyncio.Lock] = {}
+        self._names = _TTLCache(3600)
+        self._members = _TTLCache(self.settings.membership_cache_seconds)
+        self._http: aiohttp.ClientSession | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._runner: web.AppRunner | None = None
+        self._register()
+
+    # ----------------------------------------------------------------- lifecycle
+
+    async def start(self, *, db_path: str | None = None, moderator: Any = None) -> None:
+        """Check the tokens, say what the bot can do, and open the Moderator."""
+        auth = await self.bot_client.auth_test()
+        self.bot_user_id = str(auth.get("user_id") or "")
+        self.team_id = str(auth.get("team_id") or "")
+        log.info("slack: connected as bot user %s in team %s", self.bot_user_id, self.team_id)
+        if self.admin_client is not None:
+            try:
+                admin = await self.admin_client.auth_test()
+                log.info("slack: hiding messages with the admin token of user %s",
+                         admin.get("user_id"))
+            except SlackApiError as exc:
+                log.error("slack: the admin token was refused (%s); hiding will fail until it "
+                          "is fixed", _error_code(exc))
+        else:
+            await self._say_cannot_hide()
+        if not self.settings.moderators_channel:
+            log.error("slack: slack.moderators_channel is not set: notices cannot be posted")
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        if moderator is None:
+            from bot.engine import Moderator  # local: the engine is heavier than the adapter
+
+            moderator = await Moderator.create(self.config, self.platform, db_path=db_path)
+        self.moderator = moderator
+
+    async def _say_cannot_hide(self) -> None:
+        text = (
+            f"doxguard cannot hide messages in this workspace: {NO_ADMIN_TOKEN}. Set "
+            f"${self.settings.admin_token_env} to a workspace admin's user token (user scope "
+            "chat:write). Until then each incident is reported here as hide-failed"
+            + (" and the author is asked in thread to delete it." if self.settings.reply_in_thread
+               else ".")
+        )
+        log.warning("slack: %s", text)
+        if self.settings.moderators_channel:
+            try:
+                await self.bot_client.chat_postMessage(
+                    channel=self.settings.moderators_channel, text=text)
+            except SlackApiError as exc:
+                log.warning("slack: could not post the start-up warning (%s)", _error_code(exc))
+
+    async def connect_socket_mode(self) -> None:
+        """Open the Socket Mode connection (apps.connections.open on the configured base URL)."""
+        if not self.app_token:
+            raise RuntimeError("Socket Mode needs the app-level token")
+        self._socket = AsyncSocketModeHandler(
+            self.app, self.app_token, web_client=self.bot_client, logger=wire_logger("socket"))
+        await self._socket.connect_async()
+
+    async def start_http(self, host: str | None = None, port: int | None = None) -> int:
+        """Serve the Events API/interactivity/command endpoint; returns the bound port."""
+        web_app = web.Application()
+        web_app.router.add_post(self.settings.http_path, self._http_endpoint)
+        web_app.router.add_get("/healthz", self._healthz)
+        self._runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(
+            self._runner,
+            host if host is not None else self.settings.http_host,
+            self.settings.http_port if port is None else port,
+        )
+        await site.start()
+        server = site._server
+        bound = server.sockets[0].getsockname()[1] if server and server.sockets else 0
+        log.info("slack: HTTP mode listening on port %s at %s", bound, self.settings.http_path)
+        return int(bound)
+
+    async def _http_endpoint(self, request: web.Request) -> web.Response:
+        """Verify the signature first (bolt would too, but it logs the refused body)."""
+        body = await request.text()
+        if self._verifier is None or not self._verifier.is_valid(
+            body,
+            request.headers.get("X-Slack-Request-Timestamp", ""),
+            request.headers.get("X-Slack-Signature", ""),
+        ):
+            log.warning("slack: refused a request with a missing or bad signature")
+            return web.Response(status=401, text="invalid signature")
+        bolt_request = await to_bolt_request(request)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    async def wait_idle(self, seen: int | None = None) -> None:
+        """Wait until every message event received so far (or `seen` of them) is finished.
+
+        For shutdown and tests; callers bound the wait with `asyncio.timeout`.
+        """
+        async with self._done_cond:
+            await self._done_cond.wait_for(
+                lambda: self.events_done >= (self.events_seen if seen is None else seen))
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self.moderator is not None:
+            await self.moderator.close()
+        if self._http is not None:
+            await self._http.close()
+
+    # ----------------------------------------------------------------- bolt wiring
+
+    def _register(self) -> None:
+        app = self.app
+
+        @app.event("message")
+        async def on_message(body: dict[str, Any]) -> None:
+            await self.on_message_event(body)
+
+        @app.event("file_shared")
+        async def on_file_shared(body: dict[str, Any]) -> None:
+            # The message event with subtype file_share carries the file; nothing to do.
+            return None
+
+        @app.command(self.settings.slash_command)
+        async def on_command(ack: Any, command: dict[str, Any], respond: Any) -> None:
+            await ack()
+            reply = await self.on_command(command)
+            await respond(text=command_reply_text(reply.text), response_type="ephemeral",
+                          replace_original=False)
+
+        actions = "|".join(re.escape(a) for a in BUTTON_ACTIONS)
+
+        @app.action(re.compile(rf"^{ACTION_PREFIX}({actions})$"))
+        async def on_button(ack: Any, body: dict[str, Any], respond: Any) -> None:
+            await ack()
+            reply = await self.on_button(body)
+            await respond(text=command_reply_text(reply.text), response_type="ephemeral",
+                          replace_original=False)
+
+        @app.error
+        async def on_error(error: Exception, body: dict[str, Any]) -> None:
+            log.error("slack: listener failed: %s", type(error).__name__)
+
+    # ----------------------------------------------------------------- messages
+
+    async def on_message_event(self, body: dict[str, Any]) -> None:
+        """Translate one message event and hand it to the Moderator, once."""
+        self.events_seen += 1
+        try:
+            await self._process(body)
+        finally:
+            async with self._done_cond:
+                self.events_done += 1
+                self._done_cond.notify_all()
+
+    async def _process(self, body: dict[str, Any]) -> None:
+        try:
+            item = translate(body, bot_user_id=self.bot_user_id,
+                             ignore_bots=self.settings.ignore_bots)
+        except Exception as exc:  # malformed payloads must not stop the bot
+            log.warning("slack: skipped a malformed event (%s)", type(exc).__name__)
+            return
+        if item is None:
+            return
+        keys = [item.dedup_key()]
+        if item.event_id:
+            keys.append("event:" + item.event_id)
+        lock = self._channel_locks.setdefault(item.channel, asyncio.Lock())
+        async with lock:  # in order per channel: context links and edits follow the conversation
+            if not await self._dedup.claim(keys):
+                log.debug("slack: duplicate delivery of %s skipped", item.id)
+                return
+            ok = False
+            try:
+                message = await self._to_chat_message(item)
+                await self.moderator.handle(message)
+                ok = True
+            except Exception as exc:
+                log.error("slack: handling message %s in %s failed: %s", item.id, item.channel,
+                          type(exc).__name__)
+            finally:
+                self._dedup.finish(keys, ok)
+
+    async def _to_chat_message(self, item: SlackMessage) -> ChatMessage:
+        attachments: tuple[Attachment, ...] = ()
+        if item.files and item.kind is not EventKind.DELETE:
+            fetched = [await self._fetch_file(f) for f in item.files]
+            attachments = tuple(a for a in fetched if a is not None)
+        return ChatMessage(
+            id=item.id,
+            channel=item.channel,
+            author=item.author,
+            text=item.text,
+            platform="slack",
+            server=item.server or self.team_id,
+            reply_to=item.reply_to,
+            thread=item.thread,
+            author_name=await self._user_name(item.author) if item.author else "",
+            channel_name=await self._channel_name(item.channel),
+            timestamp=item.timestamp,
+            kind=item.kind,
+            attachments=attachments,
+            author_is_bot=item.author_is_bot,
+            event_id=item.event_id,
+        )
+
+    async def _user_name(self, user_id: str) -> str:
+        cached = self._names.get("u:" + user_id)
+        if cached is not None:
+            return str(cached)
+        name = ""
+        try:
+            user = (await self.bot_client.users_info(user=user_id)).get("user") or {}
+            profile = user.get("profile") or {}
+            name = str(profile.get("display_name") or user.get("real_name") or user.get("name")
+                       or "")
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.debug("slack: users.info failed: %s", type(exc).__name__)
+        self._names.put("u:" + user_id, name)
+        return name
+
+    async def _channel_name(self, channel_id: str) -> str:
+        cached = self._names.get("c:" + channel_id)
+        if cached is not None:
+            return str(cached)
+        name = ""
+        try:
+            channel = (await self.bot_client.conversations_info(channel=channel_id)).get(
+                "channel") or {}
+            name = str(channel.get("name") or "")
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.debug("slack: conversations.info failed: %s", type(exc).__name__)
+        self._names.put("c:" + channel_id, name)
+        return name
+
+    # ----------------------------------------------------------------- files
+
+    def _trusted_file_host(self, url: str) -> bool:
+        """The bot token is sent only to Slack's file hosts (or the configured API host)."""
+        host = (urlsplit(url).hostname or "").lower()
+        api_host = (urlsplit(_base_url(self.settings)).hostname or "").lower()
+        return host == api_host or host == "slack.com" or host.endswith(".slack.com") or (
+            host.endswith(".slack-edge.com"))
+
+    async def _fetch_file(self, ref: FileRef) -> Attachment | None:
+        """Download a shared text file, at most `file_max_bytes` of it; None when not text."""
+        limit = self.settings.file_max_bytes
+        if ref.needs_info:
+            try:
+                info = (await self.bot_client.files_info(file=ref.id)).get("file") or {}
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                log.warning("slack: files.info for %s failed: %s", ref.id, type(exc).__name__)
+                return None
+            fresh = file_ref(info) if isinstance(info, dict) else None
+            if fresh is None:
+                return None
+            ref = fresh
+        if not ref.is_text or limit <= 0 or not ref.url:
+            log.info("slack: file %s not scanned (not text)", ref.id)
+            return None
+        if not self._trusted_file_host(ref.url):
+            log.warning("slack: file %s not fetched: unexpected host", ref.id)
+            return None
+        assert self._http is not None
+        data = bytearray()
+        truncated = False
+        try:
+            async with self._http.get(
+                ref.url, headers={"Authorization": f"Bearer {self.bot_client.token}"},
+                allow_redirects=True,
+            ) as resp:
+                login_page = resp.content_type == "text/html" and ref.mimetype != "text/html"
+                if resp.status != 200 or login_page:
+                    log.warning("slack: file %s download refused (HTTP %s)", ref.id, resp.status)
+                    return None
+                async for chunk in resp.content.iter_chunked(65_536):
+                    room = limit - len(data)
+                    data.extend(chunk[:room])
+                    if len(chunk) > room:
+                        truncated = True
+                        break
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("slack: file %s download failed: %s", ref.id, type(exc).__name__)
+            return None
+        if b"\0" in data[:4096]:
+            log.info("slack: file %s not scanned (binary content)", ref.id)
+            return None
+        if truncated:
+            log.info("slack: file %s scanned only in its first %d bytes", ref.id, limit)
+        text = bytes(data).decode("utf-8", errors="replace")
+        return Attachment(name=ref.name, text=text, size=ref.size if ref.size >= 0 else len(data))
+
+    # ----------------------------------------------------------------- commands and buttons
+
+    async def _caller(self, user_id: str, team_id: str, channel_id: str,
+                      display_name: str = "") -> Caller:
+        return Caller(
+            platform="slack",
+            user_id=user_id,
+            server=team_id or self.team_id,
+            channel=channel_id,
+            roles=await self._roles(user_id),
+            display_name=display_name,
+        )
+
+    def _moderator_groups(self) -> list[str]:
+        groups = [r.split(":", 1)[1] for r in self.config.moderators.role_ids
+                  if r.startswith("slack:")]
+        return list(dict.fromkeys(groups))
+
+    async def _roles(self, user_id: str) -> tuple[str, ...]:
+        """The moderator user groups the user belongs to, asked of Slack (cached briefly)."""
+        roles = []
+        for group in self._moderator_groups():
+            members = self._members.get(group)
+            if members is None:
+                try:
+                    resp = await self.bot_client.usergroups_users_list(usergroup=group)
+                    members = frozenset(resp.get("users") or ())
+                except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                    log.warning("slack: usergroups.users.list %s failed: %s", group,
+                                type(exc).__name__)
+                    continue  # unknown membership: not a moderator by this group
+                self._members.put(group, members)
+            if user_id in members:
+                roles.append(group)
+        return tuple(roles)
+
+    async def on_command(self, command: dict[str, Any]) -> CommandReply:
+        """`/doxguard TEXT` → a CommandRequest (help when empty); the engine checks the caller."""
+        try:
+            name, args = parse_command_line(str(command.get("text") or ""))
+        except ValueError:
+            return CommandReply("Could not read that: a quote is not closed.", ok=False)
+        caller = await self._caller(
+            str(command.get("user_id") or ""), str(command.get("team_id") or ""),
+            str(command.get("channel_id") or ""), str(command.get("user_name") or ""),
+        )
+        request = CommandRequest(caller=caller, name=name or "help", args=args)
+        try:
+            return await self.moderator.run_command(request)
+        except Exception as exc:
+            log.error("slack: command %s failed: %s", request.name, type(exc).__name__)
+            return CommandReply("That command failed; see the bot's log.", ok=False)
+
+    async def on_button(self, body: dict[str, Any]) -> CommandReply:
+        """A notice button → `moderator.press(caller, action, incident_id)`."""
+        action = (body.get("actions") or [{}])[0]
+        name = str(action.get("action_id") or "").removeprefix(ACTION_PREFIX)
+        incident_id = str(action.get("value") or "")
+        user = body.get("user") or {}
+        team = body.get("team") or {}
+        channel = body.get("channel") or {}
+        caller = await self._caller(
+            str(user.get("id") or ""), str(team.get("id") or user.get("team_id") or ""),
+            str(channel.get("id") or ""), str(user.get("username") or user.get("name") or ""),
+        )
+        try:
+            return await self.moderator.press(caller, name, incident_id)
+        except Exception as exc:
+            log.error("slack: button %s failed: %s", name, type(exc).__name__)
+            return CommandReply("That action failed; see the bot's log.", ok=False)
+
+
+def _with_usergroup_moderators(config: Config) -> Config:
+    """`slack.moderator_usergroup` is shorthand for a "slack:S…" entry in moderators.role_ids."""
+    group = config.slack.moderator_usergroup.strip()
+    if not group:
+        return config
+    entry = f"slack:{group}"
+    if entry in config.moderators.role_ids:
+        return config
+    moderators = dataclasses.replace(
+        config.moderators, role_ids=(*config.moderators.role_ids, entry))
+    return dataclasses.replace(config, moderators=moderators)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+async def run_slack(config: Config) -> int:
+    """Run the Slack bot until SIGINT/SIGTERM; returns the process exit status."""
+    settings = config.slack
+    bot_token = secret(settings.bot_token_env)
+    if not bot_token:
+        log.error("slack: $%s is not set", settings.bot_token_env)
+        return 2
+    app_token = secret(settings.app_token_env)
+    signing_secret = secret(settings.signing_secret_env)
+    if settings.mode == "socket" and not app_token:
+        log.error("slack: Socket Mode needs the app-level token in $%s", settings.app_token_env)
+        return 2
+    if settings.mode == "http" and not signing_secret:
+        log.error("slack: HTTP mode needs the signing secret in $%s", settings.signing_secret_env)
+        return 2
+    bot = SlackBot(config, bot_token=bot_token, app_token=app_token,
+                   admin_token=secret(settings.admin_token_env), signing_secret=signing_secret)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        try:
+            await bot.start()
+        except SlackApiError as exc:
+            log.error("slack: the bot token was refused (%s)", _error_code(exc))
+            return 2
+        if settings.mode == "http":
+            await bot.start_http()
+        else:
+            await bot.connect_socket_mode()
+        await stop.wait()
+        return 0
+    finally:
+        await bot.close()
