@@ -81,8 +81,8 @@ class PhoneDetector:
             if _SSN_SHAPE.match(raw.strip()):
                 continue
             context = PHONE_CONTEXT.near(view, start, end)
-            if not context and _OTHER_NUMBER.search(view, max(0, start - 24), start):
-                continue
+            if _OTHER_NUMBER.search(view, max(0, start - 24), start):
+                continue  # "order #8165550142", "tracking number ...": labelled as something else
             e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
             base = 0.6 if raw.lstrip().startswith("+") or _has_separators(raw) else 0.45
             findings.append(

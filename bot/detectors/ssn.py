@@ -29,14 +29,12 @@ _CANDIDATE = re.compile(
 )
 
 # A ZIP+4 ("64106-1234") has the digits of an SSN typed "641-061234" without its first
-# dash; a state abbreviation or "zip" just before it means it is a postcode.
+# dash; a state abbreviation or "zip" shortly before it means it is a postcode.
 _STATES = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
     "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
 ).split()
-_ZIP_BEFORE = re.compile(
-    r"(?:\b(?:" + "|".join(_STATES) + r")|(?i:zip|zip code|postal code|postcode))[\s,.:#]{0,3}$"
-)
+_ZIP_BEFORE = re.compile(r"\b(?:" + "|".join(_STATES) + r")\b|(?i:zip|postal|postcode)")
 
 # Numbers the SSA never issued or that were published (Woolworth wallet card, LifeLock,
 # SSA pamphlets); python-stdnum blocks some, the rest are listed here.
@@ -90,7 +88,7 @@ class SSNDetector:
             if sep1 and sep1 == sep2:
                 base = 0.6  # the canonical 3-2-4 spelling
             elif sep1 or sep2:
-                if sep2 and not context and _ZIP_BEFORE.search(view, max(0, start - 16), start):
+                if sep2 and not context and _ZIP_BEFORE.search(view, max(0, start - 24), start):
                     continue  # "MO 64106-1234" is a ZIP+4
                 base = 0.3  # half-formatted: "078-051121", "07805-1121"
             else:
