@@ -19,12 +19,26 @@ replies never carry unmasked PII, except `reveal`, which is ephemeral and audite
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shlex
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.models import CommandReply, CommandRequest
+from bot.config import ConfigError, load_config
+from bot.models import (
+    Caller,
+    ChatMessage,
+    CommandReply,
+    CommandRequest,
+    EventKind,
+    Incident,
+    IncidentStatus,
+)
+from bot.seal import SealError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from bot.engine import Moderator
@@ -178,6 +192,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ),
     ),
     CommandSpec(
+        "timeout",
+        "timeout ID",
+        "Time out the author of an incident (notices.timeout_minutes, or 60 minutes).",
+        args=(_INCIDENT_ID,),
+    ),
+    CommandSpec(
         "check",
         "check TEXT",
         "Dry run: what doxguard would do with TEXT (nothing is stored or hidden; masked).",
@@ -271,6 +291,428 @@ def help_text(name: str | None = None) -> str:
     return "\n".join(lines)
 
 
+
+# --------------------------------------------------------------------------
+# execution
+
+Handler = Callable[["Moderator", Caller, tuple[str, ...]], Awaitable[CommandReply]]
+
+
+def _actor(caller: Caller) -> str:
+    return f"{caller.platform}:{caller.user_id}"
+
+
+def _fail(text: str) -> CommandReply:
+    return CommandReply(text, ok=False)
+
+
+def _when(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ts))
+
+
+def _summary(inc: Incident) -> str:
+    cats = ", ".join(c.value for c in inc.categories) or "-"
+    who = inc.author_name or inc.author
+    where = inc.channel_name or inc.channel
+    servants = ", ".join(inc.servants) or "-"
+    return (
+        f"{inc.id}  {inc.status.value:<11} {_when(inc.created_at)}  #{where}  {who}  "
+        f"[{cats}]  {servants}  — {inc.excerpt}"
+    )
+
+
+def _detail(inc: Incident) -> str:
+    from bot.notices import available_actions
+
+    lines = [
+        f"{inc.id} — {inc.status.value} (action: {inc.action.value})",
+        f"  platform: {inc.platform}  server: {inc.server or '-'}  "
+        f"channel: #{inc.channel_name or inc.channel}  message: {inc.message_id}",
+        f"  author: {inc.author_name or inc.author} ({inc.author})",
+        f"  created: {_when(inc.created_at)}  updated: {_when(inc.updated_at)}",
+    ]
+    for c in inc.categories:
+        lines.append(f"  • {c.title} ({c.value}) — ordinance: {c.wording}")
+    for subject in inc.subjects:
+        lines.append(f"  protected: {subject.describe()}")
+    lines.append(f"  excerpt: {inc.excerpt}")
+    if inc.intent:
+        lines.append(f"  intent signals: {', '.join(inc.intent)}")
+    if inc.hide_error:
+        lines.append(f"  not hidden: {inc.hide_error}")
+    lines.append(f"  notice sent: {'yes' if inc.notice_sent else 'not yet'}  "
+                 f"original kept: {'yes' if inc.has_original else 'no'}")
+    acts = available_actions(inc)
+    if acts:
+        lines.append("  actions: " + " | ".join(f"{a} {inc.id}" for a in acts))
+    return "\n".join(lines)
+
+
+async def _incident_arg(moderator: Moderator, args: tuple[str, ...]) -> Incident | CommandReply:
+    if not args:
+        return _fail("Which incident? Give its id, e.g. DG-000042.")
+    inc = await moderator.store.get_incident(args[0])
+    if inc is None:
+        return _fail(f"No incident {args[0]!r}.")
+    return inc
+
+
+async def _status(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    counts = await moderator.store.count_incidents()
+    originals = await moderator.store.count_originals()
+    cfg = moderator.config
+    total = sum(counts.values())
+    by_status = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
+    if moderator.sealer is None:
+        sealing = f"OFF (no key in ${cfg.storage.encryption_key_env}; only masked summaries kept)"
+    elif moderator.key_mismatch:
+        sealing = "ON, but the key differs from the one older originals were sealed with"
+    else:
+        sealing = f"ON (key from ${cfg.storage.encryption_key_env})"
+    lines = [
+        f"doxguard on {moderator.platform.name}: running since {_when(moderator.started_at)}",
+        f"  servants protected: {len(moderator.registry)}",
+        f"  incidents: {total} ({by_status})",
+        f"  sealed originals kept: {originals}, retention {cfg.storage.retention_days:g} days",
+        f"  sealing: {sealing}",
+        f"  database: {moderator.store.path}",
+        f"  enforced categories: {', '.join(cfg.detection.enforce)}",
+    ]
+    return CommandReply("\n".join(lines))
+
+
+_KEYWORDS = ("role", "alias", "family", "public_email", "public_phone", "public_address")
+
+
+def _servant_data(args: tuple[str, ...]) -> dict[str, object] | str:
+    """Build the registry-file form of a servant from `servant add` arguments."""
+    name_parts: list[str] = []
+    data: dict[str, object] = {"aliases": [], "family": []}
+    public: dict[str, list[str]] = {"addresses": [], "emails": [], "phones": []}
+    for token in args:
+        key, eq, value = token.partition("=")
+        if eq and key.lower() in _KEYWORDS:
+            key = key.lower()
+            value = value.strip()
+            if key == "role":
+                data["role"] = value
+            elif key == "alias":
+                data["aliases"].append(value)  # type: ignore[union-attr]
+            elif key == "family":
+                fname, colon, relation = value.rpartition(":")
+                if not colon or not fname.strip():
+                    return 'family must read "Name:relation", e.g. family="Karen Doe:spouse"'
+                data["family"].append(  # type: ignore[union-attr]
+                    {"name": fname.strip(), "relation": relation.strip() or "family"}
+                )
+            else:
+                public[{"public_email": "emails", "public_phone": "phones",
+                        "public_address": "addresses"}[key]].append(value)
+        elif eq and not name_parts:
+            return f"unknown option '{key}' (known: {', '.join(_KEYWORDS)})"
+        else:
+            name_parts.append(token)
+    name = " ".join(" ".join(name_parts).split())
+    if not name:
+        return "servant add needs a name, e.g. servant add Jane Doe role=city_employee"
+    data["name"] = name
+    data["public"] = public
+    return data
+
+
+async def _servant(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    from bot.registry import servant_from_dict, servant_to_dict
+
+    if not args:
+        return _fail(help_text("servant"))
+    sub, rest = args[0].lower(), args[1:]
+    registry = moderator.registry
+    if sub == "list":
+        if not len(registry):
+            return CommandReply("No servants are registered.")
+        lines = [f"{len(registry)} protected servants:"]
+        for s in sorted(registry.servants, key=lambda s: s.name):
+            extra = f", {len(s.family)} family" if s.family else ""
+            lines.append(f"  {s.name} ({s.role.replace('_', ' ')}{extra})")
+        return CommandReply("\n".join(lines))
+    if sub == "show":
+        name = " ".join(rest)
+        servant = registry.get(name) if name else None
+        if servant is None:
+            return _fail(f"No servant named {name!r}.")
+        lines = [f"{servant.name} — {servant.role.replace('_', ' ')}"]
+        if servant.aliases:
+            lines.append(f"  aliases: {', '.join(servant.aliases)}")
+        for member in servant.family:
+            lines.append(f"  family: {member.name} ({member.relation})")
+        pub = servant.public
+        for label, values in (("public address", pub.addresses), ("public email", pub.emails),
+                              ("public phone", pub.phones)):
+            for v in values:
+                lines.append(f"  {label}: {v}")
+        changes = await moderator.store.servant_changes(servant.name)
+        for _name, change, actor, at in changes[-5:]:
+            lines.append(f"  {change} by {actor} at {_when(at)}")
+        return CommandReply("\n".join(lines))
+    if sub == "add":
+        data = _servant_data(rest)
+        if isinstance(data, str):
+            return _fail(data)
+        try:
+            servant = servant_from_dict(
+                data, file=Path("servant add"), region=moderator.config.detection.default_region
+            )
+        except ConfigError as exc:
+            return _fail(f"Not added: {exc.key}: {exc.problem}")
+        change = "replace" if registry.get(servant.name) is not None else "add"
+        await moderator.store.put_servant(servant.name, servant_to_dict(servant), _actor(caller),
+                                          change)
+        await moderator.store.audit(_actor(caller), f"servant {change}", None, servant.name)
+        await moderator.set_registry(registry.with_servant(servant))
+        verb = "Replaced" if change == "replace" else "Added"
+        return CommandReply(f"{verb} {servant.name} ({servant.role.replace('_', ' ')}).")
+    if sub == "remove":
+        name = " ".join(rest)
+        servant = registry.get(name) if name else None
+        if servant is None:
+            return _fail(f"No servant named {name!r}.")
+        await moderator.store.put_servant(servant.name, None, _actor(caller), "remove")
+        await moderator.store.audit(_actor(caller), "servant remove", None, servant.name)
+        await moderator.set_registry(registry.without(servant.name))
+        return CommandReply(f"Removed {servant.name}; they are no longer protected.")
+    return _fail(f"Unknown servant subcommand {sub!r}. Use add, remove, list or show.")
+
+
+async def _incidents(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    user: str | None = None
+    limit = 10
+    if len(args) >= 2:
+        user = args[0]
+        if not args[1].isdigit():
+            return _fail("limit must be a number")
+        limit = int(args[1])
+    elif len(args) == 1:
+        if args[0].isdigit() and len(args[0]) <= 4:
+            limit = int(args[0])
+        else:
+            user = args[0].lstrip("@")
+    limit = max(1, min(limit, 100))
+    found = await moderator.store.list_incidents(user, limit)
+    if not found:
+        return CommandReply("No incidents" + (f" for {user}." if user else "."))
+    return CommandReply("\n".join(_summary(i) for i in found))
+
+
+async def _incident(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    inc = await _incident_arg(moderator, args)
+    if isinstance(inc, CommandReply):
+        return inc
+    text = _detail(inc)
+    history = await moderator.store.audit_log(inc.id, 10)
+    for entry in reversed(history):
+        text += f"\n  {_when(entry.at)} {entry.action} by {entry.actor}"
+    return CommandReply(text)
+
+
+async def _reveal(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    inc = await _incident_arg(moderator, args)
+    if isinstance(inc, CommandReply):
+        return inc
+    try:
+        original = await moderator.open_original(inc)
+    except SealError as exc:
+        await moderator.store.audit(_actor(caller), "reveal-failed", inc.id, str(exc))
+        return _fail(f"Cannot reveal {inc.id}: {exc}")
+    await moderator.store.audit(_actor(caller), "reveal", inc.id)
+    log.info("incident %s revealed to %s", inc.id, _actor(caller))
+    return CommandReply(
+        f"Original of {inc.id} (shown to you only; this reveal is logged):\n{original.text}",
+        ephemeral=True,
+    )
+
+
+async def _restore(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    inc = await _incident_arg(moderator, args)
+    if isinstance(inc, CommandReply):
+        return inc
+    if inc.status in (IncidentStatus.REVIEW, IncidentStatus.HIDE_FAILED):
+        return _fail(f"{inc.id} was never hidden; nothing to restore.")
+    if inc.status is IncidentStatus.RESTORED:
+        return _fail(f"{inc.id} is already restored.")
+    if inc.status is IncidentStatus.PENDING:
+        return _fail(f"{inc.id} is still being hidden; try again in a moment.")
+    try:
+        original = await moderator.open_original(inc)
+    except SealError as exc:
+        return _fail(f"Cannot restore {inc.id}: {exc}")
+    try:
+        await moderator.platform.repost(inc, original.text)
+    except Exception as exc:
+        log.warning("restore of %s failed: %s", inc.id, type(exc).__name__)
+        return _fail(f"Could not repost {inc.id}: {type(exc).__name__}; try again.")
+    await moderator.store.update_incident(inc.id, status=IncidentStatus.RESTORED)
+    await moderator.store.audit(_actor(caller), "restore", inc.id)
+    where = inc.channel_name or inc.channel
+    return CommandReply(
+        f"Restored {inc.id}: the message is back in #{where}, attributed to "
+        f"{inc.author_name or inc.author}."
+    )
+
+
+async def _confirm(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    inc = await _incident_arg(moderator, args)
+    if isinstance(inc, CommandReply):
+        return inc
+    note = ""
+    if inc.status in (IncidentStatus.REVIEW, IncidentStatus.HIDE_FAILED, IncidentStatus.PENDING):
+        meta = await moderator.store.incident_message(inc.id)
+        if meta is not None:
+            from bot.engine import _message_from_meta
+
+            outcome = await moderator.hide_with_retry(_message_from_meta(meta))
+            if outcome.ok:
+                note = " The message is now hidden."
+                await moderator.store.update_incident(inc.id, hide_error=None)
+            else:
+                note = f" It could not be hidden: {outcome.error}."
+                await moderator.store.update_incident(inc.id, hide_error=outcome.error)
+    elif inc.status is IncidentStatus.RESTORED:
+        return _fail(f"{inc.id} was restored; it cannot be confirmed.")
+    await moderator.store.update_incident(inc.id, status=IncidentStatus.CONFIRMED)
+    await moderator.store.audit(_actor(caller), "confirm", inc.id)
+    return CommandReply(f"Confirmed {inc.id}.{note}")
+
+
+async def _dismiss(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    inc = await _incident_arg(moderator, args)
+    if isinstance(inc, CommandReply):
+        return inc
+    allow = len(args) > 1 and args[1].lower() == "allowlist"
+    if len(args) > 1 and not allow:
+        return _fail("The only option of dismiss is 'allowlist'.")
+    note = ""
+    if allow:
+        try:
+            original = await moderator.open_original(inc)
+        except SealError as exc:
+            return _fail(f"Cannot allowlist {inc.id}'s values: {exc}. Not dismissed.")
+        added = await moderator.store.add_allowlist(original.allowlist, _actor(caller), inc.id)
+        moderator.pipeline.allowlist.update(k for _s, k in original.allowlist)
+        note = f" {added} value(s) allowlisted for {', '.join(inc.servants) or 'its servants'}."
+    await moderator.store.update_incident(inc.id, status=IncidentStatus.DISMISSED)
+    await moderator.store.audit(_actor(caller), "dismiss" + (" allowlist" if allow else ""),
+                                inc.id)
+    hint = f" Use restore {inc.id} to put the message back." if (
+        inc.status in (IncidentStatus.HIDDEN, IncidentStatus.CONFIRMED) and inc.has_original
+    ) else ""
+    return CommandReply(f"Dismissed {inc.id} as a false positive.{note}{hint}")
+
+
+async def _timeout(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    inc = await _incident_arg(moderator, args)
+    if isinstance(inc, CommandReply):
+        return inc
+    meta = await moderator.store.incident_message(inc.id)
+    if meta is None:  # pragma: no cover - every incident stores its message ids
+        return _fail(f"{inc.id} has no message to act on.")
+    from bot.engine import _message_from_meta
+
+    minutes = moderator.config.notices.timeout_minutes or 60
+    ok = await moderator.timeout_author(inc, _message_from_meta(meta), minutes)
+    await moderator.store.audit(_actor(caller), "timeout" if ok else "timeout-failed", inc.id,
+                                f"{minutes} minutes")
+    if not ok:
+        return _fail(f"Could not time out {inc.author_name or inc.author} on {inc.platform}.")
+    return CommandReply(f"Timed out {inc.author_name or inc.author} for {minutes} minutes.")
+
+
+async def _check(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    from bot.masking import mask_excerpt
+
+    text = " ".join(args).strip()
+    if not text:
+        return _fail("check needs a message to test, e.g. check he lives at ...")
+    message = ChatMessage(
+        id="check", channel=caller.channel or "check", author=caller.user_id, text=text,
+        platform=caller.platform, server=caller.server, kind=EventKind.NEW,
+    )
+    ctx = moderator.pipeline.new_context()
+    if len(text) > 4000:
+        verdict = await asyncio.to_thread(moderator.pipeline.scan, message, ctx)
+    else:
+        verdict = moderator.pipeline.scan(message, ctx)
+    if not verdict.is_violation:
+        return CommandReply("Dry run: allowed (nothing would happen).")
+    lines = [f"Dry run: would {verdict.action.value} (nothing stored or hidden)."]
+    for c in verdict.categories:
+        lines.append(f"  • {c.title} ({c.value})")
+    for subject in verdict.subjects:
+        lines.append(f"  protected: {subject.describe()}")
+    for f in verdict.findings:
+        lines.append(f"  finding: {f.category.value} {f.masked} (confidence {f.confidence:.2f})")
+    if verdict.intent:
+        lines.append(f"  intent signals: {', '.join(verdict.intent)}")
+    for reason in verdict.reasons:
+        lines.append(f"  why: {reason}")
+    lines.append("  excerpt: " + mask_excerpt(text, [(f.start, f.end) for f in verdict.findings]))
+    return CommandReply("\n".join(lines))
+
+
+async def _reload(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    from bot.engine import load_file_registry
+
+    source = moderator.config.source or None
+    try:
+        config = await asyncio.to_thread(load_config, source)
+        registry = await asyncio.to_thread(load_file_registry, config)
+    except ConfigError as exc:
+        log.warning("reload refused: %s", type(exc).__name__)
+        return _fail(f"Reload failed; still running the previous configuration.\n{exc}")
+    await moderator.reconfigure(config, registry)
+    await moderator.store.audit(_actor(caller), "reload")
+    return CommandReply(
+        f"Reloaded {source or 'the default settings'}: {len(moderator.registry)} servants."
+    )
+
+
+async def _help(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    return CommandReply(help_text(args[0] if args else None))
+
+
+_HANDLERS: dict[str, Handler] = {
+    "status": _status,
+    "servant": _servant,
+    "incidents": _incidents,
+    "incident": _incident,
+    "reveal": _reveal,
+    "restore": _restore,
+    "confirm": _confirm,
+    "dismiss": _dismiss,
+    "timeout": _timeout,
+    "check": _check,
+    "reload": _reload,
+    "help": _help,
+}
+
+
 async def execute(moderator: Moderator, request: CommandRequest) -> CommandReply:
     """Run a command for a caller `Moderator.run_command` already checked."""
-    raise NotImplementedError("in progress")
+    name = request.name.strip().lower().lstrip("/")
+    handler = _HANDLERS.get(name)
+    if handler is None:
+        return _fail(f"Unknown command {request.name!r}.\n{help_text()}")
+    log.info("command %s by %s", name, _actor(request.caller))
+    return await handler(moderator, request.caller, tuple(request.args))
+
+
+async def press_action(
+    moderator: Moderator, caller: Caller, action: str, incident_id: str
+) -> CommandReply:
+    """A notice button, for a caller `Moderator.press` already checked."""
+    handlers: dict[str, Handler] = {
+        "restore": _restore, "confirm": _confirm, "dismiss": _dismiss, "timeout": _timeout,
+    }
+    handler = handlers.get(action)
+    if handler is None:
+        return _fail(f"Unknown action {action!r}.")
+    return await handler(moderator, caller, (incident_id,))

@@ -9,23 +9,141 @@ retries). A crash anywhere in between is resumed by `Moderator.create`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import logging
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from bot.models import Caller, ChatMessage, CommandReply, CommandRequest, Incident
-from bot.platform import Platform
-
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    from bot.config import Config
-    from bot.registry import Registry
+from bot import notices
+from bot.config import Config
+from bot.models import (
+    Action,
+    Caller,
+    ChatMessage,
+    CommandReply,
+    CommandRequest,
+    EventKind,
+    Incident,
+    IncidentStatus,
+    Verdict,
+)
+from bot.platform import HideOutcome, Platform, PlatformError
+from bot.registry import Registry, load_servants, servant_from_dict
+from bot.seal import Sealer, SealError
+from bot.store import Store
 
 log = logging.getLogger("doxguard.engine")
+
+SCAN_OFF_LOOP_CHARS = 4_000  # longer messages (and attachments) are scanned in a worker thread
+SWEEP_SECONDS = 300.0  # how often unsent notices are retried and expired originals purged
+MAX_BACKOFF = 30.0
+_FINISHED = (
+    IncidentStatus.HIDDEN,
+    IncidentStatus.RESTORED,
+    IncidentStatus.CONFIRMED,
+    IncidentStatus.DISMISSED,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """An opened sealed original: the text, and the allowlist keys of its findings."""
+
+    text: str
+    allowlist: tuple[tuple[str, str], ...]
+
+
+def describe_platform_error(exc: PlatformError) -> str:
+    """A short, PII-free reason for a failed platform call."""
+    if exc.status == 403:
+        return "missing permission"
+    if exc.status == 404:
+        return "message already gone"
+    if exc.status == 429:
+        return "rate limited"
+    if exc.status is not None and exc.status >= 500:
+        return f"platform error (HTTP {exc.status})"
+    return "platform error" if exc.status is None else f"platform error (HTTP {exc.status})"
+
+
+def _message_meta(message: ChatMessage) -> dict[str, Any]:
+    """What the store keeps of a message so a restart can still hide it: ids, never text."""
+    return {
+        "id": message.id,
+        "channel": message.channel,
+        "author": message.author,
+        "platform": message.platform,
+        "server": message.server,
+        "reply_to": message.reply_to,
+        "thread": message.thread,
+        "author_name": message.author_name,
+        "channel_name": message.channel_name,
+        "timestamp": message.timestamp,
+        "event_id": message.event_id,
+    }
+
+
+def _message_from_meta(meta: dict[str, Any]) -> ChatMessage:
+    return ChatMessage(
+        id=meta["id"],
+        channel=meta["channel"],
+        author=meta["author"],
+        text="",
+        platform=meta.get("platform", "console"),
+        server=meta.get("server", ""),
+        reply_to=meta.get("reply_to"),
+        thread=meta.get("thread"),
+        author_name=meta.get("author_name", ""),
+        channel_name=meta.get("channel_name", ""),
+        timestamp=meta.get("timestamp", 0.0),
+        event_id=meta.get("event_id"),
+    )
+
+
+def _newer(candidate: str, current: str | None) -> bool:
+    """Snowflakes, Slack ts and console ids all grow; compare numerically when we can."""
+    if current is None:
+        return True
+    try:
+        return float(candidate) > float(current)
+    except ValueError:
+        return candidate != current
 
 
 class Moderator:
     """One running bot: config, store, pipeline and the platform it acts on."""
 
+    def __init__(
+        self,
+        config: Config,
+        platform: Platform,
+        store: Store,
+        sealer: Sealer | None,
+        file_registry: Registry,
+        retry_delay: float,
+    ):
+        from bot.pipeline import Pipeline  # the pipeline builds detectors; import when needed
+
+        self.config = config
+        self.platform = platform
+        self.store = store
+        self.sealer = sealer
+        self.retry_delay = retry_delay
+        self.started_at = time.time()
+        self.key_mismatch = False
+        self._file_registry = file_registry
+        self.pipeline = Pipeline(config, file_registry)
+        self.context = self.pipeline.new_context()
+        self._scan_lock = asyncio.Lock()
+        self._cursors: dict[tuple[str, str], str] = {}
+        self._sweeper: asyncio.Task[None] | None = None
+        self._closed = False
+
+    # -- construction --------------------------------------------------------
     @classmethod
     async def create(
         cls,
@@ -35,48 +153,468 @@ class Moderator:
         db_path: str | Path | None = None,
         registry: Registry | None = None,
         retry_delay: float = 0.5,
+        sweep: bool = True,
     ) -> Moderator:
         """Open the store (":memory:" allowed; default `config.database_path`), migrate it,
         merge the file registry (or `registry`) with servants changed by commands,
         build the pipeline and resume unfinished work (PENDING incidents are hidden
-        again, unsent notices are sent). `retry_delay` is the first backoff step.
-        """
-        raise NotImplementedError
+        again, unsent notices are sent). `retry_delay` is the first backoff step;
+        `sweep` runs the periodic retry/purge task.
 
+        Raises ConfigError for a broken servants file and StoreError for an
+        unusable database: both are fatal at start, with a message naming the file.
+        """
+        if registry is None:
+            registry = await asyncio.to_thread(load_file_registry, config)
+        store = await Store.open(db_path if db_path is not None else config.database_path)
+        try:
+            sealer = await asyncio.to_thread(Sealer.from_env, config.storage.encryption_key_env)
+            moderator = cls(config, platform, store, sealer, registry, retry_delay)
+            await moderator._check_key()
+            await moderator._apply_registry()
+            moderator.pipeline.allowlist.update(await store.allowlist_keys())
+            await moderator.purge_expired()
+            await moderator.resume()
+        except BaseException:
+            await store.close()
+            raise
+        if sweep:
+            moderator._sweeper = asyncio.create_task(moderator._sweep(), name="doxguard-sweep")
+        return moderator
+
+    async def _check_key(self) -> None:
+        env = self.config.storage.encryption_key_env
+        if self.sealer is None:
+            log.warning(
+                "no sealing key in $%s: originals are NOT kept, only masked summaries "
+                "(reveal and restore will be unavailable)",
+                env,
+            )
+            return
+        stored = await self.store.get_meta("seal_fingerprint")
+        if stored is None:
+            await self.store.set_meta("seal_fingerprint", self.sealer.fingerprint)
+        elif stored != self.sealer.fingerprint:
+            self.key_mismatch = True
+            log.error(
+                "the key in $%s is not the key earlier originals were sealed with: they cannot "
+                "be revealed or restored with it (new incidents are sealed with the new key)",
+                env,
+            )
+        log.info("originals are sealed with the key from $%s", env)
+
+    async def _apply_registry(self) -> None:
+        """File registry plus the servants moderators added or removed by command."""
+        reg = self._file_registry
+        for override in await self.store.servant_overrides():
+            if override.data is None:
+                reg = reg.without(override.name)
+                continue
+            try:
+                servant = servant_from_dict(
+                    override.data, region=self.config.detection.default_region
+                )
+            except Exception as exc:  # a stored entry that no longer validates
+                log.warning("skipping stored servant change: %s", type(exc).__name__)
+                continue
+            reg = reg.with_servant(servant)
+        self.pipeline.set_registry(reg)
+
+    @property
+    def registry(self) -> Registry:
+        return self.pipeline.registry
+
+    async def set_registry(self, registry: Registry) -> None:
+        self.pipeline.set_registry(registry)
+
+    async def reconfigure(self, config: Config, file_registry: Registry) -> None:
+        """Swap in a freshly loaded config and servants file (used by `reload`)."""
+        from bot.pipeline import Pipeline
+
+        allow = set(self.pipeline.allowlist)
+        pipeline = await asyncio.to_thread(Pipeline, config, file_registry)
+        pipeline.allowlist.update(allow)
+        if config.context != self.config.context:
+            self.context = pipeline.new_context()
+        self.config = config
+        self._file_registry = file_registry
+        self.pipeline = pipeline
+        await self._apply_registry()
+
+    # -- events --------------------------------------------------------------
     async def handle(self, message: ChatMessage) -> Incident | None:
         """Process one event; returns the message's incident, or None when it is allowed.
 
         Idempotent: a replayed event or an edit of an already-flagged message
-        returns the existing incident and never makes a second one.
+        returns the existing incident and never makes a second one (an edit of a
+        hidden message does not bring it back). A DELETE drops the message from
+        the context and returns None.
         """
-        raise NotImplementedError
+        if message.kind is EventKind.DELETE:
+            async with self._scan_lock:
+                self.pipeline.scan(message, self.context)
+            return None
+        existing = await self.store.find_incident(message.platform, message.channel, message.id)
+        if existing is not None and not (
+            existing.status is IncidentStatus.REVIEW and message.kind is EventKind.EDIT
+        ):
+            return existing
+        verdict = await self._scan(message)
+        if not verdict.is_violation:
+            await self._advance_cursor(message)
+            return existing
+        if existing is not None:
+            # an edit of a message under review: escalate when it now needs hiding
+            if verdict.action is not Action.HIDE:
+                return existing
+            return await self._escalate(existing, message, verdict)
+        incident, created = await self._store_incident(message, verdict)
+        await self._advance_cursor(message)
+        if not created:
+            return incident
+        log.info(
+            "incident %s: %s in %s/%s (%s)",
+            incident.id,
+            incident.action.value,
+            incident.platform,
+            incident.channel,
+            ",".join(c.value for c in incident.categories),
+        )
+        return await self._carry_out(incident, message)
 
+    async def _scan(self, message: ChatMessage) -> Verdict:
+        async with self._scan_lock:
+            if len(message.text) > SCAN_OFF_LOOP_CHARS or message.attachments:
+                return await asyncio.to_thread(self.pipeline.scan, message, self.context)
+            return self.pipeline.scan(message, self.context)
+
+    async def _advance_cursor(self, message: ChatMessage) -> None:
+        if message.kind is not EventKind.NEW:
+            return
+        key = (message.platform, message.channel)
+        if key not in self._cursors:
+            stored = await self.store.get_cursor(*key)
+            if stored is not None:
+                self._cursors[key] = stored
+        if _newer(message.id, self._cursors.get(key)):
+            self._cursors[key] = message.id
+            await self.store.set_cursor(message.platform, message.channel, message.id)
+
+    def _allowlist_entries(self, verdict: Verdict) -> tuple[tuple[str, str], ...]:
+        from bot.policy import allowlist_key
+
+        return tuple(
+            (servant, allowlist_key(servant, f.category, f.value))
+            for f in verdict.findings
+            if f.value
+            for servant in verdict.servants
+        )
+
+    async def _seal(self, message: ChatMessage, verdict: Verdict) -> bytes | None:
+        if self.sealer is None:
+            return None
+        payload = json.dumps(
+            {"text": message.full_text, "allowlist": self._allowlist_entries(verdict)},
+            ensure_ascii=False,
+        )
+        return await self.sealer.seal_async(payload, _seal_context(message))
+
+    def _excerpt(self, message: ChatMessage, verdict: Verdict) -> str:
+        from bot.masking import mask_excerpt
+
+        spans = [(f.start, f.end) for f in verdict.findings]
+        return mask_excerpt(message.full_text, spans)
+
+    async def _store_incident(
+        self, message: ChatMessage, verdict: Verdict
+    ) -> tuple[Incident, bool]:
+        now = time.time()
+        status = (
+            IncidentStatus.PENDING if verdict.action is Action.HIDE else IncidentStatus.REVIEW
+        )
+        draft = Incident(
+            id="",
+            platform=message.platform,
+            server=message.server,
+            channel=message.channel,
+            message_id=message.id,
+            author=message.author,
+            action=verdict.action,
+            status=status,
+            categories=verdict.categories,
+            servants=verdict.servants,
+            excerpt=self._excerpt(message, verdict),
+            created_at=now,
+            updated_at=now,
+            author_name=message.author_name,
+            channel_name=message.channel_name,
+            subjects=verdict.subjects,
+            intent=verdict.intent,
+        )
+        sealed = await self._seal(message, verdict)
+        return await self.store.add_incident(
+            draft,
+            message=_message_meta(message),
+            sealed=sealed,
+            expires_at=now + self.config.storage.retention_days * 86400.0,
+        )
+
+    async def _escalate(
+        self, incident: Incident, message: ChatMessage, verdict: Verdict
+    ) -> Incident:
+        """A message under review was edited into one that must be hidden."""
+        now = time.time()
+        sealed = await self._seal(message, verdict)
+        if sealed is not None:
+            await self.store.replace_original(
+                incident.id, sealed, now, now + self.config.storage.retention_days * 86400.0
+            )
+        await self.store.update_incident(
+            incident.id,
+            action=Action.HIDE,
+            status=IncidentStatus.PENDING,
+            categories=verdict.categories,
+            servants=verdict.servants,
+            subjects=verdict.subjects,
+            intent=verdict.intent,
+            excerpt=self._excerpt(message, verdict),
+            notice_sent=False,
+        )
+        refreshed = await self.store.get_incident(incident.id)
+        assert refreshed is not None
+        log.info("incident %s escalated to hide after an edit", incident.id)
+        return await self._carry_out(refreshed, message)
+
+    async def _carry_out(self, incident: Incident, message: ChatMessage) -> Incident:
+        """Hide (for PENDING incidents), then tell the author and the moderators."""
+        if incident.status is IncidentStatus.PENDING:
+            outcome = await self.hide_with_retry(message)
+            status = IncidentStatus.HIDDEN if outcome.ok else IncidentStatus.HIDE_FAILED
+            await self.store.update_incident(
+                incident.id, status=status, hide_error=None if outcome.ok else outcome.error
+            )
+            if not outcome.ok:
+                log.warning("incident %s: could not hide: %s", incident.id, outcome.error)
+            refreshed = await self.store.get_incident(incident.id)
+            assert refreshed is not None
+            incident = refreshed
+            if outcome.ok:
+                await self._after_hide(incident, message)
+        if not incident.notice_sent:
+            incident = await self.send_notice(incident)
+        return incident
+
+    async def _after_hide(self, incident: Incident, message: ChatMessage) -> None:
+        settings = self.config.notices
+        if settings.notify_author:
+            text = notices.author_notice_text(incident, settings.appeal_text)
+            try:
+                await self._retry(lambda: self.platform.notify_author(message, text))
+            except Exception as exc:
+                log.warning("incident %s: author notice failed: %s", incident.id,
+                            type(exc).__name__)
+        if settings.timeout_minutes > 0:
+            await self.timeout_author(incident, message, settings.timeout_minutes)
+
+    async def timeout_author(self, incident: Incident, message: ChatMessage, minutes: int) -> bool:
+        try:
+            return bool(
+                await self._retry(
+                    lambda: self.platform.timeout_author(
+                        message, minutes, notices.timeout_reason(incident)
+                    )
+                )
+            )
+        except Exception as exc:
+            log.warning("incident %s: timeout failed: %s", incident.id, type(exc).__name__)
+            return False
+
+    async def _retry(self, call: Any) -> Any:
+        """Run `call()` again with backoff while it raises a retryable PlatformError."""
+        attempts = max(1, self.config.notices.retry_attempts)
+        delay = self.retry_delay
+        for attempt in range(attempts):
+            try:
+                return await call()
+            except PlatformError as exc:
+                if not exc.retryable or attempt == attempts - 1:
+                    raise
+                wait = getattr(exc, "retry_after", None) or delay
+                await asyncio.sleep(min(float(wait), MAX_BACKOFF))
+                delay = min(delay * 2, MAX_BACKOFF)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def hide_with_retry(self, message: ChatMessage) -> HideOutcome:
+        """Hide, retrying rate limits and server errors; never raises for platform failures."""
+        attempts = max(1, self.config.notices.retry_attempts)
+        delay = self.retry_delay
+        outcome = HideOutcome(False, "not attempted")
+        for attempt in range(attempts):
+            try:
+                outcome = await self.platform.hide(message)
+            except PlatformError as exc:
+                outcome = HideOutcome(False, describe_platform_error(exc), exc.retryable)
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                log.error("hide raised %s", type(exc).__name__)
+                outcome = HideOutcome(False, f"unexpected error ({type(exc).__name__})")
+            if outcome.ok or not outcome.retryable or attempt == attempts - 1:
+                return outcome
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_BACKOFF)
+        return outcome
+
+    async def send_notice(self, incident: Incident) -> Incident:
+        """Tell the moderators (with retries); marks the incident noticed on success.
+
+        A notice that still fails stays unsent and is retried by the periodic sweep
+        and at the next start; it never blocks the next message for long.
+        """
+        notice = notices.build_notice(incident)
+        try:
+            await self._retry(lambda: self.platform.notify_moderators(notice))
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            log.error("incident %s: notice not delivered (%s); will retry", incident.id,
+                      type(exc).__name__)
+            return incident
+        await self.store.update_incident(incident.id, notice_sent=True)
+        refreshed = await self.store.get_incident(incident.id)
+        return refreshed or incident
+
+    async def resume(self) -> int:
+        """Finish what a crash interrupted: hide PENDING incidents, send unsent notices."""
+        done = 0
+        for incident in await self.store.unfinished():
+            if incident.status is IncidentStatus.PENDING:
+                meta = await self.store.incident_message(incident.id)
+                if meta is None:  # pragma: no cover - row exists
+                    continue
+                log.info("resuming incident %s: hiding", incident.id)
+                await self._carry_out(incident, _message_from_meta(meta))
+            elif not incident.notice_sent:
+                log.info("resuming incident %s: notice", incident.id)
+                await self.send_notice(incident)
+            done += 1
+        return done
+
+    async def _sweep(self) -> None:
+        while not self._closed:
+            await asyncio.sleep(SWEEP_SECONDS)
+            try:
+                await self.purge_expired()
+                await self.resume()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # keep sweeping; the next round may succeed
+                log.error("periodic sweep failed: %s", type(exc).__name__)
+
+    # -- originals -----------------------------------------------------------
+    async def open_original(self, incident: Incident) -> Original:
+        """The sealed original of an incident; raises SealError with a PII-free reason."""
+        if self.sealer is None:
+            raise SealError(
+                "no original kept: no sealing key is configured "
+                f"(set ${self.config.storage.encryption_key_env})"
+            )
+        blob = await self.store.get_original(incident.id)
+        if blob is None:
+            raise SealError("no original kept: it expired under the retention setting or "
+                            "was never stored")
+        meta = await self.store.incident_message(incident.id) or {}
+        context = _seal_context_parts(
+            meta.get("platform", incident.platform), incident.channel, incident.message_id
+        )
+        payload = json.loads(await self.sealer.open_async(blob, context))
+        return Original(
+            payload["text"], tuple((s, k) for s, k in payload.get("allowlist", ()))
+        )
+
+    async def purge_expired(self) -> int:
+        """Delete sealed originals older than `storage.retention_days`; returns how many."""
+        count = await self.store.purge_originals()
+        if count:
+            log.info("purged %d expired sealed originals", count)
+        return count
+
+    # -- commands ------------------------------------------------------------
     def is_moderator(self, caller: Caller) -> bool:
         """True when config lists the caller ("platform:user_id") or one of their roles,
         or they are a console moderator. The adapter's view of permissions is not trusted.
         """
-        raise NotImplementedError
+        mods = self.config.moderators
+        if f"{caller.platform}:{caller.user_id}" in mods.user_ids:
+            return True
+        if any(f"{caller.platform}:{role}" in mods.role_ids for role in caller.roles):
+            return True
+        return caller.platform == "console" and caller.user_id in self.config.console.moderators
+
+    def _refuse(self, caller: Caller, what: str) -> CommandReply:
+        log.warning("refused %s for non-moderator %s:%s", what, caller.platform, caller.user_id)
+        return CommandReply("Only doxguard moderators can do that.", ok=False)
 
     async def run_command(self, request: CommandRequest) -> CommandReply:
         """Run a moderator command after checking the caller (refused otherwise)."""
-        raise NotImplementedError
+        from bot.commands import execute
+
+        if not self.is_moderator(request.caller):
+            return self._refuse(request.caller, f"command {request.name!r}")
+        return await execute(self, request)
 
     async def press(self, caller: Caller, action: str, incident_id: str) -> CommandReply:
         """A notice button: "restore" | "confirm" | "dismiss" | "timeout" (caller checked)."""
-        raise NotImplementedError
+        from bot.commands import press_action
+
+        if not self.is_moderator(caller):
+            return self._refuse(caller, f"button {action!r}")
+        return await press_action(self, caller, action, incident_id)
 
     async def complete(self, kind: str, prefix: str) -> list[str]:
         """Autocomplete: kind "servant" (names) or "incident" (recent ids), at most 25."""
-        raise NotImplementedError
+        if kind == "servant":
+            want = prefix.strip().lower()
+            names = sorted(s.name for s in self.registry.servants)
+            starts = [n for n in names if n.lower().startswith(want)]
+            inside = [n for n in names if want in n.lower() and n not in starts]
+            return (starts + inside)[:25]
+        if kind == "incident":
+            return await self.store.incident_ids(prefix, 25)
+        return []
 
     async def get_cursor(self, platform: str, channel: str) -> str | None:
         """Id of the newest message seen in the channel (for backfill after downtime)."""
-        raise NotImplementedError
-
-    async def purge_expired(self) -> int:
-        """Delete sealed originals older than `storage.retention_days`; returns how many."""
-        raise NotImplementedError
+        cached = self._cursors.get((platform, channel))
+        if cached is not None:
+            return cached
+        return await self.store.get_cursor(platform, channel)
 
     async def close(self) -> None:
         """Stop background work and close the store."""
-        raise NotImplementedError
+        if self._closed:
+            return
+        self._closed = True
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        await self.store.close()
+
+
+def _seal_context_parts(platform: str, channel: str, message_id: str) -> str:
+    return f"{platform}\x1f{channel}\x1f{message_id}"
+
+
+def _seal_context(message: ChatMessage) -> str:
+    """Associated data binding a sealed original to its message."""
+    return _seal_context_parts(message.platform, message.channel, message.id)
+
+
+def load_file_registry(config: Config) -> Registry:
+    """The servants file, or an empty registry (with a warning) when there is none."""
+    path = config.servants_path
+    if not path.exists():
+        log.warning("no servants file at %s: nobody is protected until servants are added", path)
+        return Registry()
+    return load_servants(path, config.detection.default_region)

@@ -82,7 +82,6 @@ MIGRATIONS: tuple[str, ...] = (
         intent       TEXT NOT NULL,    -- JSON list
         excerpt      TEXT NOT NULL,    -- masked
         message      TEXT NOT NULL,    -- JSON: ids and flags of the message, never its text
-        allowlist    TEXT NOT NULL,    -- JSON list of [servant, key] for `dismiss ID allowlist`
         hide_error   TEXT,
         notice_sent  INTEGER NOT NULL DEFAULT 0,
         created_at   REAL NOT NULL,
@@ -403,7 +402,6 @@ class Store:
         incident: Incident,
         *,
         message: dict[str, Any],
-        allowlist: list[tuple[str, str]],
         sealed: bytes | None,
         expires_at: float | None,
     ) -> tuple[Incident, bool]:
@@ -418,8 +416,8 @@ class Store:
                 cur = await self._db.execute(
                     "INSERT INTO incidents (platform, server, channel, message_id, author, "
                     "author_name, channel_name, action, status, categories, servants, subjects, "
-                    "intent, excerpt, message, allowlist, hide_error, notice_sent, created_at, "
-                    f"updated_at) VALUES ({', '.join('?' * 20)}) "
+                    "intent, excerpt, message, hide_error, notice_sent, created_at, "
+                    f"updated_at) VALUES ({', '.join('?' * 19)}) "
                     "ON CONFLICT (platform, channel, message_id) DO NOTHING",
                     (
                         incident.platform, incident.server, incident.channel,
@@ -428,7 +426,7 @@ class Store:
                         json.dumps([c.value for c in incident.categories]),
                         json.dumps(list(incident.servants)), _subjects_json(incident.subjects),
                         json.dumps(list(incident.intent)), incident.excerpt,
-                        json.dumps(message), json.dumps([list(p) for p in allowlist]),
+                        json.dumps(message),
                         incident.hide_error, int(incident.notice_sent),
                         incident.created_at, incident.updated_at,
                     ),
@@ -479,7 +477,7 @@ class Store:
         seq = parse_id(incident_id)
         allowed = {
             "status", "action", "hide_error", "notice_sent", "categories", "servants",
-            "subjects", "intent", "excerpt", "allowlist",
+            "subjects", "intent", "excerpt",
         }
         sets: list[str] = []
         params: list[Any] = []
@@ -496,8 +494,6 @@ class Store:
                 value = json.dumps(list(value))
             elif key == "subjects":
                 value = _subjects_json(value)
-            elif key == "allowlist":
-                value = json.dumps([list(p) for p in value])
             sets.append(f"{key} = ?")
             params.append(value)
         sets.append("updated_at = ?")
@@ -511,12 +507,6 @@ class Store:
         row = await self._one("SELECT message FROM incidents WHERE seq = ?",
                               (parse_id(incident_id),))
         return json.loads(row[0]) if row else None
-
-    @_retrying
-    async def incident_allowlist(self, incident_id: str) -> list[tuple[str, str]]:
-        row = await self._one("SELECT allowlist FROM incidents WHERE seq = ?",
-                              (parse_id(incident_id),))
-        return [(s, k) for s, k in json.loads(row[0])] if row else []
 
     @_retrying
     async def list_incidents(self, author: str | None = None, limit: int = 10) -> list[Incident]:

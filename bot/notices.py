@@ -1,0 +1,88 @@
+"""Notices: what moderators and authors are told, built once, platform-neutral.
+
+Adapters render a `Notice` (embed, blocks, text) but never compose its content,
+so every platform says the same thing. Nothing here sees raw PII: notices are
+built from the stored incident, whose excerpt is already masked.
+"""
+
+from __future__ import annotations
+
+from bot.models import Incident, IncidentStatus, Notice, NoticeCategory
+
+_ACTIONS: dict[IncidentStatus, tuple[str, ...]] = {
+    IncidentStatus.PENDING: ("confirm", "dismiss", "timeout"),
+    IncidentStatus.HIDDEN: ("restore", "confirm", "dismiss", "timeout"),
+    IncidentStatus.HIDE_FAILED: ("confirm", "dismiss", "timeout"),
+    IncidentStatus.REVIEW: ("confirm", "dismiss", "timeout"),
+    IncidentStatus.CONFIRMED: ("restore", "timeout"),
+    IncidentStatus.DISMISSED: ("restore",),
+    IncidentStatus.RESTORED: (),
+}
+
+
+def headline(incident: Incident) -> str:
+    """One line saying what happened to the message."""
+    status = incident.status
+    if status is IncidentStatus.HIDDEN:
+        return "Message hidden"
+    if status is IncidentStatus.HIDE_FAILED:
+        return f"Could not hide message: {incident.hide_error or 'unknown error'}"
+    if status is IncidentStatus.REVIEW:
+        return "Review requested: message left visible"
+    if status is IncidentStatus.PENDING:
+        return "Message flagged; hiding in progress"
+    if status is IncidentStatus.CONFIRMED:
+        return "Incident confirmed"
+    if status is IncidentStatus.DISMISSED:
+        return "Incident dismissed as a false positive"
+    return "Message restored"
+
+
+def available_actions(incident: Incident) -> tuple[str, ...]:
+    actions = _ACTIONS.get(incident.status, ())
+    if "restore" in actions and not incident.has_original:
+        actions = tuple(a for a in actions if a != "restore")
+    return actions
+
+
+def build_notice(incident: Incident) -> Notice:
+    """The moderators' notice for an incident in its current state."""
+    return Notice(
+        incident_id=incident.id,
+        platform=incident.platform,
+        server=incident.server,
+        channel=incident.channel,
+        channel_name=incident.channel_name,
+        message_id=incident.message_id,
+        author=incident.author,
+        author_name=incident.author_name,
+        action=incident.action,
+        status=incident.status,
+        headline=headline(incident),
+        categories=tuple(NoticeCategory(c, c.title, c.wording) for c in incident.categories),
+        protected=incident.subjects,
+        excerpt=incident.excerpt,
+        intent=incident.intent,
+        hide_error=incident.hide_error,
+        available_actions=available_actions(incident),
+    )
+
+
+def author_notice_text(incident: Incident, appeal_text: str) -> str:
+    """What the author is told: the categories and how to appeal, never the values or names."""
+    titles = [c.title.lower() for c in incident.categories]
+    if len(titles) > 1:
+        what = ", ".join(titles[:-1]) + " and " + titles[-1]
+    else:
+        what = titles[0] if titles else "personal information"
+    where = incident.channel_name or incident.channel
+    return (
+        f"Your message in #{where} was hidden because it appears to share a protected "
+        f"public servant's or their family's {what}, which the anti-doxxing rules of this "
+        f"community do not allow. {appeal_text} (incident {incident.id})"
+    )
+
+
+def timeout_reason(incident: Incident) -> str:
+    cats = ", ".join(c.value for c in incident.categories)
+    return f"doxguard incident {incident.id}: shared protected personal information ({cats})"
