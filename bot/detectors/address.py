@@ -269,6 +269,21 @@ def normalize_address(text: str) -> str | None:
     return _render(parts) if parts else None
 
 
+def street_line(text: str) -> str | None:
+    """Just the street part of an address ("1125 LOCUST ST"), or None.
+
+    Chat rarely repeats city, state and ZIP, so a finding's value may lack them while a
+    servant's public address has them: compare street lines (or use `same_address`).
+    """
+    if not text or len(text) > 300:
+        return None
+    parts = _parse(_WS_RE.sub(" ", text.strip()))
+    if parts is None:
+        return None
+    keep = {k: v for k, v in parts.items() if k in _STREET_LABELS and "Occupancy" not in k}
+    return _render(keep)
+
+
 def _street_line(parts: dict[str, list[str]]) -> tuple[str, ...]:
     return tuple(
         f"{label}={_standard(label, tok)}"
@@ -470,4 +485,4 @@ class AddressDetector:
         )
 
 
-__all__ = ["AddressDetector", "normalize_address", "same_address"]
+__all__ = ["AddressDetector", "normalize_address", "same_address", "street_line"]
