@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -180,6 +181,22 @@ def _build(
     raise AssertionError(kind)
 
 
+def _outside(candidates: list[DateMatch], rejected: list[tuple[int, int]]) -> list[DateMatch]:
+    """Drop candidates lying inside an invalid date: "Feb 1981" in "29 Feb 1981" is not one."""
+    rejected.sort()
+    starts = [s for s, _ in rejected]
+    reach: list[int] = []  # furthest end among rejected spans starting at or before index
+    for _, e in rejected:
+        reach.append(max(e, reach[-1]) if reach else e)
+    kept = []
+    for c in candidates:
+        k = bisect_right(starts, c.start)
+        if k and reach[k - 1] >= c.end:
+            continue
+        kept.append(c)
+    return kept
+
+
 def find_dates(text: str, today: date | None = None) -> list[DateMatch]:
     """Every validated date in `text`, left to right, longest spelling first on overlap.
 
@@ -187,10 +204,12 @@ def find_dates(text: str, today: date | None = None) -> list[DateMatch]:
     uses the real date).
     """
     candidates: list[DateMatch] = []
+    rejected: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             built = _build(kind, m, text, today)
             if built is None:
+                rejected.append(m.span())
                 continue
             y, mo, d, weak = built
             if y is not None and mo is not None and d is not None:
@@ -204,6 +223,8 @@ def find_dates(text: str, today: date | None = None) -> list[DateMatch]:
             candidates.append(
                 DateMatch(m.start(), m.end(), y, mo, d, iso_value(y, mo, d), dkind, weak)
             )
+    if rejected:
+        candidates = _outside(candidates, rejected)
     candidates.sort(key=lambda c: (c.start, -(c.end - c.start)))
     chosen: list[DateMatch] = []
     last_end = -1

@@ -1,0 +1,298 @@
+"""Birth-date and health detectors: exact spans, values and kinds on fictional chat lines.
+
+Every detector call goes through `run`, which applies the pipeline's trigger
+pre-check first, so a positive here also proves the triggers are honest.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from bot.detectors.base import Detector
+from bot.detectors.birth_date import BirthDateDetector
+from bot.detectors.dates import find_dates
+from bot.detectors.health import HealthDetector, is_mbi
+from bot.detectors.health_terms import KINDS, STRICT_FORMS
+from bot.models import Category, Finding
+
+TODAY = date(2026, 11, 21)
+BIRTH = BirthDateDetector(today=TODAY)
+HEALTH = HealthDetector()
+
+
+def run(detector: Detector, text: str) -> list[Finding]:
+    """What the pipeline does: skip the detector unless a trigger occurs in the lowercased text."""
+    lowered = text.lower()
+    if detector.triggers and not any(t in lowered for t in detector.triggers):
+        return []
+    return detector.detect(text)
+
+
+def spans(text: str, findings: list[Finding]) -> list[tuple[str, str, str]]:
+    return [(text[f.start : f.end], f.value, f.kind) for f in findings]
+
+
+# --- the date parser -----------------------------------------------------------------
+
+DATE_CASES: list[tuple[str, list[tuple[str, str]]]] = [
+    ("DOB 03/14/1979", [("03/14/1979", "1979-03-14")]),
+    ("bday 3/14/79", [("3/14/79", "1979-03-14")]),
+    ("dob 14.03.1979", [("14.03.1979", "1979-03-14")]),
+    ("b. 1979-03-14", [("1979-03-14", "1979-03-14")]),
+    ("born March 14, 1979", [("March 14, 1979", "1979-03-14")]),
+    ("Mar 14th 1979", [("Mar 14th 1979", "1979-03-14")]),
+    ("Sept. 3rd, 1985", [("Sept. 3rd, 1985", "1985-09-03")]),
+    ("14 March 1979", [("14 March 1979", "1979-03-14")]),
+    ("the 14th of March, 1979", [("14th of March, 1979", "1979-03-14")]),
+    ("on March 14 we meet", [("March 14", "--03-14")]),
+    ("class of '79", [("'79", "1979")]),
+    ("Mar. 14 '79", [("Mar. 14 '79", "1979-03-14")]),
+    ("14-Mar-1979", [("14-Mar-1979", "1979-03-14")]),
+    ("March 1979", [("March 1979", "1979-03")]),
+    ("29 Feb 1980", [("29 Feb 1980", "1980-02-29")]),
+    ("3/14/05", [("3/14/05", "2005-03-14")]),
+    ("2024-03-15T14:30:00Z", [("2024-03-15T14:30:00Z", "2024-03-15")]),
+    # not dates
+    ("meet at 3:14 pm", []),
+    ("version 2.10.21 is out", []),
+    ("it costs $3/14 pack", []),
+    ("call 816-555-0142", []),
+    ("ping 192.168.1.1", []),
+    ("29 Feb 1981", []),
+    ("13/45/1979", []),
+    ("the 31st of February", []),
+    ("v1.2.21", []),
+    ("Today is5/21", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DATE_CASES)
+def test_find_dates(text: str, expected: list[tuple[str, str]]) -> None:
+    got = [(text[m.start : m.end], m.value) for m in find_dates(text, TODAY)]
+    assert got == expected
+
+
+def test_bare_month_day_is_weak() -> None:
+    (m,) = find_dates("hearing is 8/14", TODAY)
+    assert (m.month, m.day, m.weak, m.kind) == (8, 14, True, "md")
+    (full,) = find_dates("3/14/1979", TODAY)
+    assert not full.weak
+
+
+# --- birth dates -----------------------------------------------------------------------
+
+BIRTH_POSITIVES: list[tuple[str, list[tuple[str, str, str]]]] = [
+    ("DOB 03/14/1979", [("03/14/1979", "1979-03-14", "date_of_birth")]),
+    ("born March 14, 1979", [("March 14, 1979", "1979-03-14", "date_of_birth")]),
+    ("b. 1979-03-14", [("1979-03-14", "1979-03-14", "date_of_birth")]),
+    ("his birthday is March 14th 1979", [("March 14th 1979", "1979-03-14", "birthday")]),
+    ("bday 3/14/79", [("3/14/79", "1979-03-14", "birthday")]),
+    ("DOB: 3-14-79", [("3-14-79", "1979-03-14", "date_of_birth")]),
+    ("date of birth: 14 March 1979", [("14 March 1979", "1979-03-14", "date_of_birth")]),
+    ("Whitaker's DOB is 07/04/1975 lol", [("07/04/1975", "1975-07-04", "date_of_birth")]),
+    ("d.o.b. 1975-07-04", [("1975-07-04", "1975-07-04", "date_of_birth")]),
+    ("born on Tuesday, March 14, 1979", [("March 14, 1979", "1979-03-14", "date_of_birth")]),
+    ("Karen (b. Jul 4 '75) lives there", [("Jul 4 '75", "1975-07-04", "date_of_birth")]),
+    ("bday is the 4th of July, 1975", [("4th of July, 1975", "1975-07-04", "birthday")]),
+    ("7/4/1975 is her birthday", [("7/4/1975", "1975-07-04", "birthday")]),
+    ("b-day: 7-4-75", [("7-4-75", "1975-07-04", "birthday")]),
+    ("DOB=04.07.1975", [("04.07.1975", "1975-07-04", "date_of_birth")]),
+    ("Birthdate: 1975/07/04", [("1975/07/04", "1975-07-04", "date_of_birth")]),
+    # "turns N on" gives the year: next March 14 after 2026-11-21 is in 2027.
+    ("he turns 50 on March 14", [("March 14", "1977-03-14", "birthday_age")]),
+    ("she turned 40 on July 4", [("July 4", "1986-07-04", "birthday_age")]),
+    (
+        "his birthday is march 14 and he was born in 1979",
+        [("march 14", "1979-03-14", "birthday_split"), ("1979", "1979-03-14", "birth_year")],
+    ),
+    ("born in March 1979", [("March 1979", "1979-03", "birth_month_year")]),
+    ("he was born in 1979", [("1979", "1979", "birth_year")]),
+    ("his birthday is March 14", [("March 14", "--03-14", "birthday_no_year")]),
+    ("DOB 3/14", [("3/14", "--03-14", "birthday_no_year")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BIRTH_POSITIVES)
+def test_birth_date_positives(text: str, expected: list[tuple[str, str, str]]) -> None:
+    found = run(BIRTH, text)
+    assert spans(text, found) == expected
+    assert all(f.category is Category.BIRTH_DATE for f in found)
+
+
+BIRTH_NEGATIVES = [
+    "the ordinance was introduced on July 23, 2020",
+    "hearing is 8/14",
+    "born and raised in KC since 1979",
+    "council vote on 03/14/2024 at 3:14 pm",
+    "protest at city hall March 14th 2021",
+    "he was arrested 3/14/79",
+    "his birthday party is on June 3, 2021",
+    "newborn photos from 3/14/2020",
+    "the Chiefs won 31-17 on 2/12",
+    "turn left on Main on 3/14",
+    "born to run 3/4 time",
+    "birthday sale ends 12/1/2026",
+    "DOB 13/45/1979",
+    "born on March 14, 2031",  # nobody is born in the future
+]
+
+
+@pytest.mark.parametrize("text", BIRTH_NEGATIVES)
+def test_birth_date_negatives(text: str) -> None:
+    assert run(BIRTH, text) == []
+
+
+def test_birth_confidence_order() -> None:
+    """Full DOB > birthday with year > implied year > month-year > year alone > no year."""
+    conf = {
+        text: run(BIRTH, text)[0].confidence
+        for text in ("DOB 03/14/1979", "bday 3/14/79", "he turns 50 on March 14",
+                     "born in March 1979", "he was born in 1979", "his birthday is March 14")
+    }  # fmt: skip
+    values = list(conf.values())
+    assert values == sorted(values, reverse=True)
+    assert conf["his birthday is March 14"] <= 0.4
+    assert conf["DOB 03/14/1979"] >= 0.9
+
+
+# --- health and insurance ------------------------------------------------------------
+
+HEALTH_POSITIVES: list[tuple[str, list[tuple[str, str, str]]]] = [
+    ("he has stage 3 colon cancer", [("stage 3 colon cancer", "colon cancer", "condition")]),
+    (
+        "she's on lithium for bipolar",
+        [("lithium", "lithium", "medication"), ("bipolar", "bipolar", "condition")],
+    ),
+    (
+        "was in rehab at Valley Hope for oxy",
+        [("rehab", "rehab", "treatment"), ("Valley Hope", "valley hope", "facility"),
+         ("oxy", "oxy", "medication")],
+    ),
+    (
+        "just got out of the psych ward at Research Medical",
+        [("psych ward", "psych ward", "facility"),
+         ("Research Medical", "research medical", "facility")],
+    ),
+    ("diagnosed with MS", [("MS", "ms", "condition")]),
+    ("her son is on insulin", [("insulin", "insulin", "medication")]),
+    ("he's HIV positive", [("HIV positive", "hiv positive", "condition")]),
+    ("in chemo", [("chemo", "chemo", "treatment")]),
+    ("takes Xanax", [("Xanax", "xanax", "medication")]),
+    ("Whitaker has been in and out of rehab", [("rehab", "rehab", "treatment")]),
+    ("she was in the hospital for a week", [("hospital", "hospital", "facility")]),
+    (
+        "the mayor's wife has early onset Alzheimer's",
+        [("early onset Alzheimer's", "early onset alzheimer's", "condition")],
+    ),
+    ("he overdosed last year", [("overdosed", "overdosed", "event")]),
+    (
+        "Officer Whitaker takes adderall and xanax",
+        [("adderall", "adderall", "medication"), ("xanax", "xanax", "medication")],
+    ),
+    ("his chemo starts monday", [("chemo", "chemo", "treatment")]),
+    ("the councilman was admitted to the ER", [("ER", "er", "facility")]),
+    ("Blue KC member ID XJH123456789", [("XJH123456789", "XJH123456789", "insurance_id")]),
+    ("policy # 00123-4567", [("00123-4567", "001234567", "insurance_id")]),
+    ("Medicare ID: 3CD5-FG7-HJ89", [("3CD5-FG7-HJ89", "3CD5FG7HJ89", "medicare_mbi")]),
+    ("his mbi is 1eg4te5mk73", [("1eg4te5mk73", "1EG4TE5MK73", "medicare_mbi")]),
+    ("his Medicaid number is 12345678", [("12345678", "12345678", "medicaid_id")]),
+    ("MO HealthNet DCN 98765432", [("98765432", "98765432", "medicaid_id")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEALTH_POSITIVES)
+def test_health_positives(text: str, expected: list[tuple[str, str, str]]) -> None:
+    found = run(HEALTH, text)
+    assert spans(text, found) == expected
+    assert all(f.category is Category.HEALTH_OR_INSURANCE_INFORMATION for f in found)
+
+
+HEALTH_NEGATIVES = [
+    "cancer research funding",
+    "the flu is going around",
+    "mental health crisis teams",
+    "the city's health department",
+    "rehab of the building",
+    "the rehab project on Troost",
+    "the ordinance on health information",
+    "I'm on my way to the hospital to visit",
+    "Ask your doctor if Xanax is right for you",
+    "I'm on lithium",
+    "my husband has MS",
+    "Ms. Jones has a meeting",
+    "advances in chemo",
+    "he works at the hospital",
+    "he votes against insulin caps",
+    "the council has a diabetes prevention program",
+    "Insurance is expensive, check your policy",
+    "member ID 123456789012345678",  # a chat platform snowflake, no insurance word
+    "he's fighting cancer research cuts",
+    "AIDS walk downtown",
+    "she adds meds to the budget",
+    "Medicaid expansion passed in 2020",
+    "1SG4-TE5-MK73",  # S is not an MBI letter
+]
+
+
+@pytest.mark.parametrize("text", HEALTH_NEGATIVES)
+def test_health_negatives(text: str) -> None:
+    assert run(HEALTH, text) == []
+
+
+def test_confidence_reflects_attribution() -> None:
+    named = run(HEALTH, "he takes Xanax")[0].confidence
+    possessive = run(HEALTH, "his xanax")[0].confidence
+    subjectless = run(HEALTH, "takes Xanax")[0].confidence
+    assert named > possessive > subjectless > 0.0
+    assert run(HEALTH, "Medicare 1EG4-TE5-MK73")[0].confidence > run(
+        HEALTH, "1EG4-TE5-MK73")[0].confidence
+
+
+_LINK_FOR_KIND = {
+    "condition": "he has {}",
+    "medication": "he takes {}",
+    "treatment": "he is in {}",
+    "facility": "he was admitted to {}",
+    "event": "he {}",
+}
+
+
+@pytest.mark.parametrize("term", sorted(KINDS))
+def test_every_vocabulary_term_is_found_and_triggered(term: str) -> None:
+    """Each term, in its expected case, is found after a linking phrase (and passes triggers)."""
+    spelled = sorted(STRICT_FORMS[term])[0] if term in STRICT_FORMS else term
+    text = _LINK_FOR_KIND[KINDS[term]].format(spelled)
+    found = run(HEALTH, text)
+    assert [(text[f.start : f.end], f.kind) for f in found] == [(spelled, KINDS[term])]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "valid"),
+    [
+        ("1EG4-TE5-MK73", True), ("1EG4TE5MK73", True), ("9XX9-XX9-XX99", True),
+        ("1eg4-te5-mk73", True), ("1SG4-TE5-MK73", False), ("1EG4-LE5-MK73", False),
+        ("1EG4-TE5-OK73", False), ("1EG4-TE5-MI73", False), ("1BG4-TE5-MK73", False),
+        ("0EG4-TE5-MK73", False), ("1EG4TE5MK7", False), ("1EG4TE5MK734", False),
+    ],
+)  # fmt: skip
+def test_mbi_format_rules(candidate: str, valid: bool) -> None:
+    assert is_mbi(candidate) is valid
+
+
+# --- guard against catastrophic backtracking -----------------------------------------
+
+
+def test_large_adversarial_message_stays_fast() -> None:
+    """100 KB of digits, slashes, dots, cues and medical words: a guard, not a benchmark."""
+    pieces = ["3/14/79", "1/2/3/4/5", "12.05.2021.", "0000", "//..", "born", "DOB", "he has",
+              "cancer", "on", "insulin", "rehab", "MS", "his", "diagnosed with", "member ID",
+              "1EG4-TE5-MK73", "medicaid", "123456789", "birthday is", "March 14", "b.", "'79"]
+    text = " ".join(pieces[(i * 7) % len(pieces)] for i in range(12000))[:100_000]
+    for detector in (BIRTH, HEALTH):
+        started = time.perf_counter()
+        found = detector.detect(text)
+        assert time.perf_counter() - started < 2.0
+        assert found, "the guard text should exercise the matching paths"
