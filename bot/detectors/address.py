@@ -118,7 +118,7 @@ _CAPWORD = r"(?:[" + _UP + r"][" + _LET + r"'’-]*\.?|" + _ORD + r")"
 _NUM = r"\d{1,6}(?:[A-Za-z]\b)?"
 _UNIT = (
     r"(?:,?[ \t]*(?:(?i:apartment|apt|unit|suite|ste|room|rm|floor|fl|building|bldg|lot|"
-    r"trailer|trlr)\.?[ \t]*#?[ \t]*|#[ \t]*)"
+    r"trailer|trlr)\b\.?[ \t]*#?[ \t]*|#[ \t]*)"
     r"(?:\d[A-Za-z0-9-]{0,5}|[A-Za-z]{1,2}-?\d{0,4})\b)"
 )
 _STATE = (
@@ -394,6 +394,7 @@ class AddressDetector:
         if start > 0 and text[start - 1] in "$€£#:/.,-+*^@":
             return None
         unit, tail = m.group("unit"), m.group("tail")
+        tight = _TIGHT_CUE_RE.search(text[max(0, start - 40) : start]) is not None
         if m.group("type") is not None:
             words = m.group("name").split()
             typ = m.group("type").rstrip(".")
@@ -402,7 +403,6 @@ class AddressDetector:
             base = 0.6
         else:
             words = m.group("bare").split()
-            tight = _TIGHT_CUE_RE.search(text[max(0, start - 40) : start]) is not None
             lowered = [w.lower() for w in words]
             if any(w in _STOPWORDS or w.upper() in STREET_TYPES for w in lowered):
                 return None
@@ -420,8 +420,8 @@ class AddressDetector:
         if value is None:
             return None
         kind, _ = _context_kind(text, start, end)
-        if not kind and m.group("type") is None:
-            kind = "residence"  # a bare street only got here through a tight residence cue
+        if not kind and tight:
+            kind = "residence"  # "address: ...", "lives at ..." right before the number
         if unit and unit.lstrip(" ,\t").lower().startswith(("suite", "ste")):
             kind = kind or "venue"
         confidence, label = _confidence(kind, base)

@@ -1,0 +1,370 @@
+"""Location detectors: home addresses and school/employment locations.
+
+Tables of fictional messages with the exact span each detector must report (given as
+the substring it must cover), the kind, and the confidence band the policy relies on:
+residence >= 0.8, bare address ~0.6, venue <= 0.3, official employer <= 0.2.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from bot.detectors.address import AddressDetector, normalize_address, same_address, street_line
+from bot.detectors.school_work import SchoolWorkDetector
+from bot.models import Category
+
+ADDRESS = AddressDetector()
+SCHOOL_WORK = SchoolWorkDetector()
+
+
+def _span(text: str, sub: str) -> tuple[int, int]:
+    start = text.index(sub)
+    return start, start + len(sub)
+
+
+def _run(detector: AddressDetector | SchoolWorkDetector, text: str) -> list:
+    """Run as the pipeline does: only when a trigger occurs in the lowercased text."""
+    lowered = text.lower()
+    if detector.triggers and not any(t in lowered for t in detector.triggers):
+        return []
+    return detector.detect(text)
+
+
+# --- home_address ------------------------------------------------------------------------
+
+# (message, covered substring, kind, value)
+ADDRESS_POSITIVES = [
+    ("Daniel lives at 4471 Holly St, go say hi", "4471 Holly St", "residence", "4471 HOLLY ST"),
+    ("the 4400 block of Holly", "4400 block of Holly", "address", "4400 BLOCK OF HOLLY"),
+    (
+        "4471 N Holly Street Apt 2, Kansas City, MO 64111",
+        "4471 N Holly Street Apt 2, Kansas City, MO 64111",
+        "address",
+        "4471 N HOLLY ST APT 2 KANSAS CITY MO 64111",
+    ),
+    ("he lives on Holly, the 4400 block", "Holly, the 4400 block", "residence",
+     "4400 BLOCK OF HOLLY"),
+    ("Whitaker is at 1209 Wornall Rd most nights", "1209 Wornall Rd", "address",
+     "1209 WORNALL RD"),
+    ("his house is 4471 Holly St #12", "4471 Holly St #12", "residence", "4471 HOLLY ST # 12"),
+    ("moved to 3319 E 75th Terrace last week", "3319 E 75th Terrace", "residence",
+     "3319 E 75TH TER"),
+    ("his wife's place, 812 W 39th St apt 3", "812 W 39th St apt 3", "residence",
+     "812 W 39TH ST APT 3"),
+    ("her address is 5520 Brookside Blvd, KCMO", "5520 Brookside Blvd, KCMO", "residence",
+     "5520 BROOKSIDE BLVD KCMO"),
+    ("he lives at 4471 holly", "4471 holly", "residence", "4471 HOLLY"),
+    ("4471 Holly, Kansas City, MO 64111", "4471 Holly, Kansas City, MO 64111", "address",
+     "4471 HOLLY KANSAS CITY MO 64111"),
+    ("the 1200 block of east 75th street", "1200 block of east 75th street", "address",
+     "1200 BLOCK OF E 75TH ST"),
+    ("I live at 12 Oak Drive", "12 Oak Drive", "residence", "12 OAK DR"),
+    ("4471 holly st", "4471 holly st", "address", "4471 HOLLY ST"),
+    ("his crib: 907 NE Vivion Rd, Kansas City, Missouri 64118",
+     "907 NE Vivion Rd, Kansas City, Missouri 64118", "residence",
+     "907 NE VIVION RD KANSAS CITY MO 64118"),
+    ("address is 2210 Swope Pkwy Apt. 4B", "2210 Swope Pkwy Apt. 4B", "residence",
+     "2210 SWOPE PKWY APT 4B"),
+    ("Whitaker stays at 6604 Rockhill Road with his girlfriend", "6604 Rockhill Road",
+     "residence", "6604 ROCKHILL RD"),
+    ("4471 Holly St\nKansas City, MO 64111", "4471 Holly St\nKansas City, MO 64111", "address",
+     "4471 HOLLY ST KANSAS CITY MO 64111"),
+    ("they live at 1515 Grand Blvd Unit 3", "1515 Grand Blvd Unit 3", "residence",
+     "1515 GRAND BLVD UNIT 3"),
+    ("his mom's house: 2718 Wabash Ave. Go knock.", "2718 Wabash Ave.", "residence",
+     "2718 WABASH AVE"),
+    ("1209 Wornall Rd is his house", "1209 Wornall Rd", "residence", "1209 WORNALL RD"),
+    ("he lives at 4471B Holly St", "4471B Holly St", "residence", "4471B HOLLY ST"),
+    ("pull up to 4471 Holly St tonight", "4471 Holly St", "address", "4471 HOLLY ST"),
+    ("her place is 810 W 47th Terr, Apt 2B", "810 W 47th Terr, Apt 2B", "residence",
+     "810 W 47TH TER APT 2B"),
+    ("he lives on E 75th St, the 3300 block", "E 75th St, the 3300 block", "residence",
+     "3300 BLOCK OF E 75TH ST"),
+    ("she's at 4471 Martin Luther King Jr Blvd", "4471 Martin Luther King Jr Blvd", "address",
+     "4471 MARTIN LUTHER KING JR BLVD"),
+    ("their apartment is 3620 Broadway Blvd Apt 7", "3620 Broadway Blvd Apt 7", "residence",
+     "3620 BROADWAY BLVD APT 7"),
+    ("Ｗhitaker's home: 5 E 75th St", "5 E 75th St", "residence", "5 E 75TH ST"),
+]  # fmt: skip
+
+# (message, covered substring): event, business and official addresses
+ADDRESS_VENUES = [
+    ("protest at 1209 Wornall Rd tomorrow", "1209 Wornall Rd"),
+    ("rally at City Hall, 414 E 12th St, Kansas City, MO 64106",
+     "414 E 12th St, Kansas City, MO 64106"),
+    ("meet at 1200 Main St Suite 300", "1200 Main St Suite 300"),
+    ("the store at 3900 Main St opens at 9", "3900 Main St"),
+    ("open house this Sunday at 4471 Holly St", "4471 Holly St"),
+    ("hearing is at the courthouse, 415 E 12th St", "415 E 12th St"),
+    ("KCPD HQ is at 1125 Locust St", "1125 Locust St"),
+    ("the restaurant on 1815 Grand Blvd has great ribs", "1815 Grand Blvd"),
+]  # fmt: skip
+
+ADDRESS_NEGATIVES = [
+    "4 cops showed up",
+    "see you at 5 pm",
+    "200 people marched down Main St",
+    "section 8 housing is a mess",
+    "Highway 71 is closed",
+    "stuck on I-70 again",
+    "Room 12 at City Hall",
+    "it cost $4471 and change",
+    "score was 21 to 7",
+    "the Chiefs won 31 to 17 on Sunday",
+    "4 lane highway",
+    "the 2 way street",
+    "he drives 40 miles down Ward Pkwy",
+    "3 cops on main st",
+    "Kansas City, MO 64111",
+    "it's 64111",
+    "lives in Brookside",
+    "lives in Kansas City, MO 64111",
+    "call 816-555-0142",
+    "order #4471 ships Tuesday",
+    "he has 200 people drive",
+    "I paid 45 dollars on Main St",
+    "it was 3 am on Main St",
+    "shots fired near 33rd and Prospect",
+    "I-435 exit 63",
+    "we had 12 people on Holly St",
+    "lives at the 12 Oaks apartments",
+    "page 12 of the ordinance",
+    "at 5:30 Main St was empty",
+    "the vote was 9 to 4 at council",
+]
+
+
+@pytest.mark.parametrize(("text", "sub", "kind", "value"), ADDRESS_POSITIVES)
+def test_address_positive(text: str, sub: str, kind: str, value: str) -> None:
+    found = _run(ADDRESS, text)
+    assert [(f.start, f.end) for f in found] == [_span(text, sub)]
+    f = found[0]
+    assert f.category is Category.HOME_ADDRESS
+    assert (f.kind, f.value) == (kind, value)
+    if kind == "residence":
+        assert f.confidence >= 0.8
+    else:
+        assert 0.45 <= f.confidence <= 0.65
+
+
+@pytest.mark.parametrize(("text", "sub"), ADDRESS_VENUES)
+def test_address_venue_is_low_confidence(text: str, sub: str) -> None:
+    found = _run(ADDRESS, text)
+    assert [(f.start, f.end) for f in found] == [_span(text, sub)]
+    assert found[0].kind == "venue"
+    assert found[0].confidence <= 0.3
+
+
+@pytest.mark.parametrize("text", ADDRESS_NEGATIVES)
+def test_address_negative(text: str) -> None:
+    assert ADDRESS.detect(text) == []
+
+
+def test_address_two_in_one_message_get_their_own_cues() -> None:
+    text = "Whitaker lives at 4471 Holly St. The rally is at 1209 Wornall Rd."
+    found = ADDRESS.detect(text)
+    assert [(f.start, f.end, f.kind) for f in found] == [
+        (*_span(text, "4471 Holly St."), "residence"),
+        (*_span(text, "1209 Wornall Rd."), "venue"),
+    ]
+
+
+def test_normalize_address() -> None:
+    assert (
+        normalize_address("4471 North Holly Street, Apartment 2, Kansas City, Missouri 64111-1234")
+        == "4471 N HOLLY ST APT 2 KANSAS CITY MO 64111"
+    )
+    assert normalize_address("1125 Locust St, Kansas City, MO 64106") == (
+        "1125 LOCUST ST KANSAS CITY MO 64106"
+    )
+    assert normalize_address("Kansas City, MO") is None
+    assert normalize_address("") is None
+    assert normalize_address("x" * 1000) is None
+
+
+def test_detected_value_matches_normalized_public_address() -> None:
+    public = "1125 Locust Street, Kansas City, Missouri 64106"
+    text = "press office is 1125 Locust St, Kansas City, MO 64106"
+    (f,) = ADDRESS.detect(text)
+    assert f.value == normalize_address(public)
+
+
+def test_street_line_and_same_address() -> None:
+    assert street_line("1125 Locust St, Kansas City, MO 64106") == "1125 LOCUST ST"
+    assert street_line("Waldo") is None
+    assert same_address("1125 Locust Street", "1125 LOCUST ST KANSAS CITY MO 64106")
+    assert same_address(
+        "4471 N Holly St Apt 2", "4471 North Holly Street, Apt. 2, Kansas City, Missouri 64111"
+    )
+    assert not same_address("4471 N Holly St Apt 3", "4471 N Holly St Apt 2")
+    assert not same_address("1125 Locust Ave", "1125 Locust St")
+    assert not same_address("4471 Holly St, Olathe, KS", "4471 Holly St, Raytown, MO")
+    assert not same_address("Kansas City", "Kansas City")
+
+
+# --- school_or_employment_location -------------------------------------------------------
+
+# (message, covered substring, kind, value)
+SCHOOL_WORK_POSITIVES = [
+    ("he works at the Walgreens on Troost", "Walgreens on Troost", "employment",
+     "walgreens on troost"),
+    ("he's a cashier at Hy-Vee on 75th", "Hy-Vee on 75th", "employment", "hy-vee on 75th"),
+    ("his kid goes to Lincoln Middle School", "Lincoln Middle School", "school",
+     "lincoln middle school"),
+    ("her daughter is in 3rd grade at Longfellow Elementary", "Longfellow Elementary", "school",
+     "longfellow elementary"),
+    ("she picks the kids up at Border Star Montessori at 3pm", "Border Star Montessori",
+     "school", "border star montessori"),
+    ("clocks in at the QuikTrip on Main every morning", "QuikTrip on Main", "employment",
+     "quiktrip on main"),
+    ("moonlights as security at the Costco in Lee's Summit", "Costco in Lee's Summit",
+     "employment", "costco in lee's summit"),
+    ("his son attends UMKC", "UMKC", "school", "umkc"),
+    ("works nights at Truman Medical Center", "Truman Medical Center", "employment",
+     "truman medical center"),
+    ("I work at Target", "Target", "employment", "target"),
+    ("works at walgreens on troost", "walgreens on troost", "employment",
+     "walgreens on troost"),
+    ("works at walgreens on weekends", "walgreens", "employment", "walgreens"),
+    ("drops his daughter off at Little Sprouts Daycare on Wornall",
+     "Little Sprouts Daycare on Wornall", "school", "little sprouts daycare on wornall"),
+    ("his wife teaches at Lincoln College Prep", "Lincoln College Prep", "employment",
+     "lincoln college prep"),
+    ("his wife works at Saint Luke's Hospital Monday through Friday", "Saint Luke's Hospital",
+     "employment", "saint luke's hospital"),
+    ("her boy goes to lincoln middle school", "lincoln middle school", "school",
+     "lincoln middle school"),
+    ("his daughter is a sophomore at Park Hill South High School in Riverside",
+     "Park Hill South High School in Riverside", "school",
+     "park hill south high school in riverside"),
+    ("she's a junior at KU", "KU", "school", "ku"),
+    ("enrolled at Penn Valley", "Penn Valley", "school", "penn valley"),
+    ("her shift at Hy-Vee starts at 6", "Hy-Vee", "employment", "hy-vee"),
+    ("his new job at Garmin in Olathe", "Garmin in Olathe", "employment", "garmin in olathe"),
+    ("employed by Cerner", "Cerner", "employment", "cerner"),
+    ("Whitaker's wife is a nurse at Research Medical Center on Meyer Blvd",
+     "Research Medical Center on Meyer Blvd", "employment",
+     "research medical center on meyer blvd"),
+    ("his kids go to school at Holy Cross", "Holy Cross", "school", "holy cross"),
+    ("the kids go to Holy Cross Catholic School", "Holy Cross Catholic School", "school",
+     "holy cross catholic school"),
+    ("I work at Cerner. He said hi", "Cerner", "employment", "cerner"),
+    ("picks up her son from Blue Valley Preschool", "Blue Valley Preschool", "school",
+     "blue valley preschool"),
+    ("he bartends? no he's a bartender at Jack Stack in the Crossroads",
+     "Jack Stack in the Crossroads", "employment", "jack stack in the crossroads"),
+]  # fmt: skip
+
+SCHOOL_WORK_NEGATIVES = [
+    "she works at improving the city",
+    "that just goes to show",
+    "we went to the protest at City Hall",
+    "he goes to the meeting on Tuesday",
+    "the school board meeting is tonight",
+    "Lincoln Middle School announced a new principal",
+    "goes to Costco every Sunday",
+    "picks up groceries at Hy-Vee",
+    "his kid goes to a private school",
+    "he works hard for the money",
+    "the nurse at the clinic said it's fine",
+    "attends Chiefs games",
+    "attends Mass at St. Mary's",
+    "she's going to Lincoln's speech",
+    "this ordinance works for everyone",
+    "the school on Troost got a new roof",
+    "news: Lincoln Elementary test scores rose",
+    "going to the rally at 5",
+]
+
+
+@pytest.mark.parametrize(("text", "sub", "kind", "value"), SCHOOL_WORK_POSITIVES)
+def test_school_work_positive(text: str, sub: str, kind: str, value: str) -> None:
+    found = _run(SCHOOL_WORK, text)
+    assert [(f.start, f.end) for f in found] == [_span(text, sub)]
+    f = found[0]
+    assert f.category is Category.SCHOOL_OR_EMPLOYMENT_LOCATION
+    assert (f.kind, f.value) == (kind, value)
+    assert f.confidence >= 0.6
+
+
+@pytest.mark.parametrize("text", SCHOOL_WORK_NEGATIVES)
+def test_school_work_negative(text: str) -> None:
+    assert SCHOOL_WORK.detect(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("he works for the city", "city"),
+        ("Whitaker works for KCPD", "KCPD"),
+        ("he is a detective at the Central Patrol Division", "Central Patrol Division"),
+        ("works at the Kansas City Police Department", "Kansas City Police Department"),
+        ("he works at City Hall", "City Hall"),
+        ("she works for Jackson County", "Jackson County"),
+    ],
+)
+def test_official_employer_is_public_and_low_confidence(text: str, sub: str) -> None:
+    (f,) = _run(SCHOOL_WORK, text)
+    assert (f.start, f.end) == _span(text, sub)
+    assert f.kind == "official_employer"
+    assert f.confidence <= 0.2
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("she used to work at the Sonic on Prospect", "Sonic on Prospect"),
+        ("he graduated from Rockhurst", "Rockhurst"),
+        ("works for Daniel Whitaker", "Daniel Whitaker"),
+    ],
+)
+def test_weaker_school_work_evidence_is_review_range(text: str, sub: str) -> None:
+    (f,) = _run(SCHOOL_WORK, text)
+    assert (f.start, f.end) == _span(text, sub)
+    assert 0.3 <= f.confidence < 0.5
+
+
+# --- robustness ----------------------------------------------------------------------------
+
+
+def _street_soup(seed: int, size: int = 100_000) -> str:
+    rng = random.Random(seed)
+    words = ["St", "Ave", "Rd", "Blvd", "block of", "Holly", "the", "N", "Apt", "#", "works at"]
+    parts: list[str] = []
+    length = 0
+    while length < size:
+        token = rng.choice(words) if rng.random() < 0.5 else str(rng.randint(1, 99999))
+        parts.append(token)
+        length += len(token) + 1
+    return " ".join(parts)[:size]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _street_soup(1),
+        _street_soup(2),
+        ("4471 Holly St " * 8000)[:100_000],
+        "on Holly, the 4400 block " * 4000,
+        "1 " * 50_000,
+        "works at " + "Aa " * 33_000,
+        "picks " * 16_000 + "up at",
+    ],
+    ids=["soup1", "soup2", "repeated-address", "repeated-block", "digits", "caps", "picks"],
+)
+def test_large_adversarial_message_is_linear(text: str) -> None:
+    """A guard against catastrophic backtracking, not a benchmark: generous 2 s bound."""
+    began = time.perf_counter()
+    ADDRESS.detect(text)
+    SCHOOL_WORK.detect(text)
+    assert time.perf_counter() - began < 2.0
+
+
+def test_triggers_cover_every_positive() -> None:
+    for text, *_ in ADDRESS_POSITIVES + ADDRESS_VENUES:
+        assert any(t in text.lower() for t in ADDRESS.triggers), text
+    for text, *_ in SCHOOL_WORK_POSITIVES:
+        assert any(t in text.lower() for t in SCHOOL_WORK.triggers), text
