@@ -414,10 +414,13 @@ class SlackBot:
     async def _http_endpoint(self, request: web.Request) -> web.Response:
         """Verify the signature first (bolt would too, but it logs the refused body)."""
         body = await request.text()
-        if self._verifier is None or not self._verifier.is_valid(
-            body,
-            request.headers.get("X-Slack-Request-Timestamp", ""),
-            request.headers.get("X-Slack-Signature", ""),
+        stamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if (
+            self._verifier is None
+            or not stamp.isdigit()
+            or not signature
+            or not self._verifier.is_valid(body, stamp, signature)
         ):
             log.warning("slack: refused a request with a missing or bad signature")
             return web.Response(status=401, text="invalid signature")
