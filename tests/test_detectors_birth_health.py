@@ -112,6 +112,10 @@ BIRTH_POSITIVES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("he was born in 1979", [("1979", "1979", "birth_year")]),
     ("his birthday is March 14", [("March 14", "--03-14", "birthday_no_year")]),
     ("DOB 3/14", [("3/14", "--03-14", "birthday_no_year")]),
+    ("DOB for Karen Whitaker: 5/2/1980", [("5/2/1980", "1980-05-02", "date_of_birth")]),
+    ("his bday's march 14 1979", [("march 14 1979", "1979-03-14", "birthday")]),
+    ("dob is like 3/14/79", [("3/14/79", "1979-03-14", "date_of_birth")]),
+    ("born 03.14.1979", [("03.14.1979", "1979-03-14", "date_of_birth")]),
 ]
 
 
@@ -137,6 +141,10 @@ BIRTH_NEGATIVES = [
     "birthday sale ends 12/1/2026",
     "DOB 13/45/1979",
     "born on March 14, 2031",  # nobody is born in the future
+    "Born in KC, the ordinance passed July 23, 2020",
+    "Happy birthday Whitaker! see you at the hearing 3/14",
+    "the bill was born out of the July 2020 protests",
+    "the road turns 2 lanes on 3/14",
 ]
 
 
@@ -200,6 +208,13 @@ HEALTH_POSITIVES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("his mbi is 1eg4te5mk73", [("1eg4te5mk73", "1EG4TE5MK73", "medicare_mbi")]),
     ("his Medicaid number is 12345678", [("12345678", "12345678", "medicaid_id")]),
     ("MO HealthNet DCN 98765432", [("98765432", "98765432", "medicaid_id")]),
+    ("Aetna ID W123456789", [("W123456789", "W123456789", "insurance_id")]),
+    ("Whitaker's kid has leukemia", [("leukemia", "leukemia", "condition")]),
+    ("Daniel Whitaker is bipolar", [("bipolar", "bipolar", "condition")]),
+    ("heard whitaker is in rehab again", [("rehab", "rehab", "treatment")]),
+    ("whitaker has cancer", [("cancer", "cancer", "condition")]),
+    ("whitaker's on xanax", [("xanax", "xanax", "medication")]),
+    ("his wife had a miscarriage", [("miscarriage", "miscarriage", "condition")]),
 ]
 
 
@@ -234,6 +249,13 @@ HEALTH_NEGATIVES = [
     "she adds meds to the budget",
     "Medicaid expansion passed in 2020",
     "1SG4-TE5-MK73",  # S is not an MBI letter
+    "the report has cancer",
+    "support for those in rehab",
+    "nobody takes xanax",
+    "the budget has insulin money",
+    "everyone has the flu lol",
+    "whitaker voted to fund advances in chemo",
+    "the city has covid cases rising",
 ]
 
 

@@ -38,14 +38,18 @@ _LABEL = (
 )
 # Words allowed between a cue and its date: "is", "on", "the", a weekday, ...
 _GAP_WORDS = (
-    r"(?:is|was|on|of|in|the|falls|fell|will|would|be|it['’]?s|date|around|"
+    r"(?:is|was|on|of|in|the|falls|fell|will|would|be|it['’]?s|date|around|like|coming|up|"
     r"mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
 _GAP = r"(?:[\s:=#,(\-–—]{1,4}" + _GAP_WORDS + r"(?![a-z])){0,4}[\s:=#,(\-–—]{0,4}"
 
+# "DOB for Karen Whitaker: ...", "date of birth of the officer is ..."
+_WHOSE = r"(?:\s{1,3}(?:for|of)\s{1,3}[\w.'’-]{1,30}(?:\s{1,3}[\w.'’-]{1,30}){0,2})?"
 # cue ... date   (searched in a short window ending where the date starts)
 _PRE_CUE = re.compile(
-    r"(?<![a-z])(?:(?P<label>" + _LABEL + r")|(?P<born>born|b\.))(?:['’]s)?" + _GAP + r"$", _I
+    r"(?<![a-z])(?:(?P<label>" + _LABEL + r")|(?P<born>born|b\.))(?:['’]s)?" + _WHOSE + _GAP
+    + r"$",
+    _I,
 )
 # date ... cue   ("3/14/79 is his birthday", "March 14, 1979 (DOB)")
 _POST_CUE = re.compile(

@@ -56,8 +56,11 @@ _MEDICAID = re.compile(
     r"(?<![a-z])(?:medicaid|mo\s{0,2}health\s{0,2}net|healthnet|dcn)" + _ID_GAP + _ID, _I
 )
 _INSURANCE_ID = re.compile(
-    r"(?<![a-z])(?P<label>member|subscriber|policy|insurance|insurer|ins\.?|group|"
-    r"plan)\s{0,2}(?:id|number|no\.?|num|#)" + _ID_GAP + _ID,
+    r"(?<![a-z])(?P<label>member|subscriber|policy|insurance|insurer|ins\.?|group|plan|"
+    r"blue\s?cross|blue\s?shield|bcbs|blue\s?kc|aetna|cigna|humana|united\s?healthcare|uhc|"
+    r"kaiser|anthem|ambetter|wellcare|molina|tricare|oscar|medica)"
+    r"(?:\s{0,2}(?:member|card|policy|subscriber))?\s{0,2}(?:id|number|no\.?|num|#)"
+    + _ID_GAP + _ID,
     _I,
 )
 _INSURER = re.compile(
@@ -117,7 +120,8 @@ _NOT_NAMES = frozenset(
     """the a an this that these those it its it's there there's here what which when where
     why how everyone everybody someone somebody anyone anybody nobody noone people
     city county state country nation america kansas missouri kc police department
-    government council and but so if also then yeah yes no ok lol omg""".split()
+    government council and but so if also then yeah yes no ok lol omg those many most
+    few all both none nothing something anything everything""".split()
 )
 
 # Words that may precede a subjectless phrase ("lol in rehab again", "and takes Xanax").
@@ -125,6 +129,10 @@ _FILLERS = frozenset(
     """and but so then lol lmao yeah yea also cuz because bc since after when while that
     which who like literally apparently reportedly allegedly heard rumor says said now
     currently""".split()
+)
+_PREPOSITIONS = frozenset({"in", "into", "on", "at", "out", "to", "off", "back"})
+_DETERMINERS = frozenset(
+    "the a an this that these those any every each some no another its".split()
 )
 _STAGE_BEFORE = re.compile(r"(?:stage|type|grade)\s{1,2}(?:[0-4]|i{1,3}|iv)[abc]?\s{1,2}$")
 
@@ -382,6 +390,14 @@ def _attribution(text: str, lowered: str, hit: _Hit) -> float:
         return 0.0
     if subject == "third":
         return 0.85
+    if subject == "maybe":
+        # A lowercase word that may be a name ("whitaker has cancer"): trust it after a
+        # verb, or after a copula ("x is in rehab"), not after a bare preposition
+        # ("advances in chemo").
+        link = toks[i - link_len + 1 : i + 1]
+        if aux or toks[j].endswith("'s") or (link and link[0] not in _PREPOSITIONS):
+            return 0.7
+        return 0.0
     if strong and (j < 0 or toks[j] in _FILLERS):
         return 0.6
     return 0.0
@@ -398,7 +414,10 @@ def _match_link(toks: list[str], i: int, kind: str) -> tuple[int, bool]:
 
 
 def _subject(text: str, toks: list[str], spans: list[tuple[int, int]], j: int) -> str:
-    """'third', 'first' (first/second person: not about someone else) or 'none'."""
+    """'third', 'maybe' (a lowercase word that could be a name), 'first' or 'none'.
+
+    'first' covers first and second person: not a statement about someone else.
+    """
     if j < 0:
         return "none"
     tok = toks[j]
@@ -413,7 +432,11 @@ def _subject(text: str, toks: list[str], spans: list[tuple[int, int]], j: int) -
         return "third"
     if tok.endswith("'s") and tok not in _THIRD_IS:
         tok = tok[:-2]
+    if tok in _NOT_NAMES or tok in _FIRST_SECOND or tok in _FILLERS:
+        return "none"
     original = text[spans[j][0]:spans[j][1]]
-    if original[:1].isupper() and tok not in _NOT_NAMES and tok not in _FIRST_SECOND:
+    if original[:1].isupper():
         return "third"
+    if tok.isalpha() and len(tok) > 2 and (j == 0 or toks[j - 1] not in _DETERMINERS):
+        return "maybe"
     return "none"
