@@ -139,7 +139,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from adapters.replay import replay
 
     cfg, servants = _settings(args, default_config=False)
-    return asyncio.run(replay(cfg, servants, Path(args.path), args.out))
+    return replay(cfg, servants, Path(args.path), args.out)
 
 
 def cmd_invite_url(args: argparse.Namespace) -> int:

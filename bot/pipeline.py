@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config, load_config
-from bot.context import NO_LINKS, ConversationContext
+from bot.context import NO_LINKS, ConversationContext, Linked
 from bot.detectors import Detector, build_detectors
 from bot.masking import mask
 from bot.mentions import find_mentions
@@ -87,12 +87,9 @@ class Pipeline:
         findings: list[Finding] = []
         if subjects or has_role_word(folded):
             findings = self._detect(norm)
-        action, subjects, acted, intent, reasons = self.policy.decide(folded, subjects, findings)
         if ctx is not None:
-            named = tuple(dict.fromkeys(m.servant for m in mentions))
-            if not named and message.reply_to:
-                named = linked.reply
-            ctx.record(message, named)
+            ctx.record(message, self._refers_to(mentions, subjects, linked, message))
+        action, subjects, acted, intent, reasons = self.policy.decide(folded, subjects, findings)
         if not acted and action.value == "allow":
             return ALLOW
         reported = []
@@ -108,6 +105,23 @@ class Pipeline:
         return Verdict(
             action, categories, servants, tuple(subjects), tuple(reported), intent, reasons
         )
+
+    @staticmethod
+    def _refers_to(
+        mentions: list, subjects: list, linked: Linked, message: ChatMessage
+    ) -> tuple[str, ...]:
+        """Servants this message is about, for later messages to link to.
+
+        Names in the message count; so does a servant the message only reaches
+        through a reply or a resolved pronoun ("she lives near me"), so that the
+        author's next message ("11820 E 43rd St") still links to them.
+        """
+        named = tuple(dict.fromkeys(m.servant for m in mentions))
+        if named:
+            return named
+        if message.reply_to and linked.reply:
+            return linked.reply
+        return tuple(dict.fromkeys(s.servant for s in subjects))
 
     # -- batch (`doxguard scan`) --------------------------------------------
     def scan_records(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -106,7 +106,13 @@ class Policy:
                 reasons.append(
                     "personal information next to a public-servant role (not registered)"
                 )
-        if action is Action.ALLOW and calls_to_find(folded) and (subjects or has_role_word(folded)):
+        shares_public = any(f.value and f.value in self._public for f in findings)
+        if (
+            action is Action.ALLOW
+            and not shares_public
+            and calls_to_find(folded)
+            and (subjects or has_role_word(folded))
+        ):
             action = Action.REVIEW
             reasons.append("asks others to find or post a public servant's details")
         if action is Action.ALLOW:

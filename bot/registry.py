@@ -92,7 +92,31 @@ ROLE_WORDS = (
 _ROLE_BEFORE = re.compile(
     r"(?:\b(?:" + "|".join(re.escape(w) for w in ROLE_WORDS) + r")\.?\s+)$", re.IGNORECASE
 )
-_NAME_SPLIT = re.compile(r"\s+")
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|my|your|our|its|some|any|no|every|each|what|which|"
+    r"of|in|on|at|for|to|by|with|from|into|than|very|so|too|more|most|less|how)\s+$",
+    re.IGNORECASE,
+)
+_PERSON_VERBS = (
+    r"lives?|lived|living|stays?|stayed|works?|worked|goes|went|takes?|took|uses?|used|drives?|"
+    r"got|gets|has|had|owes?|owed|picks?|answers?|moved|rents?|owns?|parks?|said|says|told|"
+    r"is on|is in|was|did|does|didn't|doesn't|voted|votes|runs|ran|knows|wants|needs|thinks|"
+    r"can|can't|will|won't|should|would|could|might|born|just|still|and (?:his|her)|who|"
+    r"(?:is|was|has been) (?:\d+ )?(?:months?|weeks?|years?|behind|in|on)"
+)
+_PII_CUES = (
+    r"home|house|address|addy|addr|phone|cell|number|#|digits|email|e-mail|ssn|ss#|social|dob|"
+    r"birthday|bday|born|kid|kids|son|daughter|wife|husband|family|card|bank|account|"
+    r"medicare|medicaid|insurance|member|policy|lives|school|job"
+)
+_NAME_AFTER = re.compile(
+    # a possessive reads as a name unless a Capitalized word follows ("Young's Auto Body")
+    r"(?:'s|’s)\b(?!(?-i:\s+[A-Z][a-z]))"
+    r"|\s*(?::(?!\s*[$€£])|—|–| - )"  # "Bell: ...", but not "Price: $40"
+    r"|,\s+\w+\s+(?:—|–|-|/)"  # "Bell, Thomas — ..."
+    rf"|\s+(?:{_PERSON_VERBS}|{_PII_CUES})\b",
+    re.IGNORECASE,
+)
 COMMON_WORD_ZIPF = 4.3  # wordfreq Zipf frequency above which a surname is also a common word
 
 
@@ -312,7 +336,7 @@ class Registry:
                 continue
             kept = False
             for p in patterns:
-                if p.needs_capital and not self._reads_as_name(text, start):
+                if p.needs_capital and not self._reads_as_name(text, start, end):
                     continue
                 mentions.append(Mention(p.servant, start, end, p.kind, p.person, p.relation))
                 kept = True
@@ -321,15 +345,26 @@ class Registry:
         return mentions
 
     @staticmethod
-    def _reads_as_name(text: str, start: int) -> bool:
-        """A common-word surname counts when capitalized mid-sentence or after a role word."""
-        if _ROLE_BEFORE.search(text[max(0, start - 25) : start]):
+    def _reads_as_name(text: str, start: int, end: int) -> bool:
+        """Whether a common-word surname ("bell", "price") is used as a name here.
+
+        Words used as words follow determiners ("the price", "a bell") or run into
+        ordinary nouns ("young people"); names take a role word, a possessive, a
+        person verb ("price lives ...", "young was born"), a PII cue ("banks home
+        phone") or a "Name:" label. Capitalized mid-sentence also reads as a name.
+        """
+        before = text[max(0, start - 25) : start]
+        if _ROLE_BEFORE.search(before):
+            return True
+        if _DETERMINER_BEFORE.search(before):
+            return False
+        if _NAME_AFTER.match(text, end):
             return True
         if not text[start : start + 1].isupper():
             return False
         # capitalized because it starts a sentence is not enough on its own
-        before = text[:start].rstrip()
-        return bool(before) and before[-1] not in ".!?\n"
+        stripped = text[:start].rstrip()
+        return bool(stripped) and stripped[-1] not in ".!?\n"
 
 
 # --------------------------------------------------------------------------

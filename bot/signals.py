@@ -42,15 +42,19 @@ _INTENT_NAMES = list(_INTENT)
 
 _DETAIL = (
     r"(?:home |house |personal |cell |phone |real )?(?:address|addy|addr|number|digits|phone|cell"
-    r"|email|e-mail|info|details|location|house|home|ssn|social|birthday|dob"
-    r"|where (?:he|she|they) (?:lives?|stays?|works?|sleeps?)|kids?'? school|wife|husband)"
+    r"|email|e-mail|ssn|social|birthday|dob|where (?:he|she|they) (?:lives?|stays?|works?|sleeps?)"
+    r"|kids?'? school|home address|house number)"
+)
+_ASK = (
+    r"(?:any ?(?:one|body)|some ?(?:one|body)|who(?:ever)?|y'?all|u guys|you guys|need|needs|"
+    r"whats|what's|what is|where's|where is|gimme|give me|get me|send me|find|post|drop|share|"
+    r"leak)"
 )
 _CALL_TO_FIND = re.compile(
-    r"\b(?:any ?(?:one|body)|some ?(?:one|body)|who(?:'s| has)?|y'?all|u guys|you guys|anybody)\b"
-    r"[^.!?\n]{0,40}?\b(?:got|have|has|know|knows|find|found|get|dig up|post|drop|share|leak)s?\b"
-    r"[^.!?\n]{0,40}?\b" + _DETAIL + r"|\b(?:find|dig up|look up|track down|figure out|get)\s+"
-    r"(?:out\s+)?(?:where|(?:his|her|their)\s+"
-    r"(?:home|house|address|addy|number|info|details|kids?))"
+    rf"\b{_ASK}\b[^.!\n]{{0,50}}?\b{_DETAIL}\b"
+    r"|\b(?:find|dig up|look up|track down|figure out|get)\s+(?:out\s+)?"
+    r"(?:where|(?:his|her|their)\s+(?:home|house|address|addy|number|info|details|kids?))"
+    r"|\bdig up (?:everything|anything|all|whatever|dirt)\b"
     r"|\b(?:post|drop|leak|share|spread|put out)\s+(?:his|her|their|the \w+'?s?)\s+"
     + _DETAIL
     + r"|\bdox+(?:ing)?\s+(?:him|her|them|this|that|the)\b"
@@ -60,10 +64,22 @@ _ROLE_WORD = re.compile(
     r"\b(?:cops?|officers?|ofc|detectives?|sergeant|sgt|lieutenant|deputy|deputies|trooper|"
     r"police(?:man|woman)?|pigs?|councilm[ae]n|councilwom[ae]n|council ?members?|"
     r"alderm[ae]n|mayor|commissioner|city (?:employee|worker|official|staffer)|"
-    r"public servant|inspector)\b"
+    r"public servant|inspector|dispatchers?|public works|code enforcement|parking enforcement|"
+    r"judges?|prosecutors?|da|sheriffs?|(?:state )?rep|senators?|school board member)\b"
 )
 
-_FIRST_PERSON = re.compile(r"\b(?:my|me|i|i'm|im|i've|ive|our|us|we|mine)\b|\bhmu\b|\bdm me\b")
+# The author giving their own details: "my number is", "call me at", "I live at".
+_SELF = (
+    r"phone|number|cell|digits|line|address|addy|email|e-mail|ssn|social|dob|birthday|bday|"
+    r"card|account|iban|routing|insurance|member|policy|medicare|school|job|work|office|shop|"
+    r"store|business|house|home|place|apt|apartment|info|contact"
+)
+_FIRST_PERSON = re.compile(
+    rf"\bmy (?:\w+ ){{0,2}}(?:{_SELF})\b|\bour (?:\w+ ){{0,2}}(?:{_SELF})\b"
+    r"|\bi (?:live|stay|work|was born|go to|attend|moved)\b|\bi'?m (?:at|on|in|located|reachable)\b"
+    r"|\b(?:call|text|reach|contact|dm|email|e-mail|ping|message|msg|hit|find|venmo|pay|"
+    r"write|fax) (?:me|us)\b|\bhmu\b|\b(?:mine|ours) is\b|\bwe (?:live|are at|'re at)\b"
+)
 _THIRD_PERSON = re.compile(
     r"\b(?:he|she|him|his|her|hers|they|them|their|he's|she's|they're|hes|shes)\b"
 )
