@@ -56,7 +56,7 @@ from adapters.slack_blocks import (
     please_remove_text,
     restored_text,
 )
-from adapters.slack_events import FileRef, SlackMessage, file_ref, translate
+from adapters.slack_events import FileRef, SlackMessage, command_text, file_ref, translate
 from bot.commands import BUTTON_ACTIONS, parse_command_line
 from bot.config import Config, SlackSettings, secret
 from bot.models import (
@@ -671,7 +671,7 @@ class SlackBot:
     async def on_command(self, command: dict[str, Any]) -> CommandReply:
         """`/doxguard TEXT` → a CommandRequest (help when empty); the engine checks the caller."""
         try:
-            name, args = parse_command_line(str(command.get("text") or ""))
+            name, args = parse_command_line(command_text(str(command.get("text") or "")))
         except ValueError:
             return CommandReply("Could not read that: a quote is not closed.", ok=False)
         caller = await self._caller(

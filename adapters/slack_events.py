@@ -103,6 +103,14 @@ def slack_to_plain(text: str) -> str:
     return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+
+
+def command_text(text: str) -> str:
+    """Slash-command text as arguments: `<@U123|bob>` → `U123` (authors are stored by id)."""
+    return slack_to_plain(_USER_MENTION.sub(r"\1", text))
+
+
 def escape_mrkdwn(text: str) -> str:
     """Escape text for Slack so it cannot ping (`<!channel>`) or fake links."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+from pathlib import Path
 
 from adapters.slack_adapter import _Dedup, _with_usergroup_moderators
 from adapters.slack_blocks import (
@@ -13,8 +15,8 @@ from adapters.slack_blocks import (
     notice_blocks,
     restored_text,
 )
-from adapters.slack_events import escape_mrkdwn, slack_to_plain, translate
-from bot.config import parse_config
+from adapters.slack_events import command_text, escape_mrkdwn, slack_to_plain, translate
+from bot.config import SlackSettings, parse_config
 from bot.models import (
     Action,
     Category,
@@ -188,3 +190,29 @@ def test_usergroup_setting_becomes_a_moderator_role() -> None:
     assert _with_usergroup_moderators(cfg).moderators.role_ids == ("slack:S1",)
     plain = parse_config("")
     assert _with_usergroup_moderators(plain) is plain
+
+
+def test_command_text_turns_mentions_into_ids() -> None:
+    assert command_text("incidents <@U0123ABC|bob> 5") == "incidents U0123ABC 5"
+    assert command_text("check mail <mailto:a@example.com|a@example.com> &amp; call") == (
+        "check mail a@example.com & call")
+
+
+def test_manifest_grants_what_the_adapter_uses() -> None:
+    """The manifest and the code must not drift: command, Socket Mode, one scope per API use."""
+    manifest = (Path(__file__).parents[1] / "config" / "slack-app-manifest.yaml").read_text()
+    scopes = set(re.findall(r"^\s+- ([a-z]+:[a-z]+|commands)\b", manifest, re.M))
+    assert f"command: {SlackSettings().slash_command}" in manifest
+    assert "socket_mode_enabled: true" in manifest
+    assert {"message.channels", "message.groups"} <= set(
+        re.findall(r"^\s+- (message\.[a-z]+)", manifest, re.M))
+    # each Web API method the adapter calls, and the scope Slack requires for it
+    needed = {
+        "chat.postMessage": "chat:write", "chat.postEphemeral": "chat:write",
+        "conversations.info": "channels:read", "users.info": "users:read",
+        "files.info": "files:read", "usergroups.users.list": "usergroups:read",
+        "message events in public channels": "channels:history",
+        "message events in private channels": "groups:history",
+        "the slash command": "commands",
+    }
+    assert set(needed.values()) <= scopes
