@@ -215,6 +215,24 @@ HEALTH_POSITIVES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("whitaker has cancer", [("cancer", "cancer", "condition")]),
     ("whitaker's on xanax", [("xanax", "xanax", "medication")]),
     ("his wife had a miscarriage", [("miscarriage", "miscarriage", "condition")]),
+    ("det. bell is a recovering alcoholic", [("alcoholic", "alcoholic", "condition")]),
+    ("officer bell tested positive for meth", [("meth", "meth", "medication")]),
+    (
+        "bell was hospitalized for a suicide attempt",
+        [("hospitalized", "hospitalized", "event"),
+         ("suicide attempt", "suicide attempt", "condition")],
+    ),
+    ("She's been in and out of psych wards", [("psych wards", "psych ward", "facility")]),
+    ("alvarez's son died of an overdose", [("overdose", "overdose", "condition")]),
+    ("Whitaker was diagnosed w/ cancer", [("cancer", "cancer", "condition")]),
+    ("whitaker has ms", [("ms", "ms", "condition")]),
+    ("young was on a 72 hour psych hold", [("psych hold", "psych hold", "treatment")]),
+    ("his medicare # is 123456789A", [("123456789A", "123456789A", "medicare_id")]),
+    (
+        "Member ID: YRK 4471 0923 88, his united healthcare card",
+        [("YRK 4471 0923 88", "YRK4471092388", "insurance_id")],
+    ),
+    ("State Farm policy # 48-B221-903", [("48-B221-903", "48B221903", "insurance_id")]),
 ]
 
 
@@ -256,12 +274,26 @@ HEALTH_NEGATIVES = [
     "everyone has the flu lol",
     "whitaker voted to fund advances in chemo",
     "the city has covid cases rising",
+    "the hospital is hiring nurses",
+    "we need more rehab beds in KC",
+    "vote yes on the medicaid expansion",
+    "my mom has cancer",
+    "the ER wait times are insane",
+    "he's sick of this ordinance",
+    "the chief has a plan for ms word docs",
+    "it aids the investigation",
 ]
 
 
 @pytest.mark.parametrize("text", HEALTH_NEGATIVES)
 def test_health_negatives(text: str) -> None:
     assert run(HEALTH, text) == []
+
+
+def test_being_at_a_hospital_is_review_strength_only() -> None:
+    """A visit, a call or a shift reads the same as a stay: below the default hide bar (0.5)."""
+    (found,) = run(HEALTH, "Officer Bell was at the hospital to take a report")
+    assert found.kind == "facility" and 0.3 <= found.confidence < 0.5
 
 
 def test_confidence_reflects_attribution() -> None:

@@ -41,7 +41,7 @@ _GAP_WORDS = (
     r"(?:is|was|on|of|in|the|falls|fell|will|would|be|it['’]?s|date|around|like|coming|up|"
     r"mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
-_GAP = r"(?:[\s:=#,(\-–—]{1,4}" + _GAP_WORDS + r"(?![a-z])){0,4}[\s:=#,(\-–—]{0,4}"
+_GAP = r"(?:[\s:=#,|(\-–—]{1,4}" + _GAP_WORDS + r"(?![a-z])){0,4}[\s:=#,|(\-–—]{0,6}"
 
 # "DOB for Karen Whitaker: ...", "date of birth of the officer is ..."
 _WHOSE = r"(?:\s{1,3}(?:for|of)\s{1,3}[\w.'’-]{1,30}(?:\s{1,3}[\w.'’-]{1,30}){0,2})?"
@@ -53,7 +53,7 @@ _PRE_CUE = re.compile(
 )
 # date ... cue   ("3/14/79 is his birthday", "March 14, 1979 (DOB)")
 _POST_CUE = re.compile(
-    r"[\s,:(\-–—]{0,4}(?:(?:is|was|=)\s{1,3})?(?:(?:his|her|their|the|my|your|our|[a-z]+['’]s)"
+    r"[\s,:|(\-–—]{0,4}(?:(?:is|was|=)\s{1,3})?(?:(?:his|her|their|the|my|your|our|[a-z]+['’]s)"
     r"\s{1,3})?(?P<label>" + _LABEL + r")(?![a-z])",
     _I,
 )

@@ -50,10 +50,17 @@ _MBI = re.compile(
 _MBI_FULL = re.compile(_MBI.pattern.replace("(?<![\\w-])", "^").replace("(?![\\w-])", "$"), _I)
 _MBI_CONTEXT = re.compile(r"medicare|\bmbi\b|patient|beneficiary|member|\bcms\b", _I)
 
-_ID = r"(?P<id>[a-z0-9][a-z0-9-]{3,24}[a-z0-9])(?![\w-])"
-_ID_GAP = r"(?:\s{0,3}(?:is|was|id|number|no\.?|num|#|:|=|-|card)(?![a-z])){0,4}[\s:#=-]{0,3}"
+# An ID: one alphanumeric group, then up to four more that start with a digit
+# after a space ("YRK 4471 0923 88") or anything after a dash ("48-B221-903"), so a
+# following word is never swallowed.
+_ID = r"(?P<id>[a-z0-9]{1,16}(?:-[a-z0-9]{1,12}| [0-9][a-z0-9]{0,11}){0,4})(?![\w-])"
+_ID_GAP = (
+    r"(?:\s{0,3}(?:is|was|id|number|no\.?|num|#|:|=|-|card|dcn)(?![a-z])){0,4}[\s:#=-]{0,3}"
+)
 _MEDICAID = re.compile(
-    r"(?<![a-z])(?:medicaid|mo\s{0,2}health\s{0,2}net|healthnet|dcn)" + _ID_GAP + _ID, _I
+    r"(?<![a-z])(?P<program>medicaid|mo\s{0,2}health\s{0,2}net|healthnet|dcn|medicare)"
+    + _ID_GAP + _ID,
+    _I,
 )
 _INSURANCE_ID = re.compile(
     r"(?<![a-z])(?P<label>member|subscriber|policy|insurance|insurer|ins\.?|group|plan|"
@@ -77,7 +84,7 @@ def is_mbi(candidate: str) -> bool:
 
 
 def _clean_id(raw: str) -> str:
-    return raw.replace("-", "").upper()
+    return raw.replace("-", "").replace(" ", "").upper()
 
 
 # --- attribution -------------------------------------------------------------------
@@ -87,9 +94,10 @@ _CLAUSE_END = re.compile(r"[.!?;\n]\s")
 _WINDOW = 90
 
 _MODIFIERS = frozenset(
-    """a an the some his her their stage type grade 0 1 2 3 4 ii iii iv early late advanced
-    severe chronic terminal bad serious really pretty full-blown heavy daily prescription
-    strong mild inpatient outpatient in-patient out-patient""".split()
+    """a an the some his her their stage type grade ii iii iv early late advanced severe
+    chronic terminal bad serious really pretty full-blown heavy daily prescription strong
+    mild hour hours day days week weeks month months year-long court-ordered mandatory
+    involuntary recovering former ex functioning high-functioning raging""".split()
 )
 _POSSESSIVES = frozenset({"his", "her", "their"})
 _THIRD = frozenset(
@@ -130,6 +138,13 @@ _FILLERS = frozenset(
     which who like literally apparently reportedly allegedly heard rumor says said now
     currently""".split()
 )
+# Acronyms that also count in lowercase, but only right after one of _LOOSE_LINKS.
+_LOOSE_OK = frozenset({"ms", "als", "aids", "bpd", "std", "stds"})
+_LOOSE_LINKS = frozenset(
+    {("has",), ("had",), ("have",), ("diagnosed", "with"), ("dx", "with"), ("dx'd", "with"),
+     ("dxd", "with"), ("living", "with"), ("suffers", "from"), ("suffering", "from"),
+     ("battling",), ("diagnosed", "as"), ("tested", "positive", "for"), ("positive", "for")}
+)  # fmt: skip
 _PREPOSITIONS = frozenset({"in", "into", "on", "at", "out", "to", "off", "back"})
 _DETERMINERS = frozenset(
     "the a an this that these those any every each some no another its".split()
@@ -153,6 +168,7 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
         ("tested", "positive", "for"): True, ("positive", "for"): True,
         ("in", "treatment", "for"): True, ("meds", "for"): True,
         ("medication", "for"): True, ("died", "of"): False,
+        ("hospitalized", "for"): True, ("admitted", "for"): True, ("treatment", "for"): True,
     },
     "medication": {
         ("on",): False, ("takes",): True, ("took",): False, ("taking",): True,
@@ -162,6 +178,7 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
         ("injects",): True, ("shoots",): False, ("smokes",): False, ("off", "his"): False,
         ("off", "her"): False, ("off",): False, ("withdrawal", "from"): True,
         ("withdrawing", "from"): True, ("od'd", "on"): True, ("overdosed", "on"): True,
+        ("positive", "for"): True, ("tested", "positive", "for"): True,
     },
     "treatment": {
         ("in",): True, ("on",): False, ("getting",): True, ("gets",): False,
@@ -172,7 +189,9 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
         ("finished",): False, ("completed",): False, ("goes", "to"): False,
         ("went", "to"): True, ("going", "to"): False, ("sent", "to"): True,
         ("checked", "into"): True, ("entered",): False, ("into",): False,
-        ("court-ordered",): True, ("court", "ordered"): True,
+        ("court-ordered",): True, ("court", "ordered"): True, ("did",): False,
+        ("does",): False, ("doing",): False, ("seeing",): False, ("sees",): False,
+        ("saw",): False, ("see",): False, ("attends",): False, ("attending",): False,
     },
     "facility": {
         ("in",): False, ("into",): False, ("admitted", "to"): True,
@@ -183,7 +202,7 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
         ("hospitalized", "in"): True, ("stay", "at"): False, ("stayed", "at"): False,
         ("staying", "at"): False, ("stays", "at"): False, ("back", "in"): False,
         ("in", "and", "out", "of"): True, ("locked", "up", "in"): True,
-        ("spent", "time", "in"): False, ("ended", "up", "in"): False,
+        ("spent", "time", "in"): False, ("ended", "up", "in"): False, ("at",): False,
     },
     "event": {(): False},
 }  # fmt: skip
@@ -192,9 +211,10 @@ _MAX_LINK = max(len(k) for links in _LINKS.values() for k in links)
 _ABSTRACT_AFTER = re.compile(
     r"\s{0,2}(?:research|funding|funds|awareness|fundraiser|charity|society|foundation|walk|"
     r"run|month|rates?|cases|patients|policy|policies|bill|ordinance|screenings?|prevention|"
-    r"clinics?|programs?|services|crisis|epidemic|outbreak|vaccines?|shots?|season|"
+    r"clinics?|programs?|services|crisis|epidemic|outbreak|vaccines?|season|"
     r"staff|workers|nurses|doctors|budget|costs?|prices?|coverage|caps?|access|parking|"
     r"board|district|system|industry|companies|company|ads?|commercials?|legislation|"
+    r"ribbon|groundbreaking|opening|event|gala|meeting|press|rally|protest|expansion|"
     r"of\s{1,2}(?:the|a|an|this|that|old|historic|vacant|abandoned|city|buildings?|"
     r"houses?|homes?|properties|property))(?![a-z])",
     _I,
@@ -205,10 +225,12 @@ _CHAIN = frozenset({"for", "and", "or", "plus", "with", "at", "&", "from", "to"}
 
 
 class _Hit:
-    __slots__ = ("conf", "end", "kind", "start", "term")
+    """A vocabulary match; `loose` when a case-sensitive acronym came in lowercase."""
 
-    def __init__(self, start: int, end: int, term: str, kind: str) -> None:
-        self.start, self.end, self.term, self.kind = start, end, term, kind
+    __slots__ = ("conf", "end", "kind", "loose", "start", "term")
+
+    def __init__(self, start: int, end: int, term: str, kind: str, loose: bool) -> None:
+        self.start, self.end, self.term, self.kind, self.loose = start, end, term, kind, loose
         self.conf = 0.0
 
 
@@ -276,15 +298,23 @@ class HealthDetector:
             out.append(Finding(self.category, m.start(), m.end(), _clean_id(m[0]),
                                0.95 if near else 0.7, "medicare_mbi"))
         for m in _MEDICAID.finditer(text):
-            ident = m["id"]
-            if sum(c.isdigit() for c in ident) < 6 or _overlaps(out, m.start("id"), m.end("id")):
+            ident = _clean_id(m["id"])
+            digits = sum(c.isdigit() for c in ident)
+            medicare = m["program"].lower() == "medicare"
+            # Medicaid numbers are digit runs; a labelled Medicare number may be a legacy
+            # HICN ("123456789A") or a mistyped MBI.
+            if len(ident) < 8 or digits < (4 if medicare else 6):
                 continue
-            out.append(Finding(self.category, m.start("id"), m.end("id"), _clean_id(ident),
-                               0.9, "medicaid_id"))
+            if _overlaps(out, m.start("id"), m.end("id")):
+                continue
+            kind = "medicare_id" if medicare else "medicaid_id"
+            out.append(Finding(self.category, m.start("id"), m.end("id"), ident, 0.9, kind))
         for m in _INSURANCE_ID.finditer(text):
             ident = m["id"]
             digits = sum(c.isdigit() for c in ident)
-            if digits < 4 or _overlaps(out, m.start("id"), m.end("id")):
+            if digits < 4 or len(_clean_id(ident)) < 5:
+                continue
+            if _overlaps(out, m.start("id"), m.end("id")):
                 continue
             insurer = _INSURER.search(text, max(0, m.start() - 80), min(len(text), m.end() + 40))
             label = m["label"].lower()
@@ -327,25 +357,30 @@ def _overlaps(found: list[Finding], start: int, end: int) -> bool:
 
 def _vocabulary_hits(text: str, lowered: str) -> list[_Hit]:
     """Longest whole-word vocabulary matches, left to right, without overlap."""
-    raw: list[tuple[int, int, str, str]] = []
+    raw: list[tuple[int, int, str, str, bool]] = []
     n = len(lowered)
     for end_idx, (term, kind) in _AUTOMATON.iter(lowered):
         start = end_idx - len(term) + 1
         end = end_idx + 1
         if start > 0 and lowered[start - 1].isalnum():
             continue
-        if end < n and lowered[end].isalnum():
+        if end < n and lowered[end] == "s" and (end + 1 == n or not lowered[end + 1].isalnum()):
+            end += 1  # plural: "psych wards", "seizures"
+        elif end < n and lowered[end].isalnum():
             continue
+        loose = False
         forms = STRICT_FORMS.get(term)
         if forms is not None and text[start:end] not in forms:
-            continue
-        raw.append((start, end, term, kind))
+            if term not in _LOOSE_OK:
+                continue
+            loose = True
+        raw.append((start, end, term, kind, loose))
     raw.sort(key=lambda r: (r[0], r[0] - r[1]))
     hits: list[_Hit] = []
     last_end = -1
-    for start, end, term, kind in raw:
+    for start, end, term, kind, loose in raw:
         if start >= last_end:
-            hits.append(_Hit(start, end, term, kind))
+            hits.append(_Hit(start, end, term, kind, loose))
             last_end = end
     return hits
 
@@ -360,11 +395,13 @@ def _attribution(text: str, lowered: str, hit: _Hit) -> float:
     if cut is not None:
         lo = cut
     spans = [(m.start(), m.end()) for m in _WORD.finditer(lowered, lo, prefix_end)]
-    toks = [lowered[s:e] for s, e in spans]
+    toks = ["with" if lowered[s:e] == "w" else lowered[s:e] for s, e in spans]  # "w/ cancer"
     i = len(toks) - 1
     skipped = 0
     # "stage 3", "a", "the", "severe": modifiers between the link and the term.
-    while i >= 0 and skipped < 4 and toks[i] in _MODIFIERS and toks[i] not in _POSSESSIVES:
+    while i >= 0 and skipped < 4 and (toks[i] in _MODIFIERS or toks[i].isdigit()) and (
+        toks[i] not in _POSSESSIVES
+    ):
         i -= 1
         skipped += 1
     if i >= 0 and hit.kind != "facility":
@@ -380,6 +417,8 @@ def _attribution(text: str, lowered: str, hit: _Hit) -> float:
     link_len, strong = _match_link(toks, i, hit.kind)
     if link_len < 0:
         return 0.0
+    if hit.loose and tuple(toks[i - link_len + 1 : i + 1]) not in _LOOSE_LINKS:
+        return 0.0  # lowercase "ms"/"als": only right after "has" / "diagnosed with"
     j = i - link_len
     aux = 0
     while j >= 0 and aux < 4 and toks[j] in _AUX:
@@ -388,6 +427,9 @@ def _attribution(text: str, lowered: str, hit: _Hit) -> float:
     subject = _subject(text, toks, spans, j)
     if subject == "first":
         return 0.0
+    if hit.kind == "facility" and link_len == 1 and toks[i] == "at":
+        # "was at the hospital" is as often a visit, a call or a shift as a stay: review only.
+        return 0.45 if subject in ("third", "maybe") and (aux or subject == "third") else 0.0
     if subject == "third":
         return 0.85
     if subject == "maybe":

@@ -41,15 +41,16 @@ CONDITIONS = _terms(
     hypertension, high blood pressure, sleep apnea, fibromyalgia, chronic pain, pregnant,
     miscarriage, infertility, infertile, erectile dysfunction, concussion, brain injury, tbi,
     suicidal, suicide attempt, attempted suicide, self harm, self-harm, terminally ill,
-    terminal cancer, cancer survivor
+    terminal cancer, cancer survivor, overdose, anger issues, mental health issues,
+    drinking issues, drug issues, heart issues, substance issues
     """
 )
 
 # Verbs that are themselves the health fact: "he overdosed", "she relapsed".
 EVENTS = _terms(
     """
-    overdosed, od'd, relapsed, miscarried, tried to kill himself, tried to kill herself,
-    attempted suicide
+    overdosed, od'd, relapsed, miscarried, hospitalized, institutionalized,
+    tried to kill himself, tried to kill herself, attempted suicide
     """
 )
 
@@ -79,7 +80,10 @@ TREATMENTS = _terms(
     mental health treatment, psychiatric care, inpatient, electroshock, ect,
     physical therapy, sober living, intensive care, life support, ventilator,
     psych hold, 72 hour hold, 72-hour hold, mental health hold, suicide watch,
-    recovery, methadone treatment, ivf, fertility treatment, abortion
+    recovery, methadone treatment, ivf, fertility treatment, abortion, shrink, therapist,
+    psychiatrist, psychologist, oncologist, anger management, 28 day program,
+    28-day program, 30 day program, 30-day program, treatment program, recovery program,
+    12 step program, outpatient program, intensive outpatient
     """
 )
 
@@ -92,7 +96,8 @@ FACILITIES = _terms(
     methadone clinic, cancer center, dialysis center, sanitarium, psych unit, loony bin,
     valley hope, research medical, research medical center, truman medical,
     truman medical center, saint luke's, st. luke's, st luke's, children's mercy,
-    cottonwood springs, crittenton, menorah medical, betty ford, hazelden
+    cottonwood springs, crittenton, rainbow center, rainbow mental health facility,
+    menorah medical, betty ford, hazelden, memory care
     """
 )
 
