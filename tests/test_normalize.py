@@ -1,0 +1,411 @@
+"""The normalizer undoes filter dodges and every span still points into the original."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.normalize import NormalizedText, normalize
+
+
+def span_of(norm: NormalizedText, needle: str) -> tuple[int, int]:
+    """Original span of the first occurrence of `needle` in the normalized text."""
+    start = norm.text.index(needle)
+    return norm.to_original(start, start + len(needle))
+
+
+def assert_maps_to(message: str, needle: str, original_piece: str) -> NormalizedText:
+    """`needle` appears in the normalized text and maps back to exactly `original_piece`."""
+    norm = normalize(message)
+    assert needle in norm.text, norm.text
+    start, end = span_of(norm, needle)
+    assert message[start:end] == original_piece
+    return norm
+
+
+# --- identity and the fast path ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hey did anyone see the game last night? the refs were terrible lol",
+        "council meets tuesday, agenda is posted",
+        "call 816-555-0142 tomorrow",
+        "SSN on the form was 078 05 1120",
+        "someone@example.com wrote in",
+        "",
+    ],
+)
+def test_plain_chat_is_untouched(message: str) -> None:
+    norm = normalize(message)
+    assert norm.text == message
+    assert norm.original == message
+    assert norm.is_identity
+    assert norm.to_original(2, 5) == (2, 5) or len(message) < 5
+
+
+def test_folded_is_lowercase_and_same_length() -> None:
+    norm = normalize("Officer WHITAKER")
+    assert norm.folded == "officer whitaker"
+    # 'İ'.lower() is two characters; folded must keep the offsets of `text`.
+    norm = normalize("İstanbul Whitaker")
+    assert len(norm.folded) == len(norm.text)
+    assert norm.folded.endswith("whitaker")
+    assert norm.folded.index("whitaker") == norm.text.index("Whitaker")
+
+
+# --- Unicode: compatibility forms, invisibles, controls, confusables --------
+
+
+def test_fullwidth_digits_become_ascii() -> None:
+    message = "his number is ８１６-５５５-０１４２"
+    assert_maps_to(message, "816-555-0142", "８１６-５５５-０１４２")
+
+
+def test_mathematical_letters_become_ascii() -> None:
+    message = "ask 𝐖𝐡𝐢𝐭𝐚𝐤𝐞𝐫 about it"
+    assert_maps_to(message, "Whitaker", "𝐖𝐡𝐢𝐭𝐚𝐤𝐞𝐫")
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u200c", "\u200d", "\u200e", "\u2060", "\u2063", "\ufeff", "\u00ad", "\ufe0f"],
+)
+def test_invisible_characters_inside_numbers_and_names_are_removed(invisible: str) -> None:
+    digits = invisible.join("8165550142")
+    message = f"Whi{invisible}taker: {digits}"
+    norm = assert_maps_to(message, "8165550142", digits)
+    assert norm.text.startswith("Whitaker")
+    assert span_of(norm, "Whitaker") == (0, 9)
+
+
+def test_tag_characters_and_controls_are_removed() -> None:
+    message = "816\U000e0041555\x000142 \x07ok"
+    norm = assert_maps_to(message, "8165550142", "816\U000e0041555\x000142")
+    assert norm.text == "8165550142 ok"
+
+
+def test_zalgo_marks_on_letters_are_dropped() -> None:
+    message = "W̶h̶i̶t̶a̶k̶e̶r̶ again"
+    assert_maps_to(message, "Whitaker", "W̶h̶i̶t̶a̶k̶e̶r̶")
+
+
+def test_combining_accent_composes_instead_of_vanishing() -> None:
+    assert normalize("Jose\u0301").text == "José"
+
+
+def test_arabic_indic_digits_become_ascii() -> None:
+    message = "رقم ٨١٦٥٥٥٠١٤٢"
+    assert_maps_to(message, "8165550142", "٨١٦٥٥٥٠١٤٢")
+
+
+def test_cyrillic_and_greek_letters_inside_a_latin_name_fold() -> None:
+    message = "Officer Whitаkеr lives near Wοrnall"  # Cyrillic а, е; Greek ο
+    norm = normalize(message)
+    assert norm.text == "Officer Whitaker lives near Wornall"
+    assert span_of(norm, "Whitaker") == (8, 16)
+    assert span_of(norm, "Wornall") == (28, 35)
+
+
+def test_capital_lookalike_of_I_stays_a_capital() -> None:
+    # TR39 maps I, l and 1 to the prototype 'l'; a capital must not become 'l'.
+    assert normalize("Іvan Price").text == "Ivan Price"  # Cyrillic І
+
+
+def test_lookalike_letters_inside_digits_read_as_digits() -> None:
+    assert normalize("816О555О142").text == "81605550142"  # Cyrillic О
+
+
+def test_whole_words_in_another_script_are_left_alone() -> None:
+    message = "привет, как дела? Ελλάδα"
+    assert normalize(message).text == message
+
+
+def test_whole_word_of_lookalikes_folds() -> None:
+    # Every letter is a lookalike of a Latin one: that is a disguise, not Russian prose.
+    assert normalize("Рrісе").text == "Price"
+
+
+# --- spelled-out digits -----------------------------------------------------
+
+
+def test_spelled_out_phone_number() -> None:
+    message = "call eight one six five five five zero one four two tonight"
+    norm = assert_maps_to(
+        message, "8165550142", "eight one six five five five zero one four two"
+    )
+    assert norm.text == "call 8165550142 tonight"
+
+
+def test_spelled_digits_with_oh_dashes_and_commas() -> None:
+    message = "Eight-One-Six, five five five, oh one four two"
+    assert normalize(message).text == "8165550142"
+
+
+def test_oh_and_o_only_count_inside_a_run() -> None:
+    assert normalize("oh one two three").text == "oh 123"
+    assert normalize("one oh one").text == "101"
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "one of the two",
+        "one or two people showed up",
+        "I have two dogs and one cat",
+        "someone threw three eggs",
+        "oh no, oh well",
+    ],
+)
+def test_ordinary_number_words_stay(prose: str) -> None:
+    assert normalize(prose).text == prose
+
+
+# --- digits split to dodge filters -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("piece", "digits"),
+    [
+        ("8 1 6 5 5 5 0 1 4 2", "8165550142"),
+        ("0.7.8.0.5.1.1.2.0", "078051120"),
+        ("8-1-6-5-5-5-0-1-4-2", "8165550142"),
+        ("4_1_1_1", "4111"),
+        ("0/7/8/0", "0780"),
+        ("8\n1\n6\n5\n5\n5\n0\n1\n4\n2", "8165550142"),
+    ],
+)
+def test_single_digits_split_by_separators_collapse(piece: str, digits: str) -> None:
+    message = f"number: {piece} ok"
+    norm = assert_maps_to(message, digits, piece)
+    assert norm.text == f"number: {digits} ok"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["816-555-0142", "078 05 1120", "4111 1111 1111 1111", "scores were 3 2 1", "1 2 3"],
+)
+def test_grouped_numbers_and_short_runs_stay(message: str) -> None:
+    assert normalize(message).text == message
+
+
+# --- obfuscated emails -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("piece", "email"),
+    [
+        ("kwhitaker at gmail dot com", "kwhitaker@gmail.com"),
+        ("kwhitaker [at] gmail [dot] com", "kwhitaker@gmail.com"),
+        ("kwhitaker(at)gmail(dot)com", "kwhitaker@gmail.com"),
+        ("kwhitaker {at} mail {dot} example {dot} org", "kwhitaker@mail.example.org"),
+        ("KWHITAKER AT GMAIL DOT COM", "KWHITAKER@GMAIL.COM"),
+        ("k.whitaker at example.org", "k.whitaker@example.org"),
+        ("karen dot whitaker at gmail dot com", "karen.whitaker@gmail.com"),
+        ("kwhitaker@gmail[.]com", "kwhitaker@gmail.com"),
+        ("kwhitaker @ gmail.com", "kwhitaker@gmail.com"),
+        ("kwhitaker [@] example [.] org", "kwhitaker@example.org"),
+    ],
+)
+def test_obfuscated_emails_become_email_shaped(piece: str, email: str) -> None:
+    message = f"write to {piece} if you dare"
+    norm = assert_maps_to(message, email, piece)
+    assert norm.text == f"write to {email} if you dare"
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "meet at the park dot",
+        "meet at 5pm",
+        "he works at kcpd dot org now",
+        "look at this",
+        "we're at home. Bring snacks",
+        "dot the i's and cross the t's",
+        "email me at the usual address",
+    ],
+)
+def test_at_and_dot_in_prose_stay(prose: str) -> None:
+    assert normalize(prose).text == prose
+
+
+def test_plain_email_is_untouched() -> None:
+    message = "write to k.whitaker@example.org"
+    assert normalize(message).text == message
+
+
+# --- chat markup --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("||816-555-0142||", "816-555-0142"),
+        ("816||-||555||-||0142", "816-555-0142"),
+        ("`816-555-0142`", "816-555-0142"),
+        ("```\n816-555-0142\n```", "\n816-555-0142\n"),
+        ("```txt\n816-555-0142\n```", "\n816-555-0142\n"),
+        ("**816**-*555*-__0142__", "816-555-0142"),
+        ("_816-555-0142_ and ~~816-555-0142~~", "816-555-0142 and 816-555-0142"),
+        ("> 816-555-0142", "816-555-0142"),
+        ("# 816-555-0142", "816-555-0142"),
+        ("line\n>>> 816-555-0142", "line\n816-555-0142"),
+    ],
+)
+def test_discord_markup_is_removed(message: str, expected: str) -> None:
+    norm = normalize(message)
+    assert norm.text == expected
+    start, end = span_of(norm, "816-555-0142")
+    assert message[start] == "8" and message[end - 1] == "2"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["config_file and my_var_2", "5 * 3 = 15", "~5pm", "a | b", "x > y", "price #1"],
+)
+def test_text_that_only_looks_like_markup_stays(message: str) -> None:
+    assert normalize(message).text == message
+
+
+def test_slack_mailto_keeps_the_address() -> None:
+    message = "mail <mailto:kwhitaker@example.org|her work mail>"
+    norm = assert_maps_to(message, "kwhitaker@example.org", "kwhitaker@example.org")
+    assert norm.text == "mail kwhitaker@example.org"
+
+
+def test_slack_tel_keeps_the_number() -> None:
+    message = "call <tel:+18165550142|816-555-0142>"
+    norm = assert_maps_to(message, "+18165550142", "+18165550142")
+    assert norm.text == "call +18165550142"
+
+
+def test_slack_links_keep_label_or_target() -> None:
+    assert normalize("see <https://example.com/a|the agenda>").text == "see the agenda"
+    assert normalize("see <https://example.com/a>").text == "see https://example.com/a"
+
+
+@pytest.mark.parametrize(
+    ("token", "placeholder"),
+    [
+        ("<@U024BE7LH>", "@user"),
+        ("<@U024BE7LH|bob>", "@user"),
+        ("<#C024BE7LR|general>", "#channel"),
+        ("<!here>", "@here"),
+        ("<!subteam^SAZ94GDB8|@moderators>", "@group"),
+        ("<@123456789012345678>", "@user"),
+        ("<@!123456789012345678>", "@user"),
+        ("<@&123456789012345678>", "@role"),
+        ("<#123456789012345678>", "#channel"),
+        ("<:smile:123456789012345678>", ":emoji:"),
+        ("<a:wave:123456789012345678>", ":emoji:"),
+        ("<t:1700000000:R>", "[time]"),
+        ("<t:1700000000>", "[time]"),
+    ],
+)
+def test_mentions_emoji_and_timestamps_lose_their_digits(token: str, placeholder: str) -> None:
+    message = f"hey {token} look"
+    norm = normalize(message)
+    assert norm.text == f"hey {placeholder} look"
+    assert not any(c.isdigit() for c in norm.text)
+    assert span_of(norm, placeholder) == (4, 4 + len(token))
+
+
+# --- map and robustness properties ------------------------------------------------
+
+
+def test_span_through_several_rewrites_maps_to_the_source() -> None:
+    message = "**Whitаker**: ||eight one six 5 5 5 0 1 4 2|| or w\u200bhit at gmail dot com"
+    norm = normalize(message)
+    assert norm.text == "Whitaker: 8165550142 or whit@gmail.com"
+    assert message[slice(*span_of(norm, "Whitaker"))] == "Whitаker"
+    assert message[slice(*span_of(norm, "8165550142"))] == "eight one six 5 5 5 0 1 4 2"
+    assert message[slice(*span_of(norm, "whit@gmail.com"))] == "w\u200bhit at gmail dot com"
+
+
+def test_empty_and_out_of_range_spans_do_not_raise() -> None:
+    norm = normalize("a\u200bb at example dot com")
+    assert norm.to_original(0, 0) == (0, 0)
+    assert norm.to_original(len(norm.text), len(norm.text)) == (len(norm.original),) * 2
+    assert norm.to_original(-5, 10_000) == (0, len(norm.original))
+
+
+ADVERSARIAL_PIECES = [
+    "1", "2", " ", "@", ".", "|", "*", "`", "_", "-", "~", "<", ">", "#", "\n",
+    "at", "dot", " at ", " dot ", "[at]", "(dot)", "one", "oh", "a", "\u200b", "а",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_adversarial_100kb_message_is_linear(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    message = "".join(rng.choice(ADVERSARIAL_PIECES) for _ in range(40_000))[:100_000]
+    started = time.perf_counter()
+    normalize(message)
+    assert time.perf_counter() - started < 2.0  # a guard against quadratic regexes
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "1 " * 50_000,
+        "1." * 50_000,
+        " " * 100_000,
+        "x at " * 20_000,
+        "a dot " * 16_000,
+        "<" * 100_000,
+        "_a" * 50_000,
+        "one " * 25_000,
+        "\u0301" * 100_000,
+        "@." * 50_000,
+        "|*`" * 33_000,
+    ],
+)
+def test_repetitive_100kb_messages_are_linear(message: str) -> None:
+    started = time.perf_counter()
+    normalize(message)
+    assert time.perf_counter() - started < 2.0  # a guard against quadratic regexes
+
+
+CHAT_ALPHABET = st.sampled_from(
+    [
+        *"abcdeotOIl0123456789 .-_/,\n|*`~<>#@[](){}:!&^",
+        "at", "dot", " at ", " dot ", "one", "oh", "five", "<@", "<#", "<t:", "```", "mailto:",
+        "\u200b", "\u00ad", "\ufe0f", "а", "ο", "Ι", "８", "٨", "\u0301", "\u0336", "İ", "\x00",
+    ]
+)  # fmt: skip
+chat_text = st.lists(CHAT_ALPHABET, max_size=40).map("".join)
+any_text = st.one_of(st.text(), chat_text)
+
+
+def _check_invariants(message: str) -> None:
+    norm = normalize(message)
+    n, m = len(norm.text), len(message)
+    assert norm.original == message
+    assert len(norm.folded) == n
+    for i in range(n):
+        a, b = norm.to_original(i, i + 1)
+        assert 0 <= a < b <= m
+    for i in range(n + 1):
+        for j in range(i, min(n, i + 6) + 1):
+            a, b = norm.to_original(i, j)
+            assert 0 <= a <= b <= m
+    again = normalize(norm.text)
+    assert again.text == norm.text
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text)
+def test_never_raises_spans_stay_inside_and_idempotent(message: str) -> None:
+    _check_invariants(message)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_any_code_point_including_surrogates(message: str) -> None:
+    _check_invariants(message)
