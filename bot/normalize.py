@@ -457,8 +457,9 @@ _DOT_REV = re.compile(
     r"|(?P<bracket>[ \t]{0,4}+[\])}>][ \t]{0,3}+(?:tod|\.)[ \t]{0,3}+[\[({<][ \t]{0,4}+)",
     re.I,
 )
-_LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}+(?![A-Za-z0-9\-])")
-_LOCAL_REV = re.compile(r"[A-Za-z0-9_%+\-.]{1,64}+(?![A-Za-z0-9_%+\-.])")
+_LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}+(?![\w\-'’])")
+# Reversed, so the lookahead checks the character before the local part ("I'm" is no local).
+_LOCAL_REV = re.compile(r"[A-Za-z0-9_%+\-.]{1,64}+(?![\w%+\-.'’])")
 _BLANKS = re.compile(r"[ \t]{0,4}+")
 _BLANKS_REV = _BLANKS
 _TLD_SHAPE = re.compile(r"[A-Za-z]{2,24}")
@@ -474,6 +475,13 @@ _PROSE_BEFORE_AT = frozenset(
     "working live lives lived living stay stays stayed staying meet meeting look looking "
     "located based here there home found employed stationed job school go goes went "
     "arrive arrived arriving eat ate shop shops shopping".split()
+)
+# "find us at kcpd.org" is a website: with only a spelled "at" and real dots, the
+# local part must look like a mailbox (not a plain word) or the domain a mail provider.
+_MAIL_PROVIDERS = frozenset(
+    "gmail googlemail yahoo ymail rocketmail hotmail outlook live msn aol icloud me mac "
+    "proton protonmail pm gmx mail zoho yandex comcast att sbcglobal verizon cox charter "
+    "earthlink fastmail tutanota hey".split()
 )
 _MAX_LOCAL_DOTS = 3
 _MAX_DOMAIN_LABELS = 8
@@ -560,6 +568,14 @@ def _email_pass(text: str) -> list[Edit]:
                 chosen = j
                 break
         if chosen == 0:
+            continue
+        if (
+            spelled
+            and not local_edits
+            and text[local_start:before].isalpha()
+            and labels[0].group().lower() not in _MAIL_PROVIDERS
+            and all(d.group() == "." for d in dots[:chosen])
+        ):
             continue
         rewrite = list(local_edits)
         if text[before:after] != "@":

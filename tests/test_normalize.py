@@ -135,9 +135,7 @@ def test_whole_word_of_lookalikes_folds() -> None:
 
 def test_spelled_out_phone_number() -> None:
     message = "call eight one six five five five zero one four two tonight"
-    norm = assert_maps_to(
-        message, "8165550142", "eight one six five five five zero one four two"
-    )
+    norm = assert_maps_to(message, "8165550142", "eight one six five five five zero one four two")
     assert norm.text == "call 8165550142 tonight"
 
 
@@ -209,6 +207,8 @@ def test_grouped_numbers_and_short_runs_stay(message: str) -> None:
         ("kwhitaker@gmail[.]com", "kwhitaker@gmail.com"),
         ("kwhitaker @ gmail.com", "kwhitaker@gmail.com"),
         ("kwhitaker [@] example [.] org", "kwhitaker@example.org"),
+        ("kwhitaker at gmail.com", "kwhitaker@gmail.com"),
+        ("k_whitaker82 at example.org", "k_whitaker82@example.org"),
     ],
 )
 def test_obfuscated_emails_become_email_shaped(piece: str, email: str) -> None:
@@ -227,6 +227,9 @@ def test_obfuscated_emails_become_email_shaped(piece: str, email: str) -> None:
         "we're at home. Bring snacks",
         "dot the i's and cross the t's",
         "email me at the usual address",
+        "find us at kcpd.org",
+        "check it out at example.com for details",
+        "I'm at home dot com",
     ],
 )
 def test_at_and_dot_in_prose_stay(prose: str) -> None:
