@@ -116,6 +116,12 @@ BIRTH_POSITIVES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("his bday's march 14 1979", [("march 14 1979", "1979-03-14", "birthday")]),
     ("dob is like 3/14/79", [("3/14/79", "1979-03-14", "date_of_birth")]),
     ("born 03.14.1979", [("03.14.1979", "1979-03-14", "date_of_birth")]),
+    ("his birthday? 12/25/80", [("12/25/80", "1980-12-25", "birthday")]),
+    ("Birthday: April 11 (1981)", [("April 11 (1981)", "1981-04-11", "birthday")]),
+    ("born in the summer of 1979", [("1979", "1979", "birth_year")]),
+    ("| name | Grace Okafor |\n| dob | 10/02/1971 |", [("10/02/1971", "1971-10-02",
+                                                      "date_of_birth")]),
+    ("Price (DOB 01/09/1968) lives in Waldo", [("01/09/1968", "1968-01-09", "date_of_birth")]),
 ]
 
 
@@ -145,6 +151,11 @@ BIRTH_NEGATIVES = [
     "Happy birthday Whitaker! see you at the hearing 3/14",
     "the bill was born out of the July 2020 protests",
     "the road turns 2 lanes on 3/14",
+    "the ordinance was born on July 23, 2020 after protests",
+    "the band was born in 1979",
+    "turns out the hearing is on 5/5/2025",
+    "he turned in his badge on 3/3/2021",
+    "our firstborn arrived 5/5/2021",
 ]
 
 

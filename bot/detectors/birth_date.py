@@ -22,8 +22,10 @@ Confidence and `kind`:
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left
+from dataclasses import replace
 from datetime import date
 
 from bot.detectors.dates import DateMatch, expand_year, find_dates, iso_value
@@ -41,7 +43,7 @@ _GAP_WORDS = (
     r"(?:is|was|on|of|in|the|falls|fell|will|would|be|it['’]?s|date|around|like|coming|up|"
     r"mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
-_GAP = r"(?:[\s:=#,|(\-–—]{1,4}" + _GAP_WORDS + r"(?![a-z])){0,4}[\s:=#,|(\-–—]{0,6}"
+_GAP = r"(?:[\s:=#,|?(\-–—]{1,4}" + _GAP_WORDS + r"(?![a-z])){0,4}[\s:=#,|?(\-–—]{0,6}"
 
 # "DOB for Karen Whitaker: ...", "date of birth of the officer is ..."
 _WHOSE = r"(?:\s{1,3}(?:for|of)\s{1,3}[\w.'’-]{1,30}(?:\s{1,3}[\w.'’-]{1,30}){0,2})?"
@@ -66,14 +68,30 @@ _TURNS = re.compile(
 # "born in 1979", "b. 1979", "born '79", "birth year: 1979"
 _BIRTH_YEAR = re.compile(
     r"(?<![a-z])(?:born|b\.|birth\s{0,2}year(?:\s{1,3}(?:is|was))?:?)"
-    r"(?:\s{1,3}(?:in|around|circa|back\s{1,3}in))?\s{1,3}"
+    r"(?:\s{1,3}(?:in|around|circa|back\s{1,3}in))?"
+    r"(?:\s{1,3}the\s{1,3}(?:spring|summer|fall|autumn|winter|year|end|middle|start)\s{1,3}of)?"
+    r"\s{1,3}"
     r"(?:(?P<y>(?:19|20)\d\d)|['’](?P<yy>\d\d))(?![\w/.-])",
     _I,
 )
 # Any cue at all: dates with none of these near them skip the (costlier) grammar checks.
 _ANY_CUE = re.compile(r"born|birth|dob|d\.o\.b|d\. o\. b|bday|b-day|b['’]day|b\.|turn", _I)
+# "April 11 (1981)": a year in brackets right after a month and day.
+_PAREN_YEAR = re.compile(r"[ \t]{0,2}\([ \t]{0,2}(?P<y>(?:19|20)\d\d)[ \t]{0,2}\)")
+# Things that are "born" or have a "birthday" without being people.
+_NOT_A_PERSON = re.compile(
+    r"(?<![a-z])(?:ordinance|bill|law|idea|movement|policy|program|project|campaign|group|"
+    r"organization|company|band|business|city|town|country|nation|america|department|club|"
+    r"initiative|tradition|festival|event|church|school|store|restaurant|brand|website|"
+    r"server|channel|it|this|that)(?:['’]s)?(?:\s{1,3}(?:was|were|is|got))?\s{1,3}$",
+    _I,
+)
 _WINDOW = 64
 _AFTER = 40
+
+
+def _valid_day(year: int, month: int, day: int) -> bool:
+    return day <= calendar.monthrange(year, month)[1]
 
 
 def _occurrence(month: int, day: int, today: date, past: bool) -> int:
@@ -110,6 +128,12 @@ class BirthDateDetector:
             k = bisect_left(cues, dm.start - _WINDOW)
             if k == len(cues) or cues[k] >= dm.end + _AFTER:
                 continue
+            if dm.kind == "md" and dm.month and dm.day:
+                paren = _PAREN_YEAR.match(text, dm.end)
+                if paren and _valid_day(int(paren["y"]), dm.month, dm.day):
+                    y = int(paren["y"])
+                    dm = replace(dm, end=paren.end(), year=y, kind="ymd",
+                                 value=iso_value(y, dm.month, dm.day))
             found = self._classify(text, dm, today)
             if found is None:
                 continue
@@ -123,6 +147,8 @@ class BirthDateDetector:
             )
         taken = {(f.start, f.end) for f in findings}
         for m in _BIRTH_YEAR.finditer(text):
+            if _NOT_A_PERSON.search(text, max(0, m.start() - 30), m.start()):
+                continue
             span = m.span("y") if m["y"] else (m.start("yy") - 1, m.end("yy"))
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
@@ -157,6 +183,8 @@ class BirthDateDetector:
         pre = _PRE_CUE.search(text, lo, dm.start)
         label: str | None = None
         if pre:
+            if _NOT_A_PERSON.search(text, max(0, pre.start() - 30), pre.start()):
+                return None  # "the ordinance was born on July 23, 2020"
             label = "born" if pre["born"] else pre["label"].lower()
         else:
             post = _POST_CUE.match(text, dm.end, min(len(text), dm.end + _AFTER))
