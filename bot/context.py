@@ -24,6 +24,8 @@ class _Seen:
     author: str
     servants: tuple[str, ...]
     timestamp: float
+    seq: int  # position in the channel
+    author_seq: int  # position among this author's messages in the channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +44,16 @@ class Linked:
 NO_LINKS = Linked()
 
 
+_KEEP = 64  # servant-bearing messages kept per channel (and per author)
+
+
 @dataclass(slots=True)
 class _Channel:
-    recent: deque[_Seen]
+    """Only messages that name someone are kept; sequence numbers measure the windows."""
+
+    seq: int = 0
+    recent: deque[_Seen] = field(default_factory=lambda: deque(maxlen=_KEEP))
+    author_seq: dict[str, int] = field(default_factory=dict)
     by_author: dict[str, deque[_Seen]] = field(default_factory=dict)
 
 
@@ -67,27 +76,33 @@ class ConversationContext:
 
     def linked(self, msg: ChatMessage) -> Linked:
         """Servants the message may refer to, excluding those it names itself."""
-        chan = self._channels.get(self._channel_key(msg))
-        now = msg.timestamp
         reply: tuple[str, ...] = ()
-        if self.settings.reply:
+        if self.settings.reply and self._by_id:
             for ref in (msg.reply_to, msg.thread):
                 if ref and ref != msg.id:
                     seen = self._by_id.get((msg.platform, msg.channel, ref))
                     if seen and seen.servants:
                         reply = seen.servants
                         break
-        if chan is None:
+        chan = self._channels.get(self._channel_key(msg))
+        if chan is None or not chan.recent:
             return Linked(reply=reply) if reply else NO_LINKS
+        now = msg.timestamp
         author: list[str] = []
         mine = chan.by_author.get(msg.author)
         if mine and self.settings.author_window:
-            for seen in list(mine)[-self.settings.author_window :]:
+            floor = chan.author_seq.get(msg.author, 0) - self.settings.author_window
+            for seen in reversed(mine):
+                if seen.author_seq <= floor:
+                    break
                 if seen.id != msg.id and self._fresh(seen, now):
                     author.extend(s for s in seen.servants if s not in author)
         channel: list[str] = []
         if self.settings.channel_window:
-            for seen in reversed(list(chan.recent)[-self.settings.channel_window :]):
+            floor = chan.seq - self.settings.channel_window
+            for seen in reversed(chan.recent):
+                if seen.seq <= floor:
+                    break
                 if seen.id != msg.id and self._fresh(seen, now):
                     channel.extend(s for s in seen.servants if s not in channel)
         if not (reply or author or channel):
@@ -95,35 +110,43 @@ class ConversationContext:
         return Linked(reply, tuple(author), tuple(channel))
 
     def record(self, msg: ChatMessage, servants: tuple[str, ...]) -> None:
-        """Remember the message's servants (an edit replaces its earlier entry)."""
+        """Count the message; remember it only when it names someone.
+
+        An edit replaces the servants of its earlier entry.
+        """
         key = self._channel_key(msg)
         chan = self._channels.get(key)
         if chan is None:
-            chan = _Channel(deque(maxlen=max(1, self.settings.channel_window)))
-            self._channels[key] = chan
-        seen = _Seen(msg.id, msg.author, servants, msg.timestamp)
+            chan = self._channels[key] = _Channel()
         id_key = (msg.platform, msg.channel, msg.id)
-        if id_key in self._by_id:
-            self._replace(chan, seen)
-        else:
-            chan.recent.append(seen)
-            mine = chan.by_author.get(msg.author)
-            if mine is None:
-                mine = chan.by_author[msg.author] = deque(
-                    maxlen=max(1, self.settings.author_window)
-                )
-            mine.append(seen)
+        old = self._by_id.get(id_key) if self._by_id else None
+        if old is not None:
+            self._replace(chan, _Seen(old.id, old.author, servants, 0.0, 0, 0))
+            self._by_id[id_key] = _Seen(
+                old.id, old.author, servants, old.timestamp, old.seq, old.author_seq
+            )
+            return
+        chan.seq += 1
+        author_seq = chan.author_seq.get(msg.author, 0) + 1
+        chan.author_seq[msg.author] = author_seq
+        if not servants:
+            return
+        seen = _Seen(msg.id, msg.author, servants, msg.timestamp, chan.seq, author_seq)
+        chan.recent.append(seen)
+        mine = chan.by_author.get(msg.author)
+        if mine is None:
+            mine = chan.by_author[msg.author] = deque(maxlen=_KEEP)
+        mine.append(seen)
         self._by_id[id_key] = seen
-        self._by_id.move_to_end(id_key)
         while len(self._by_id) > _MAX_IDS:
             self._by_id.popitem(last=False)
 
     def forget(self, msg: ChatMessage) -> None:
         """A deleted message no longer links anything."""
-        self._by_id.pop((msg.platform, msg.channel, msg.id), None)
+        old = self._by_id.pop((msg.platform, msg.channel, msg.id), None)
         chan = self._channels.get(self._channel_key(msg))
-        if chan is not None:
-            self._replace(chan, _Seen(msg.id, msg.author, (), msg.timestamp))
+        if chan is not None and old is not None:
+            self._replace(chan, _Seen(old.id, old.author, (), 0.0, 0, 0))
 
     @staticmethod
     def _replace(chan: _Channel, seen: _Seen) -> None:
@@ -132,4 +155,6 @@ class ConversationContext:
                 continue
             for i, old in enumerate(q):
                 if old.id == seen.id:
-                    q[i] = _Seen(old.id, old.author, seen.servants, old.timestamp)
+                    q[i] = _Seen(
+                        old.id, old.author, seen.servants, old.timestamp, old.seq, old.author_seq
+                    )

@@ -84,11 +84,11 @@ class Pipeline:
         context_servants = (*linked.reply, *linked.author, *linked.channel)
         mentions = find_mentions(self.registry, norm.text, folded, context_servants)
         subjects = subjects_for(self.registry, mentions, linked, folded)
-        findings: list[Finding] = []
-        if subjects or has_role_word(folded):
-            findings = self._detect(norm)
         if ctx is not None:
             ctx.record(message, self._refers_to(mentions, subjects, linked, message))
+        if not subjects and not has_role_word(folded):
+            return ALLOW  # nobody protected can be concerned: the common, cheap case
+        findings = self._detect(norm)
         action, subjects, acted, intent, reasons = self.policy.decide(folded, subjects, findings)
         if not acted and action.value == "allow":
             return ALLOW
