@@ -192,6 +192,11 @@ class DiscordAdapter:
         if self.settings.shard_ids and not self.settings.shard_count:
             raise ConfigError(config.source or "<config>", "discord.shard_ids",
                               "needs discord.shard_count (the total number of shards)")
+        # discord.py logs whole gateway payloads and request bodies (message text) at
+        # DEBUG; keep that out of doxguard's logs even when the operator turns DEBUG on
+        library_log = logging.getLogger("discord")
+        if library_log.getEffectiveLevel() < logging.INFO:
+            library_log.setLevel(logging.INFO)
         self.client = make_client(self.settings)
         self.client.doxguard = self  # type: ignore[attr-defined]  # for the button items
         self.tree = app_commands.CommandTree(self.client)

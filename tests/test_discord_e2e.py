@@ -407,3 +407,23 @@ async def test_buttons_work_after_restart(
         assert "dismiss" in reply["data"]["content"].lower()
     finally:
         await again.close()
+
+
+async def test_no_pii_in_logs_at_debug_level(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    w = await _start_world(monkeypatch, fake, notices="timeout_minutes = 5")
+    try:
+        msg = await fake.post_message(
+            w.general, w.member, ADDRESS, attachments=[("notes.md", DOXXING.encode())]
+        )
+        await w.wait_deleted(w.general, msg)
+        await w.wait_notices(1)
+        await fake.wait_for_request("PATCH", rf"/members/{w.member}$")
+    finally:
+        await w.bot.close()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "incident DG-000001" in logged  # debug logging was really on
+    for value in ("4410 Harrison", "555-0142", "8165550142", "Harrison St"):
+        assert value not in logged
