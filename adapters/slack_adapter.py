@@ -75,6 +75,7 @@ log = logging.getLogger("doxguard.slack")
 
 NO_ADMIN_TOKEN = "no admin token: Slack bots cannot delete other people's messages"
 _SLACK_API = "https://slack.com/api/"
+CLOSE_GRACE_SECONDS = 10.0
 _RETRYABLE_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
@@ -440,10 +441,17 @@ class SlackBot:
                 lambda: self.events_done >= (self.events_seen if seen is None else seen))
 
     async def close(self) -> None:
+        """Stop taking events, let the ones already acknowledged finish, then close."""
         if self._socket is not None:
             await self._socket.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
+        try:
+            async with asyncio.timeout(CLOSE_GRACE_SECONDS):
+                await self.wait_idle()
+        except TimeoutError:
+            log.warning("slack: closing with %d events unfinished (the engine resumes stored "
+                        "incidents at the next start)", self.events_seen - self.events_done)
         if self.moderator is not None:
             await self.moderator.close()
         if self._http is not None:

@@ -107,6 +107,7 @@ class FakeSlack:
         self.failures: dict[str, list[Failure]] = {}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.deleted: list[tuple[str, str]] = []
+        self.deleted_at: dict[tuple[str, str], float] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, list[str]] = {}
@@ -248,6 +249,12 @@ class FakeSlack:
             await self._call_event.wait_for(lambda: len(self.calls_to(method)) >= count)
         return self.calls_to(method)
 
+    async def wait_deleted(self, channel: str, ts: str) -> float:
+        """Wait until the message is deleted; returns when (perf_counter) the delete arrived."""
+        async with asyncio.timeout(WAIT), self._call_event:
+            await self._call_event.wait_for(lambda: (channel, ts) in self.deleted_at)
+        return self.deleted_at[(channel, ts)]
+
     async def wait_for_response(self, count: int = 1) -> dict[str, Any]:
         """Wait until `count` response_url posts arrived; returns the last of them."""
         async with asyncio.timeout(WAIT):
@@ -330,6 +337,7 @@ class FakeSlack:
             return {"ok": False, "error": "cant_delete_message"}
         del self.messages[key]
         self.deleted.append(key)
+        self.deleted_at[key] = time.perf_counter()
         return {"channel": key[0], "ts": key[1]}
 
     def _m_chat_postMessage(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
