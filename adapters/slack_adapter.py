@@ -747,9 +747,11 @@ async def run_slack(config: Config) -> int:
                    admin_token=secret(settings.admin_token_env), signing_secret=signing_secret)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    installed = []
     for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
     try:
         try:
             await bot.start()
@@ -761,6 +763,9 @@ async def run_slack(config: Config) -> int:
         else:
             await bot.connect_socket_mode()
         await stop.wait()
+        log.info("slack: stopping")
         return 0
     finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
         await bot.close()

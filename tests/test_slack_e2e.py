@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
+import signal
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -538,3 +540,55 @@ async def test_socket_mode_slash_command_and_button(fake: FakeSlack, socket_bot:
     assert "Restored" in restored["text"]
     assert any("Restored by moderators" in c.params.get("text", "")
                for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == GENERAL)
+
+
+async def test_url_verification_challenge_is_answered(http: Harness) -> None:
+    raw = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
+    async with http.session.post(http.url, data=raw,
+                                 headers=fs.signed_headers(fs.SIGNING_SECRET, raw)) as resp:
+        assert resp.status == 200
+        assert "c-123" in await resp.text()
+
+
+async def test_author_is_told_ephemerally_when_configured(fake: FakeSlack) -> None:
+    config = parse_config(
+        'servants_file = "slack_servants.toml"\n[notices]\nnotify_author = true\n'
+        f'[slack]\napi_base_url = "{fake.base_url}"\nmoderators_channel = "{MODS}"\n',
+        DATA / "slack-test.toml",
+    )
+    bot = await start_bot(fake, config)
+    try:
+        body = fake.post_as_user(GENERAL, AUTHOR, DOXX)
+        await bot.on_message_event(body)
+        [told] = fake.calls_to("chat.postEphemeral", ok_only=True)
+        assert told.params["user"] == AUTHOR and told.params["channel"] == GENERAL
+        assert not any(v in told.params["text"] for v in DOXX_VALUES)
+    finally:
+        await bot.close()
+
+
+async def test_run_slack_serves_socket_mode_until_sigterm(
+    fake: FakeSlack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from adapters.slack_adapter import run_slack
+
+    config = parse_config(
+        f'servants_file = "{DATA / "slack_servants.toml"}"\n'
+        f'[storage]\npath = "{tmp_path / "doxguard.db"}"\n'
+        f'[slack]\napi_base_url = "{fake.base_url}"\nmoderators_channel = "{MODS}"\n',
+        tmp_path / "doxguard.toml",
+    )
+    monkeypatch.setenv("SLACK_BOT_TOKEN", fs.BOT_TOKEN)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    assert await run_slack(config) == 2  # Socket Mode without the app-level token
+    monkeypatch.setenv("SLACK_APP_TOKEN", fs.APP_TOKEN)
+    monkeypatch.setenv("SLACK_ADMIN_TOKEN", fs.ADMIN_TOKEN)
+    task = asyncio.create_task(run_slack(config))
+    await fake.wait_connections(1)
+    body = fake.post_as_user(GENERAL, AUTHOR, DOXX)
+    await fake.push("events_api", body)
+    await fake.wait_deleted(GENERAL, body["event"]["ts"])
+    os.kill(os.getpid(), signal.SIGTERM)
+    async with asyncio.timeout(fs.WAIT):
+        assert await task == 0
+    assert (tmp_path / "doxguard.db").exists()  # the incident went to the file store
