@@ -234,7 +234,7 @@ class FakeSlack:
 
     def fail(self, method: str, error: str, *, status: int = 200,
              retry_after: int | None = None, times: int = 1) -> None:
-        """Make the next `times` calls of `method` fail."""
+        """Make the next `times` calls of `method` fail (`status=0`: drop the connection)."""
         self.failures.setdefault(method, []).append(Failure(error, status, retry_after, times))
 
     # ------------------------------------------------------------------ queries
@@ -297,6 +297,10 @@ class FakeSlack:
                 queued.pop(0)
             call.status, call.error = failure.status, failure.error
             await self._record(call)
+            if failure.status == 0:  # the connection drops before any answer
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response(status=500)
             headers = {}
             if failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import os
 import signal
 import time
@@ -592,3 +593,72 @@ async def test_run_slack_serves_socket_mode_until_sigterm(
     async with asyncio.timeout(fs.WAIT):
         assert await task == 0
     assert (tmp_path / "doxguard.db").exists()  # the incident went to the file store
+
+
+# ---------------------------------------------------------------------------- hardening
+
+
+async def test_malformed_payloads_are_skipped_and_the_bot_keeps_working(http: Harness) -> None:
+    junk: list[dict[str, Any]] = [
+        fs.event_body({"type": "message"}),  # no channel, no ts
+        fs.event_body({"type": "message", "channel": GENERAL, "ts": 5, "text": ["x"]}),
+        fs.event_body({"type": "message", "subtype": "message_changed", "channel": GENERAL,
+                       "message": None}),
+        fs.event_body({"type": "message", "channel": GENERAL, "ts": "1.1", "user": AUTHOR,
+                       "text": "x", "files": [None, {"id": 7}, "F1"]}),
+        fs.event_body({"type": "reaction_added", "user": AUTHOR}),
+    ]
+    for body in junk:
+        assert await http.send_event(body) in (200, 404)
+    async with asyncio.timeout(fs.WAIT):
+        await http.bot.wait_idle()
+    assert http.fake.calls_to("chat.delete") == []
+    await http.deliver(http.fake.post_as_user(GENERAL, AUTHOR, DOXX))
+    assert len(http.fake.calls_to("chat.delete", ok_only=True)) == 1
+
+
+async def test_a_40000_character_message_is_scanned(http: Harness) -> None:
+    filler = "lorem ipsum dolor sit amet " * 1500
+    body = http.fake.post_as_user(GENERAL, AUTHOR, (filler + DOXX)[-40_000:])
+    await http.deliver(body)
+    assert len(http.fake.calls_to("chat.delete", ok_only=True)) == 1
+
+
+async def test_a_dropped_connection_is_retried(http: Harness) -> None:
+    http.fake.fail("chat.delete", "dropped", status=0)
+    await http.deliver(http.fake.post_as_user(GENERAL, AUTHOR, DOXX))
+    assert [c.error for c in http.fake.calls_to("chat.delete")] == ["dropped", None]
+    [incident] = await http.incidents()
+    assert incident.status is IncidentStatus.HIDDEN
+
+
+async def test_no_pii_reaches_the_logs_even_at_debug(
+    fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # before the app exists: libraries copy the root level
+    bot = await start_bot(fake, make_config(fake, mode="http"))
+    port = await bot.start_http("127.0.0.1", 0)
+    async with aiohttp.ClientSession() as session:
+        http = Harness(fake, bot, f"http://127.0.0.1:{port}/slack/events", session)
+        try:
+            snippet = fake.add_file("notes.txt", PHONE_DOXX.encode())
+            await http.deliver(fake.post_as_user(GENERAL, AUTHOR, DOXX, files=[snippet]))
+            await http.send_event(fake.post_as_user(GENERAL, AUTHOR, DOXX), secret="wrong")
+            [incident] = await http.incidents()
+            await http.command(MOD, f"check {PHONE_DOXX}")
+            await http.press(MOD, "restore", incident.id)
+            await bot.connect_socket_mode()
+            await fake.wait_connections(1)
+            envelope = await fake.push("events_api", fake.post_as_user(GENERAL, AUTHOR, DOXX))
+            async with asyncio.timeout(fs.WAIT):
+                await envelope.acked.wait()
+                await bot.wait_idle()
+        finally:
+            await bot.close()
+    assert len(fake.calls_to("chat.delete", ok_only=True)) == 2
+    ours = [r for r in caplog.records if r.name != "aiohttp.access"]  # that one is the fake's
+    assert ours, "expected the bot to log something"
+    for record in ours:
+        text = record.getMessage() + (record.exc_text or "")
+        for value in (*DOXX_VALUES, "816-555-0142", "Harrow"):
+            assert value not in text, f"{record.name} logged PII"
