@@ -124,6 +124,14 @@ def test_phone_positives(text: str, match: str, value: str) -> None:
     assert spans(PHONE, text) == [(match, value, "phone")]
 
 
+def test_phone_numbers_in_a_dense_list() -> None:
+    """A dump of many numbers is scanned by shape, not by the (slow) matcher."""
+    text = "numbers: 816-555-0142 / 816-555-0143 / +44 20 7946 0958 / 913-555-0119 ok"
+    assert [v for _, v, _ in spans(PHONE, text)] == [
+        "+18165550142", "+18165550143", "+442079460958", "+19135550119",
+    ]
+
+
 def test_phone_back_to_back_numbers() -> None:
     """phonenumbers' matcher gives up on space-only runs; the NANP fallback finds both."""
     text = "try 816 555 0142 816 555 0199"
@@ -334,6 +342,16 @@ def test_credit_and_debt_negatives(text: str) -> None:
         "a@" * 50_000,
         "AB12" + "C" * 100_000,
         "Main St 4400 block @ 816 " * 4_000,
+        "1,1,1," * 16_000 + "k in debt",
+        "$1,111," * 14_000 + " debt",
+        "123 " * 25_000,
+        "816 555 0142 " * 7_000,
+        "4111 1111 1111 1111 " * 5_000,
+        "AB12 " * 20_000,
+        "He owes " * 12_000,
+        "his his " * 12_000 + "in collections",
+        "credit report " * 7_000 + "580 score",
+        "a." * 50_000 + "@example.com",
     ],
 )
 def test_pathological_input_completes(text: str) -> None:

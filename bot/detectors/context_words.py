@@ -7,6 +7,7 @@ window, the word matching and the size of the boost stay consistent.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -41,6 +42,10 @@ class ContextWords:
         window = text[lo:start].lower() + " " + text[end:hi].lower()
         return self._pattern.search(window) is not None
 
+    def index(self, text: str) -> ContextIndex:
+        """Every cue in `text`, found once, for many `near` questions on the same text."""
+        return ContextIndex(self.find(text), self.before, self.after)
+
     def occurs(self, text: str) -> bool:
         """True when any cue word occurs anywhere in `text`."""
         return self._pattern.search(text.lower()) is not None
@@ -48,6 +53,24 @@ class ContextWords:
     def find(self, text: str) -> list[tuple[int, int]]:
         """Spans of every cue word in `text` (tests strip them to get a no-context text)."""
         return [m.span() for m in self._pattern.finditer(text.lower())]
+
+
+class ContextIndex:
+    """Cue-word spans of one text; answers `near` by bisection instead of re-scanning."""
+
+    def __init__(self, spans: list[tuple[int, int]], before: int, after: int) -> None:
+        self._starts = [s for s, _ in spans]
+        self._ends = [e for _, e in spans]
+        self.before = before
+        self.after = after
+
+    def near(self, start: int, end: int) -> bool:
+        """A cue ends inside the `before` window or starts inside the `after` window."""
+        i = bisect.bisect_left(self._ends, start - self.before)
+        if i < len(self._ends) and self._ends[i] <= start:
+            return True
+        j = bisect.bisect_left(self._starts, end)
+        return j < len(self._starts) and self._starts[j] < end + self.after
 
 
 def boost(confidence: float, has_context: bool) -> float:

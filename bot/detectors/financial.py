@@ -9,9 +9,11 @@ tracking number.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
-from stdnum import bitcoin, iban, luhn
+from stdnum import bitcoin, iban, luhn, numdb
 from stdnum.us import rtn
 
 from bot.detectors.context_words import ContextWords, boost, join_digit_lines
@@ -71,6 +73,8 @@ _CREDIT_SCORE = re.compile(
     r"dropped\s+to|fell\s+to|tanked\s+to|sits\s+at|under|below|barely|a|an)){0,3}\s*[:=]?\s*"
     rf"(?P<a>[3-8]\d\d)\b(?!\s*(?:k|%|points?\s+(?:up|higher)))"
     rf"|\b(?P<b>[3-8]\d\d)\s+{_SCORE_WORD}\b"
+    # "collections on her credit report and a 510 score": a bare "score" after a credit cue.
+    r"|\bcredit\s+(?:report|history|file)\b[^.!?\n]{0,60}?\b(?P<c>[3-8]\d\d)\s+score\b"
 )
 
 _PERSON = (
@@ -78,23 +82,43 @@ _PERSON = (
     r"son|daughter|kid|mom|dad|mother|father|brother|sister|officer|cop|councilman|"
     r"councilwoman|councilmember|mayor|chief|sergeant|detective|judge|[A-Z][a-z]+(?:'s)?)"
 )
-_AMOUNT = r"\$\s?\d[\d,]*(?:\.\d+)?\s?(?:k|K|m|M|grand|thousand|million)?"
-# Debts and credit trouble that only make sense about a person.
+_POSS = r"(?:his|her|their)"
+# "$40k", "$12,000", "40k", "90 grand", "3,000 dollars" (a bare number needs a unit).
+# Quantifiers are bounded: "1,1,1,..." 100 KB long must not cost quadratic time.
+_NUM = r"(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,12})(?:\.\d{1,2})?"
+_AMOUNT = (
+    rf"(?:\$\s?{_NUM}(?:\s?(?:k|K|m|M|grand|thousand|million)\b)?"
+    rf"|\b{_NUM}\s?(?:k|K|grand|thousand|million)\b|\b{_NUM}\s+dollars\b)"
+)
+_DEBT_NOUN = (
+    r"(?:debt|debts|back\s+taxes|child\s+support|medical\s+bills|student\s+loans|loans?|"
+    r"credit\s+cards?|liens?|payday\s+loans?)(?:\s+debts?)?"
+)
+_OVERDUE = (
+    r"(?:mortgage|rent|car\s+payments?|payments|loans?|taxes|child\s+support|"
+    r"credit\s+cards?|bills?|alimony|hoa\s+dues)"
+)
+# Debts and credit trouble said about a person. Each alternative is anchored on a
+# person cue (pronoun, possessive, name) or a debt amount, and all gaps are bounded.
 _DEBT = re.compile(
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,2}}?(?:owes|owed|owing)\s+(?:\w+\s+){{0,3}}?{_AMOUNT}"
-    r"(?:\s+(?:in|of)\s+(?:\w+\s+){0,3}?(?:debt|debts|loans?|bills|back\s+taxes))?"
-    rf"|{_AMOUNT}\s+(?:in|of|worth\s+of)\s+(?:\w+\s+){{0,2}}?(?:debt|debts|back\s+taxes|"
-    r"child\s+support|medical\s+bills|student\s+loans|loans)\b"
-    rf"|\b{_PERSON}\s+(?:is|was|are|were|'s|got|has\s+been|have\s+been)?\s*(?:\w+\s+){{0,2}}?"
-    r"(?:behind\s+on|late\s+on|defaulted\s+on|delinquent\s+on)\s+(?:his|her|their|the)?\s*"
-    r"(?:mortgage|rent|car\s+payments?|payments|loans?|taxes|child\s+support|credit\s+cards?)"
+    rf"(?:\s+(?:in|of)\s+(?:\w+\s+){{0,3}}?{_DEBT_NOUN})?"
+    rf"|{_AMOUNT}\s+(?:in|of|on|worth\s+of)\s+(?:\w+\s+){{0,2}}?{_DEBT_NOUN}\b"
+    rf"|(?:\b{_PERSON}\s+(?:\w+\s+){{0,3}}?)?\b(?:behind|late|delinquent|defaulted)\s+on\s+"
+    rf"{_POSS}\s+(?:\w+\s+){{0,2}}?{_OVERDUE}\b"
+    rf"|\b{_PERSON}\s+(?:\w+\s+){{0,4}}?(?:behind|late|delinquent|defaulted)\s+on\s+the\s+"
+    rf"{_OVERDUE}\b"
     rf"|\b{_PERSON}\s+(?:\w+\s+){{0,2}}?(?:filed\s+(?:for\s+)?(?:bankruptcy|chapter\s+(?:7|11|13))|"
     r"went\s+bankrupt|declared\s+bankruptcy|is\s+bankrupt|in\s+(?:collections|foreclosure)|"
     r"(?:got|was|were)\s+sent\s+to\s+collections|(?:is|are)\s+being\s+foreclosed|"
-    r"wages?\s+(?:are|is|got)\s+garnished|maxed\s+out\s+(?:his|her|their)\s+credit\s+cards?)"
-    r"|\b(?:his|her|their)\s+(?:\w+\s+){0,2}?(?:house|home|car|accounts?|debts?|loans?|"
+    r"maxed\s+out\s+(?:his|her|their)\s+credit\s+cards?)"
+    rf"|\b{_POSS}\s+(?:\w+\s+){{0,2}}?(?:house|home|car|accounts?|debts?|loans?|"
     r"mortgage|bills?|cards?)\s+"
     r"(?:is|are|went|was|got)\s+(?:in|into|to|sent\s+to)\s+(?:collections|foreclosure|default)"
+    rf"|\b{_POSS}\s+wages?\s+(?:got|get|are|is|were|was|being|been)\s+garnished"
+    r"|\b(?:\d+|a\s+few|several|multiple|two|three|four|five)\s+(?:collections|charge-?offs|"
+    rf"late\s+payments|liens|judgments|repos|repossessions)\s+on\s+{_POSS}\s+"
+    r"(?:credit(?:\s+report)?|house|home|car|record)"
 )
 # Subjects that are institutions, not people: "the City owes $40M in pension debt".
 _INSTITUTION = re.compile(
@@ -182,11 +206,12 @@ class FinancialDetector:
 
     def _numbers(self, text: str, taken: list[Finding]) -> list[Finding]:
         out: list[Finding] = []
+        cues = _Cues(text)
         for island in _DIGIT_ISLAND.finditer(text):
             groups = [(g.start(), g.end()) for g in _GROUP.finditer(text, *island.span())]
             i = 0
             while i < len(groups):
-                found = self._number_at(text, groups, i, taken + out)
+                found = self._number_at(text, groups, i, taken, cues)
                 if found is None:
                     i += 1
                     continue
@@ -196,14 +221,16 @@ class FinancialDetector:
         return out
 
     def _number_at(self, text: str, groups: list[tuple[int, int]], i: int,
-                   taken: list[Finding]) -> Finding | None:
+                   taken: list[Finding], cues: _Cues) -> Finding | None:
         """The longest card/routing/account/loan number starting at group `i`."""
         start = groups[i][0]
         if _overlaps(taken, start, groups[i][1]):
             return None
         if groups[i][1] - start < 3 and i + 1 < len(groups):
             return None  # "12 34 56 ...": no card, routing or account number starts like that
-        labelled_other = _OTHER_NUMBER.search(text, max(0, start - 28), start) is not None
+        labelled_other = _LazyFlag(
+            lambda: _OTHER_NUMBER.search(text, max(0, start - 28), start) is not None
+        )
         candidates: list[tuple[int, str, str]] = []  # (end, digits, separator-style)
         digits = ""
         for j in range(i, min(len(groups), i + 5)):
@@ -215,32 +242,33 @@ class FinancialDetector:
                 break
             candidates.append((groups[j][1], digits, seps.pop() if seps else ""))
         for end, digits, sep in reversed(candidates):
-            finding = self._classify(text, start, end, digits, sep, labelled_other)
+            finding = self._classify(text, start, end, digits, sep, labelled_other, cues)
             if finding is not None:
                 return finding
         return None
 
     def _classify(self, text: str, start: int, end: int, digits: str, sep: str,
-                  labelled_other: bool) -> Finding | None:
+                  labelled_other: _LazyFlag, cues: _Cues) -> Finding | None:
         cat = Category.FINANCIAL_INFORMATION
         n = len(digits)
         # A Discord snowflake or other long id is one unbroken run of 17+ digits.
         if 13 <= n <= 19 and (sep or n <= 16) and is_card_number(digits):
             context = CARD_CONTEXT.near(text, start, end)
-            if labelled_other and not context:
+            if not context and labelled_other.value:
                 return None
             base = 0.7 if sep else 0.55
             return Finding(cat, start, end, digits, round(boost(base, context), 2), "card")
         if n == 9 and is_routing_number(digits):
-            context = ROUTING_CONTEXT.near(text, start, end)
+            context = cues.routing.near(start, start)
             aba_format = sep == "-" and _group_sizes(text[start:end]) == (4, 4, 1)
             if context or aba_format:
                 conf = boost(0.6, context) if aba_format else boost(0.5, context)
                 return Finding(cat, start, end, digits, round(conf, 2), "aba_routing")
-        if 6 <= n <= 17 and not labelled_other:
-            if LOAN_CONTEXT.near(text, start, end) and _number_word_near(text, start):
+        if 6 <= n <= 17 and (cues.loan.near(start, start) or cues.account.near(start, start)) \
+                and not labelled_other.value:
+            if cues.loan.near(start, start) and _number_word_near(text, start):
                 return Finding(cat, start, end, digits, 0.8, "loan_account")
-            if ACCOUNT_CONTEXT.near(text, start, end) and _account_shaped(digits):
+            if cues.account.near(start, start) and _account_shaped(digits):
                 return Finding(cat, start, end, digits, 0.8, "bank_account")
         return None
 
@@ -261,28 +289,38 @@ class FinancialDetector:
             pos = found.end
 
     def _longest_iban(self, text: str, start: int, end: int) -> Finding | None:
-        """Shrink from the right until a prefix validates (text after an IBAN may be alnum)."""
-        for stop in range(end, start + 14, -1):
-            if text[stop - 1] in " -" or (stop < len(text) and text[stop].isalnum()
-                                          and text[stop - 1].isalnum()):
-                continue
-            raw = text[start:stop]
-            compact = re.sub(r"[ -]", "", raw)
-            letters = [c for c in compact[4:] if c.isalpha()]
-            if letters and not (all(c.isupper() for c in letters)
-                                or all(c.islower() for c in letters)):
-                continue  # "LV80 bANK ...": mixed case is prose, not a typed IBAN
-            compact = compact.upper()
-            # Mod-97 and the country's BBAN layout; the national check digits some
-            # countries add are left out, as Presidio does (mod-97 already stops typos).
-            if iban.is_valid(compact, check_country=False):
-                seps = {c for c in raw if c in " -"}
-                if len(seps) > 1 or (seps and not _iban_grouped(raw)):
-                    continue
-                context = IBAN_CONTEXT.near(text, start, stop)
-                conf = round(boost(0.75, context), 2)
-                return Finding(Category.FINANCIAL_INFORMATION, start, stop, compact, conf, "iban")
-        return None
+        """The IBAN starting at `start`: exactly as long as its country's layout says.
+
+        The candidate may run into the following word ("... 8741 ALL CAPS"), so we walk
+        to the country's length in alphanumerics and validate that prefix only.
+        """
+        length = _iban_length(text[start:start + 2].upper())
+        if length is None:
+            return None
+        count, stop = 0, start
+        while stop < end and count < length:
+            if text[stop].isalnum():
+                count += 1
+            stop += 1
+        if count < length or (stop < len(text) and text[stop].isalnum()):
+            return None  # too short, or it stops in the middle of a word
+        raw = text[start:stop]
+        compact = re.sub(r"[ -]", "", raw)
+        letters = [c for c in compact[4:] if c.isalpha()]
+        if letters and not (all(c.isupper() for c in letters)
+                            or all(c.islower() for c in letters)):
+            return None  # "LV80 bANK ...": mixed case is prose, not a typed IBAN
+        seps = {c for c in raw if c in " -"}
+        if len(seps) > 1 or (seps and not _iban_grouped(raw)):
+            return None
+        compact = compact.upper()
+        # Mod-97 and the country's BBAN layout; the national check digits some countries
+        # add are left out, as Presidio does (mod-97 already catches typos).
+        if not iban.is_valid(compact, check_country=False):
+            return None
+        context = IBAN_CONTEXT.near(text, start, stop)
+        conf = round(boost(0.75, context), 2)
+        return Finding(Category.FINANCIAL_INFORMATION, start, stop, compact, conf, "iban")
 
     def _crypto(self, text: str, taken: list[Finding]) -> list[Finding]:
         out: list[Finding] = []
@@ -300,7 +338,7 @@ class FinancialDetector:
     def _credit_scores(self, text: str, taken: list[Finding]) -> list[Finding]:
         out: list[Finding] = []
         for m in _CREDIT_SCORE.finditer(text):
-            value = m.group("a") or m.group("b")
+            value = m.group("a") or m.group("b") or m.group("c")
             if not 300 <= int(value) <= 850 or _overlaps(taken, *m.span()):
                 continue
             out.append(Finding(Category.FINANCIAL_INFORMATION, m.start(), m.end(), value,
@@ -325,8 +363,43 @@ class FinancialDetector:
         return out
 
 
+class _LazyFlag:
+    """A boolean computed on first use (most candidates never need it)."""
+
+    def __init__(self, compute: Callable[[], bool]) -> None:
+        self._compute = compute
+
+    @functools.cached_property
+    def value(self) -> bool:
+        return self._compute()
+
+
+class _Cues:
+    """Routing, loan and account cue words of one text, indexed once."""
+
+    def __init__(self, text: str) -> None:
+        self.routing = ROUTING_CONTEXT.index(text)
+        self.loan = LOAN_CONTEXT.index(text)
+        self.account = ACCOUNT_CONTEXT.index(text)
+
+
 def _overlaps(findings: list[Finding], start: int, end: int) -> bool:
     return any(f.start < end and start < f.end for f in findings)
+
+
+_IBAN_DB = numdb.get("iban")
+_BBAN_PART = re.compile(r"(\d+)!?[nac]")
+
+
+@functools.cache
+def _iban_length(country: str) -> int | None:
+    """Total IBAN length for a country code, from stdnum's IBAN registry (None: no IBAN)."""
+    if not country.isalpha():
+        return None
+    props = _IBAN_DB.info(country)[0][1]
+    if "bban" not in props:
+        return None
+    return 4 + sum(int(n) for n in _BBAN_PART.findall(props["bban"]))
 
 
 def _group_sizes(raw: str) -> tuple[int, ...]:
@@ -362,7 +435,7 @@ def _sentence_subject_is_institution(text: str, start: int) -> bool:
     return bool(_INSTITUTION.match(clause))
 
 
-_AMOUNT_VALUE = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s?(k|m|grand|thousand|million)?")
+_AMOUNT_VALUE = re.compile(rf"\$\s?({_NUM})\s?(k|m|grand|thousand|million)?")
 
 
 def _petty(phrase: str) -> bool:

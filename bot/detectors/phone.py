@@ -38,6 +38,15 @@ _NANP_SHAPE = re.compile(
     r"(?<![\w+])(?<!\d[-.])(?:\+?1[ .\-]?)?(?:\(\d{3}\)\s?|\d{3}[ .\-]?)\d{3}[ .\-]?\d{4}(?![\w])"
 )
 
+# "+44 20 7946 0958" inside a dense run of numbers, where the matcher is not used.
+_INTL_SHAPE = re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,6}(?!\w)")
+
+# Long runs of digits and number punctuation: a dump of many numbers. PhoneNumberMatcher
+# re-parses every sub-run of such a run (about a second per 100 KB), so we hand it the
+# text with these runs blanked and find the numbers inside them with the shapes above.
+_DENSE = re.compile(r"[\d()+\-./,$ \t]{40,}")
+_DENSE_MIN_DIGITS = 20
+
 # An SSN in its canonical spelling belongs to the SSN detector.
 _SSN_SHAPE = re.compile(r"^\d{3}([-. ])\d{2}\1\d{4}$")
 
@@ -61,43 +70,78 @@ class PhoneDetector:
 
     def detect(self, text: str) -> list[Finding]:
         view = join_digit_lines(text)
+        taken = bytearray(len(view))  # 1 where a number was already found
         spans: list[tuple[int, int, PhoneNumber]] = []
+        dense = _dense_runs(view)
+        matcher_view = _blank(view, dense)
         for region in self.regions:
-            for match in PhoneNumberMatcher(view, region, leniency=self.leniency):
-                self._add(spans, match.start, match.end, match.number)
-        if self.region in ("US", "CA") or "US" in self.regions:
-            for m in _NANP_SHAPE.finditer(view):
-                if any(s < m.end() and m.start() < e for s, e, _ in spans):
+            for match in PhoneNumberMatcher(matcher_view, region, leniency=self.leniency):
+                self._add(spans, taken, match.start, match.end, match.number)
+        nanp = "US" in self.regions or "CA" in self.regions
+        shapes = [(_NANP_SHAPE, 0, len(view))] if nanp else []
+        shapes += [(_INTL_SHAPE, lo, hi) for lo, hi in dense]
+        for shape, lo, hi in shapes:
+            for m in shape.finditer(view, lo, hi):
+                if any(taken[m.start():m.end()]):
                     continue
                 try:
                     number = phonenumbers.parse(m.group(), self.region)
                 except phonenumbers.NumberParseException:
                     continue
-                if phonenumbers.is_valid_number(number):
-                    self._add(spans, m.start(), m.end(), number)
+                self._add(spans, taken, m.start(), m.end(), number)
         findings: list[Finding] = []
         for start, end, number in sorted(spans, key=lambda s: s[0]):
+            start, end = _balance_parens(view, start, end)
             raw = view[start:end]
             if _SSN_SHAPE.match(raw.strip()):
                 continue
-            context = PHONE_CONTEXT.near(view, start, end)
             if _OTHER_NUMBER.search(view, max(0, start - 24), start):
                 continue  # "order #8165550142", "tracking number ...": labelled as something else
+            context = PHONE_CONTEXT.near(view, start, end)
             e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-            base = 0.6 if raw.lstrip().startswith("+") or _has_separators(raw) else 0.45
+            base = 0.6 if raw.lstrip().startswith("+") or _has_separators(raw) else 0.5
             findings.append(
                 Finding(self.category, start, end, e164, round(boost(base, context), 2), "phone")
             )
         return findings
 
-    def _add(self, spans: list[tuple[int, int, PhoneNumber]], start: int, end: int,
+    @staticmethod
+    def _add(spans: list[tuple[int, int, PhoneNumber]], taken: bytearray, start: int, end: int,
              number: PhoneNumber) -> None:
         """Keep the first (default-region) reading of any overlapping span."""
-        if not phonenumbers.is_valid_number(number):
+        if any(taken[start:end]) or not phonenumbers.is_valid_number(number):
             return
-        if any(s < end and start < e for s, e, _ in spans):
-            return
+        taken[start:end] = b"\x01" * (end - start)
         spans.append((start, end, number))
+
+
+def _dense_runs(text: str) -> list[tuple[int, int]]:
+    return [
+        m.span() for m in _DENSE.finditer(text)
+        if sum(c.isdigit() for c in m.group()) >= _DENSE_MIN_DIGITS
+    ]
+
+
+def _blank(text: str, runs: list[tuple[int, int]]) -> str:
+    """The text with each run replaced by spaces (same length, so offsets hold)."""
+    if not runs:
+        return text
+    parts, pos = [], 0
+    for lo, hi in runs:
+        parts += [text[pos:lo], " " * (hi - lo)]
+        pos = hi
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _balance_parens(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a lone "(" or ")" the matcher kept: "(913-555-0117" -> "913-555-0117"."""
+    raw = text[start:end]
+    if raw.startswith("(") and ")" not in raw:
+        start += 1
+    if raw.endswith(")") and "(" not in raw:
+        end -= 1
+    return start, end
 
 
 def _has_separators(raw: str) -> bool:
