@@ -307,6 +307,8 @@ def test_number_helpers() -> None:
         ("he is way behind on his mortgage", "he is way behind on his mortgage", "debt"),
         ("his car loan is in collections", "his car loan is in collections", "debt"),
         ("apparently she filed for bankruptcy in 2019", "she filed for bankruptcy", "debt"),
+        ("there are three liens on his house", "three liens on his house", "debt"),
+        ("her wages got garnished", "her wages got garnished", "debt"),
     ],
 )
 def test_credit_and_debt_positives(text: str, match: str, kind: str) -> None:

@@ -128,7 +128,8 @@ _INSTITUTION = re.compile(
 
 _DEBT_TRIGGERS = (
     "debt", "owe", "mortgage", "collection", "bankrupt", "chapter", "foreclos", "behind on",
-    "late on", "garnish", "default", "delinquent", "maxed out",
+    "late on", "garnish", "default", "delinquent", "maxed out", "lien", "charge-off",
+    "charge off", "late payment", "repo",
 )
 
 
