@@ -224,6 +224,7 @@ def test_email_negatives(text: str) -> None:
         ("ABA: 0711-0130-7", "0711-0130-7", "071101307", "aba_routing"),
         ("0711-0130-7", "0711-0130-7", "071101307", "aba_routing"),
         ("checking acct 4471920385", "4471920385", "4471920385", "bank_account"),
+        ("wire it to my chase savings 4471920385", "4471920385", "4471920385", "bank_account"),
         ("savings account number: 0012 4471 9203", "0012 4471 9203", "001244719203",
          "bank_account"),
         ("mortgage loan number 7730-1184-22", "7730-1184-22", "7730118422", "loan_account"),
@@ -264,6 +265,8 @@ def test_routing_and_account_together() -> None:
         "tickets $45.99, 2 for $80, 1500 seats",
         "101205681",  # routing checksum but no cue and not XXXX-XXXX-X
         "my account was suspended 3 times",
+        "checking in at 4471920385",
+        "account: 816-555-0142",  # written as a phone number
         "my account has 12 posts",
         "acct 123456",  # placeholder run
         "fedex 123456789012",

@@ -33,8 +33,9 @@ ROUTING_CONTEXT = ContextWords(
 )
 ACCOUNT_CONTEXT = ContextWords(
     [
-        "account", "accounts", "acct", "acc", "a/c", "checking", "savings", "bank",
-        "banking", "deposit", "direct deposit", "wire",
+        "account", "accounts", "acct", "acc", "a/c", "checking acct", "checking account",
+        "checking #", "checking no", "checking number", "savings", "bank", "banking",
+        "direct deposit", "wire",
     ],
     before=40,
     after=0,
@@ -232,7 +233,7 @@ class FinancialDetector:
         labelled_other = _LazyFlag(
             lambda: _OTHER_NUMBER.search(text, max(0, start - 28), start) is not None
         )
-        candidates: list[tuple[int, str, str]] = []  # (end, digits, separator-style)
+        candidates: list[tuple[int, str, str, bool]] = []  # (end, digits, separator, whole)
         digits = ""
         for j in range(i, min(len(groups), i + 5)):
             digits += text[groups[j][0]:groups[j][1]]
@@ -241,15 +242,18 @@ class FinancialDetector:
             seps = {text[groups[k][1]] for k in range(i, j)}
             if len(seps) > 1:
                 break
-            candidates.append((groups[j][1], digits, seps.pop() if seps else ""))
-        for end, digits, sep in reversed(candidates):
-            finding = self._classify(text, start, end, digits, sep, labelled_other, cues)
+            whole = i == 0 and j == len(groups) - 1
+            candidates.append((groups[j][1], digits, seps.pop() if seps else "", whole))
+        for end, digits, sep, whole in reversed(candidates):
+            finding = self._classify(text, start, end, digits, sep, whole, labelled_other, cues)
             if finding is not None:
                 return finding
         return None
 
-    def _classify(self, text: str, start: int, end: int, digits: str, sep: str,
+    def _classify(self, text: str, start: int, end: int, digits: str, sep: str, whole: bool,
                   labelled_other: _LazyFlag, cues: _Cues) -> Finding | None:
+        """What the digits are, if anything. Account and loan numbers carry no checksum,
+        so they must be the whole run of digits (not a piece of a phone number or a date)."""
         cat = Category.FINANCIAL_INFORMATION
         n = len(digits)
         # A Discord snowflake or other long id is one unbroken run of 17+ digits.
@@ -265,7 +269,8 @@ class FinancialDetector:
             if context or aba_format:
                 conf = boost(0.6, context) if aba_format else boost(0.5, context)
                 return Finding(cat, start, end, digits, round(conf, 2), "aba_routing")
-        if 6 <= n <= 17 and (cues.loan.near(start, start) or cues.account.near(start, start)) \
+        cued = cues.loan.near(start, start) or cues.account.near(start, start)
+        if whole and 6 <= n <= 17 and cued and not _phone_grouped(text[start:end]) \
                 and not labelled_other.value:
             if cues.loan.near(start, start) and _number_word_near(text, start):
                 return Finding(cat, start, end, digits, 0.8, "loan_account")
@@ -405,6 +410,11 @@ def _iban_length(country: str) -> int | None:
 
 def _group_sizes(raw: str) -> tuple[int, ...]:
     return tuple(len(g) for g in re.findall(r"\d+", raw))
+
+
+def _phone_grouped(raw: str) -> bool:
+    """816-555-0142 / 816 555 0142: written as a phone number, so the phone detector's."""
+    return _group_sizes(raw) in ((3, 3, 4), (1, 3, 3, 4))
 
 
 def _iban_grouped(raw: str) -> bool:
