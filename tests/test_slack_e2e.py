@@ -77,6 +77,7 @@ async def fake() -> AsyncIterator[FakeSlack]:
     server.add_usergroup("SMODS", [GROUP_MOD])
     yield server
     await server.close()
+    assert server.unknown_methods == []  # the fake answers every method the bot calls
 
 
 @pytest.fixture(autouse=True)
@@ -373,6 +374,14 @@ async def test_cant_delete_message_is_recorded_and_told(http: Harness) -> None:
     assert len(http.fake.calls_to("chat.delete")) == 1  # permanent: not retried
     [notice] = http.notices()
     assert "cant_delete_message" in json.dumps(notice["blocks"])
+
+
+async def test_a_revoked_admin_token_is_recorded(http: Harness) -> None:
+    http.fake.fail("chat.delete", "token_revoked")
+    await http.deliver(http.fake.post_as_user(GENERAL, AUTHOR, DOXX))
+    [incident] = await http.incidents()
+    assert incident.status is IncidentStatus.HIDE_FAILED
+    assert incident.hide_error == "the admin token was refused by Slack (token_revoked)"
 
 
 async def test_server_errors_are_retried_then_recorded(http: Harness) -> None:
