@@ -347,6 +347,12 @@ class SlackBot:
 
     async def start(self, *, db_path: str | None = None, moderator: Any = None) -> None:
         """Check the tokens, say what the bot can do, and open the Moderator."""
+        # one pooled HTTP session for every Web API call and file download (the SDK
+        # otherwise opens a new connection per call)
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        self.bot_client.session = self._http
+        if self.admin_client is not None:
+            self.admin_client.session = self._http
         auth = await self.bot_client.auth_test()
         self.bot_user_id = str(auth.get("user_id") or "")
         self.team_id = str(auth.get("team_id") or "")
@@ -363,7 +369,6 @@ class SlackBot:
             await self._say_cannot_hide()
         if not self.settings.moderators_channel:
             log.error("slack: slack.moderators_channel is not set: notices cannot be posted")
-        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         if moderator is None:
             from bot.engine import Moderator  # local: the engine is heavier than the adapter
 
