@@ -153,6 +153,16 @@ def _is_bot(msg: dict[str, Any], bot_user_id: str) -> bool:
     )
 
 
+def _same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    def file_ids(m: dict[str, Any]) -> list[Any]:
+        files = m.get("files")
+        if not isinstance(files, list):
+            return []
+        return [f.get("id") for f in files if isinstance(f, dict)]
+
+    return a.get("text") == b.get("text") and file_ids(a) == file_ids(b)
+
+
 def _ts_float(ts: str) -> float:
     try:
         return float(ts)
@@ -195,6 +205,9 @@ def translate(body: dict[str, Any], *, bot_user_id: str, ignore_bots: bool) -> S
         msg = event.get("message")
         if not isinstance(msg, dict):
             return None
+        prev = event.get("previous_message")
+        if isinstance(prev, dict) and _same_content(prev, msg):
+            return None  # link unfurls and thread bookkeeping, not an edit of the words
         kind = EventKind.EDIT
     elif subtype in _NEW_SUBTYPES:
         msg = event

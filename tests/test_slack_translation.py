@@ -83,6 +83,16 @@ def test_edit_and_delete() -> None:
     assert gone is not None and gone.kind is EventKind.DELETE and gone.id == "1700000000.000100"
 
 
+def test_an_edit_that_changes_no_words_is_ignored() -> None:
+    same = {"user": "U1", "text": "hi", "ts": "1.1"}
+    unfurl = tr(msg(subtype="message_changed", message={**same, "attachments": [{"id": 1}]},
+                    previous_message=same))
+    assert unfurl is None
+    reworded = tr(msg(subtype="message_changed", message={**same, "text": "hi there"},
+                      previous_message=same))
+    assert reworded is not None and reworded.kind is EventKind.EDIT
+
+
 def test_ignored_events() -> None:
     assert tr(msg(subtype="channel_join")) is None
     assert tr(msg(channel_type="im")) is None
