@@ -536,6 +536,64 @@ class SlackBot:
             finally:
                 self._dedup.finish(keys, ok)
 
+    async def backfill(self) -> int:
+        """Scan what was posted while the bot was down; returns how many messages were read.
+
+        For each channel the bot is in and has seen before (a cursor in the store),
+        `conversations.history` since the cursor — at most `backfill_max_age_hours`
+        old and `backfill_max_messages` many — goes through the same path as live
+        events, so anything already handled is skipped. Thread replies are not in
+        channel history and are not backfilled.
+        """
+        settings = self.settings
+        if settings.backfill_max_age_hours <= 0 or settings.backfill_max_messages <= 0:
+            return 0
+        oldest_allowed = time.time() - settings.backfill_max_age_hours * 3600
+        read = 0
+        try:
+            channels = await self._member_channels()
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("slack: backfill skipped: cannot list channels (%s)",
+                        type(exc).__name__)
+            return 0
+        for channel in channels:
+            cursor = await self.moderator.get_cursor("slack", channel)
+            if cursor is None:
+                continue  # never watched: history from before the install is not scanned
+            try:
+                oldest = max(float(cursor), oldest_allowed)
+            except ValueError:
+                continue
+            try:
+                resp = await self.bot_client.conversations_history(
+                    channel=channel, oldest=f"{oldest:.6f}", inclusive=False,
+                    limit=settings.backfill_max_messages,
+                )
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                log.warning("slack: backfill of %s failed (%s)", channel, type(exc).__name__)
+                continue
+            messages = [m for m in resp.get("messages") or () if isinstance(m, dict)]
+            for message in sorted(messages, key=lambda m: _ts_key(m.get("ts"))):
+                event = {**message, "channel": channel, "channel_type": "channel"}
+                await self.on_message_event({"team_id": self.team_id, "event": event})
+                read += 1
+        if read:
+            log.info("slack: backfill read %d messages posted while the bot was away", read)
+        return read
+
+    async def _member_channels(self) -> list[str]:
+        channels: list[str] = []
+        cursor = ""
+        while True:
+            resp = await self.bot_client.users_conversations(
+                types="public_channel,private_channel", exclude_archived=True, limit=200,
+                cursor=cursor or None,
+            )
+            channels.extend(str(c["id"]) for c in resp.get("channels") or () if c.get("id"))
+            cursor = str((resp.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                return channels
+
     async def _to_chat_message(self, item: SlackMessage) -> ChatMessage:
         attachments: tuple[Attachment, ...] = ()
         if item.files and item.kind is not EventKind.DELETE:
@@ -717,6 +775,13 @@ class SlackBot:
             return CommandReply("That action failed; see the bot's log.", ok=False)
 
 
+def _ts_key(ts: Any) -> float:
+    try:
+        return float(ts)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def _with_usergroup_moderators(config: Config) -> Config:
     """`slack.moderator_usergroup` is shorthand for a "slack:S…" entry in moderators.role_ids."""
     group = config.slack.moderator_usergroup.strip()
@@ -767,6 +832,7 @@ async def run_slack(config: Config) -> int:
             await bot.start_http()
         else:
             await bot.connect_socket_mode()
+        await bot.backfill()
         await stop.wait()
         log.info("slack: stopping")
         return 0

@@ -201,6 +201,13 @@ class SlackSettings:
     membership_cache_seconds: float = field(
         default=60.0, metadata=_help("how long a moderator user group's members are cached")
     )
+    backfill_max_age_hours: float = field(
+        default=24.0,
+        metadata=_help("at start, scan messages missed while down, up to this old (0: never)"),
+    )
+    backfill_max_messages: int = field(
+        default=200, metadata=_help("backfill cap per channel")
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -385,6 +385,24 @@ class FakeSlack:
             return {"ok": False, "error": "file_not_found"}
         return {"file": entry[0]}
 
+    def _m_users_conversations(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
+        members = [c for c in self.channels.values() if c.get("is_member")]
+        return {"channels": members, "response_metadata": {"next_cursor": ""}}
+
+    def _m_conversations_history(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel"))
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        found = [
+            {k: v for k, v in m.items() if k != "channel"}
+            for (c, ts), m in self.messages.items()
+            if c == channel and float(ts) > oldest and m.get("thread_ts", ts) == ts
+        ]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)  # newest first, like Slack
+        return {"messages": found[:limit], "has_more": len(found) > limit}
+
     def _m_usergroups_users_list(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
         members = self.usergroups.get(str(params.get("usergroup")))
         if members is None:

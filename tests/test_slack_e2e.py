@@ -136,7 +136,8 @@ class Harness:
                 if c.params.get("channel") == MODS and c.params.get("blocks")]
 
 
-async def start_bot(fake: FakeSlack, config: Config, *, admin: bool = True) -> SlackBot:
+async def start_bot(fake: FakeSlack, config: Config, *, admin: bool = True,
+                    db_path: str = ":memory:") -> SlackBot:
     bot = SlackBot(
         config,
         bot_token=fs.BOT_TOKEN,
@@ -144,7 +145,7 @@ async def start_bot(fake: FakeSlack, config: Config, *, admin: bool = True) -> S
         admin_token=fs.ADMIN_TOKEN if admin else None,
         signing_secret=fs.SIGNING_SECRET,
     )
-    moderator = await Moderator.create(bot.config, bot.platform, db_path=":memory:",
+    moderator = await Moderator.create(bot.config, bot.platform, db_path=db_path,
                                        retry_delay=0.01, sweep=False)
     await bot.start(moderator=moderator)
     return bot
@@ -671,3 +672,36 @@ async def test_no_pii_reaches_the_logs_even_at_debug(
         text = record.getMessage() + (record.exc_text or "")
         for value in (*DOXX_VALUES, "816-555-0142", "Harrow"):
             assert value not in text, f"{record.name} logged PII"
+
+
+async def test_backfill_scans_what_was_posted_while_the_bot_was_down(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "doxguard.db")
+    config = make_config(fake, mode="http")
+    bot = await start_bot(fake, config, db_path=db)
+    await bot.on_message_event(fake.post_as_user(GENERAL, AUTHOR, CLEAN))  # seen: a cursor
+    await bot.close()
+
+    missed = fake.post_as_user(GENERAL, AUTHOR, DOXX)
+    fake.post_as_user(GENERAL, BYSTANDER, "see you all at the parade")
+    fake.post_as_user(PRIVATE, AUTHOR, DOXX)  # a channel the bot never saw: not backfilled
+
+    bot = await start_bot(fake, config, db_path=db)
+    try:
+        assert await bot.backfill() == 2  # the two missed, not the one seen before
+        deletes = fake.calls_to("chat.delete", ok_only=True)
+        assert [(c.params["channel"], c.params["ts"]) for c in deletes] == [
+            (GENERAL, missed["event"]["ts"])
+        ]
+        assert len(await bot.moderator.store.list_incidents(limit=10)) == 1
+    finally:
+        await bot.close()
+
+    bot = await start_bot(fake, config, db_path=db)
+    try:
+        await bot.backfill()  # nothing new: no second incident, no second delete
+        assert len(fake.calls_to("chat.delete")) == 1
+        assert len(await bot.moderator.store.list_incidents(limit=10)) == 1
+    finally:
+        await bot.close()

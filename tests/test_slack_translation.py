@@ -224,5 +224,6 @@ def test_manifest_grants_what_the_adapter_uses() -> None:
         "message events in public channels": "channels:history",
         "message events in private channels": "groups:history",
         "the slash command": "commands",
+        "users.conversations": "groups:read", "conversations.history": "groups:history",
     }
     assert set(needed.values()) <= scopes
