@@ -92,7 +92,7 @@ _CHAT: tuple[Callable[[random.Random], str], ...] = (
 def _chat(r: random.Random) -> str:
     """Ordinary chat of 20-300 characters: one to several fragments."""
     parts: list[str] = []
-    length = 0
+    length = -1  # of " ".join(parts)
     target = r.choice((20, 40, 60, 90, 140, 220, 300))
     while length < 20 or (length < target and r.random() < 0.8):
         part = r.choice(_CHAT)(r)
