@@ -212,6 +212,7 @@ class DiscordAdapter:
         self._set_up: set[int] = set()
         self._backfill_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._busy: set[asyncio.Task[Any]] = set()  # events the engine is working on
         self._runner: asyncio.Task[None] | None = None
         for event in (
             "setup_hook", "on_ready", "on_resumed", "on_guild_available", "on_guild_join",
@@ -254,8 +255,12 @@ class DiscordAdapter:
         finally:
             await self.close()
 
-    async def close(self) -> None:
+    async def close(self, drain: float = 10.0) -> None:
+        """Stop receiving, let events already in the engine finish, then close the store."""
         await self.client.close()
+        busy = {t for t in self._busy if t is not asyncio.current_task()}
+        if busy:
+            await asyncio.wait(busy, timeout=drain)
         if self._runner is not None:
             self._runner.cancel()
             await asyncio.gather(self._runner, return_exceptions=True)
@@ -361,12 +366,17 @@ class DiscordAdapter:
 
     async def _handle_locked(self, chat: ChatMessage) -> Incident | None:
         engine = await self._engine()
+        task = asyncio.current_task()
+        if task is not None:
+            self._busy.add(task)
         try:
             return await engine.handle(chat)
         except Exception as exc:  # one bad event must not stop the bot
             log.error("message %s in channel %s not processed: %s", chat.id, chat.channel,
                       type(exc).__name__)
             return None
+        finally:
+            self._busy.discard(task)  # type: ignore[arg-type]
 
     async def on_automod_action(self, execution: discord.AutoModAction) -> None:
         """A message AutoMod blocked before posting: let the engine record it."""

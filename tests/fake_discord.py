@@ -161,6 +161,7 @@ class FakeDiscord:
         self.automod_rules: dict[int, dict[int, dict[str, Any]]] = {}
         self.interaction_replies: dict[int, list[dict[str, Any]]] = {}
         self.requests: list[Recorded] = []
+        self.listeners: list[Callable[[Recorded], None]] = []  # called for every request
         self.unhandled: list[str] = []
         self.failures: list[Failure] = []
         self.gateway_frames: list[dict[str, Any]] = []  # what the client sent on the gateway
@@ -677,6 +678,8 @@ class FakeDiscord:
             request.method, path, dict(request.query), body, dict(request.headers), time.monotonic()
         )
         self.requests.append(rec)
+        for listener in self.listeners:
+            listener(rec)
         try:
             for failure in self.failures:
                 if failure.method == request.method and failure.pattern.search(path):
