@@ -54,7 +54,7 @@ _COMMON_SURNAMES = (
     "Morris Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed "
     "Kelly Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray "
     "Mendoza Ruiz Hughes Price Alvarado Castillo Sanders Patel Myers Long Ross Foster "
-    "Jimenez Bell Young Park Banks Rice Stone Hunt Black Fox Rose Lane May Marsh"
+    "Jimenez Bell Park Banks Rice Stone Hunt Black Fox Rose Lane May Marsh"
 ).split()
 _SYLLABLES = (
     "ka lo ven dri mar tes quo bel ran sul thi gor nev pa ul zen cor dal fin hav jer kiv lum "
