@@ -88,6 +88,10 @@ ADDRESS_POSITIVES = [
     ("their apartment is 3620 Broadway Blvd Apt 7", "3620 Broadway Blvd Apt 7", "residence",
      "3620 BROADWAY BLVD APT 7"),
     ("Ｗhitaker's home: 5 E 75th St", "5 E 75th St", "residence", "5 E 75TH ST"),
+    ("Café ☕ — he lives at 4471 Holly St 🏠", "4471 Holly St", "residence", "4471 HOLLY ST"),
+    ("his mom lives with them now at 4410 Holly, so grandma's there too", "4410 Holly",
+     "residence", "4410 HOLLY"),
+    ("addy: 3517 Charlotte St", "3517 Charlotte St", "residence", "3517 CHARLOTTE ST"),
 ]  # fmt: skip
 
 # (message, covered substring): event, business and official addresses
@@ -101,6 +105,7 @@ ADDRESS_VENUES = [
     ("hearing is at the courthouse, 415 E 12th St", "415 E 12th St"),
     ("KCPD HQ is at 1125 Locust St", "1125 Locust St"),
     ("the restaurant on 1815 Grand Blvd has great ribs", "1815 Grand Blvd"),
+    ("Sgt. Reyes's unit is at Metro Patrol, 1200 E Linwood Blvd", "1200 E Linwood Blvd"),
 ]  # fmt: skip
 
 ADDRESS_NEGATIVES = [
@@ -256,6 +261,22 @@ SCHOOL_WORK_POSITIVES = [
      "blue valley preschool"),
     ("he bartends? no he's a bartender at Jack Stack in the Crossroads",
      "Jack Stack in the Crossroads", "employment", "jack stack in the crossroads"),
+    ("their son plays basketball at Raytown South", "Raytown South", "school", "raytown south"),
+    ("Officer Lane's boyfriend is a host at Char Bar in Westport", "Char Bar in Westport",
+     "employment", "char bar in westport"),
+    ("her husband manages the Hy-Vee on Barry Rd", "Hy-Vee on Barry Rd", "employment",
+     "hy-vee on barry rd"),
+    ("he bartends at The Peanut on Main", "Peanut on Main", "employment", "peanut on main"),
+    ("kid: Hale Cook Elementary", "Hale Cook Elementary", "school", "hale cook elementary"),
+    ("work: Ford Claycomo plant", "Ford Claycomo plant", "employment", "ford claycomo plant"),
+    ("wife @ the Walmart on 87th", "Walmart on 87th", "employment", "walmart on 87th"),
+    ("his daughter's at Lakewood Academy", "Lakewood Academy", "school", "lakewood academy"),
+    ("his stepdaughter goes to St. Teresa's", "St. Teresa's", "school", "st. teresa's"),
+    ("she drives for Uber", "Uber", "employment", "uber"),
+    ("gf works the front desk at the 24 Hour Fitness on Metcalf", "24 Hour Fitness on Metcalf",
+     "employment", "24 hour fitness on metcalf"),
+    ("Café ☕ — his kid 👧 goes to Lincoln Middle School", "Lincoln Middle School", "school",
+     "lincoln middle school"),
 ]  # fmt: skip
 
 SCHOOL_WORK_NEGATIVES = [
@@ -277,6 +298,15 @@ SCHOOL_WORK_NEGATIVES = [
     "the school on Troost got a new roof",
     "news: Lincoln Elementary test scores rose",
     "going to the rally at 5",
+    "there's a rally at Mill Creek Park",
+    "he is a regular at Harry's",
+    "saw his wife at Costco lol",
+    "he runs the show",
+    "Mahomes plays for the Chiefs",
+    "kid: Jordan, 12",
+    "clocks in at 6 AM",
+    "his son plays at the park on Saturdays",
+    "his wife at the rally",
 ]
 
 
@@ -304,6 +334,7 @@ def test_school_work_negative(text: str) -> None:
         ("works at the Kansas City Police Department", "Kansas City Police Department"),
         ("he works at City Hall", "City Hall"),
         ("she works for Jackson County", "Jackson County"),
+        ("Capt. Reyes runs South Patrol", "South Patrol"),
     ],
 )
 def test_official_employer_is_public_and_low_confidence(text: str, sub: str) -> None:

@@ -175,13 +175,13 @@ _VENUE_RE = re2.compile(
     r"theater|theatre|stadium|arena|park|located|showing|shelter|center|centre|bank|"
     r"salon|brewery|diner|market|mall|opening|concert|fundraiser|gathering|"
     r"press[ \t]+conference|presser|parking|open|hours|sale|meetup|conference|"
-    r"division|department|dept|business[ \t]+address)\b"
+    r"division|department|dept|business[ \t]+address|patrol|substation|unit[ \t]+is)\b"
 )
 # A cue that sits right before the number: enough to accept "lives at 4471 Holly".
 _TIGHT_CUE_RE = re2.compile(
     r"(?i)(?:\b(?:lives?|living|resides?|residing|moved|moving|staying|stays|"
-    r"house[ \t]+is|home[ \t]+is|place[ \t]+is)[ \t]+(?:at|on|to|in|into|over[ \t]+on)|"
-    r"\baddress(?:[ \t]+is)?[ \t]*:?|\bhome[ \t]*:)[ \t]*$"
+    r"house[ \t]+is|home[ \t]+is|place[ \t]+is)(?:[ \t]+[a-z']+){0,3}?[ \t]+"
+    r"(?:at|on|to|in|into)|\baddress(?:[ \t]+is)?[ \t]*:?|\b(?:home|addy)[ \t]*:)[ \t]*$"
 )
 _SENTENCE_END_RE = re2.compile(r"[!?\n]|\.[ \t]")
 _WS_RE = re2.compile(r"\s+")

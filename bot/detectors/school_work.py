@@ -53,7 +53,7 @@ _CHAINS = (
     "applebee's", "chick-fil-a", "best buy", "kohl's", "dollar general", "dollar tree",
     "autozone", "o'reilly", "jiffy lube", "menards", "whole foods", "trader joe's",
     "planet fitness", "burger king", "arby's", "denny's", "ihop", "waffle house",
-    "olive garden", "buffalo wild wings", "dunkin", "popeyes", "kfc", "subway",
+    "olive garden", "24 hour fitness", "buffalo wild wings", "dunkin", "popeyes", "kfc", "subway",
     "7-eleven", "circle k", "phillips 66", "jack stack", "joe's kc", "cerner", "garmin",
     "hallmark", "h&r block", "t-mobile", "verizon", "at&t", "doordash", "uber", "lyft",
     "instacart", "petsmart", "petco", "ross", "tj maxx", "marshalls", "old navy", "gap",
@@ -79,7 +79,7 @@ _OFFICIAL_RE = re2.compile(
     r"kcfd|kckpd|fbi|dea|atf|irs|usps|post[ \t]+office|public[ \t]+works|water[ \t]+services|"
     r"municipal[ \t]+court|mayor'?s[ \t]+office|department|"
     r".*\b(?:police|sheriff'?s?|fire[ \t]+department|fire[ \t]+station|precinct|"
-    r"patrol[ \t]+division|city[ \t]+council|courthouse|county|government|"
+    r"patrol|substation|squad|city[ \t]+council|courthouse|county|government|"
     r"police[ \t]+department|highway[ \t]+patrol)\b.*)$"
 )
 
@@ -110,6 +110,15 @@ _GENERIC = frozenset(
     public local new old catholic christian night summer boarding community state
     city big small good bad""".split()
 )
+# Nouns after "is a ... at" that are events, not jobs ("there's a rally at ...").
+_EVENT_WORDS = frozenset(
+    """rally protest meeting hearing vigil party event game concert show march sale festival
+    fundraiser parade shooting fire crash accident incident fight forum debate service
+    funeral wedding speech presser conference session gathering meetup match tournament
+    regular fan customer member guest visitor patient""".split()
+)
+# Objects that are never a workplace or school ("works at Mass", "goes to Church").
+_NOT_PLACE = frozenset("am pm a.m. p.m. noon midnight".split())
 _PAST = ("worked", "used", "former", "attended", "graduated", "taught", "went", "was")
 
 # --- patterns -----------------------------------------------------------------------------
@@ -135,7 +144,7 @@ _INST_SUFFIX = (
 )
 _OBJ = (
     r"(?P<obj>(?i:" + _alt(_CHAINS) + r")\b"
-    r"|" + _CAPSEQ + r"(?:" + _S + _INST_SUFFIX + r")?"
+    r"|(?:\d{1,4}" + _S + r")?" + _CAPSEQ + r"(?:" + _S + _INST_SUFFIX + r")?"
     r"|(?:" + _LWORD + _S + r"){1,3}(?i:" + _SCHOOL_ALT + r")\b"
     r"|(?i:city|county|state|police[ \t]+department|police|fire[ \t]+department|"
     r"sheriff'?s[ \t]+office|government|feds|department|post[ \t]+office)\b)"
@@ -151,25 +160,68 @@ _QUAL = (
     r"(?:" + _S + _TYPE + r")?)?"
 )
 _MOD = r"(?:" + _S + _LWORD + r"){0,3}?"
-_CUE = (
-    r"\b(?:"
-    r"(?P<work>(?i:(?:work(?:s|ed|ing)?|clock(?:s|ed|ing)?" + _S + r"in|employed|"
-    r"volunteer(?:s|ed|ing)?|intern(?:s|ed|ing)?|teach(?:es|ing)?|taught|"
-    r"moonlight(?:s|ed|ing)?|job|shifts?|gig|position|manag(?:es|ed|ing))" + _MOD
-    + _S + r"(?:at|for|with|by)))"
-    r"|(?P<role>(?i:(?:" + _alt(_ROLES) + r")s?" + _S + r"(?:at|for)))"
-    r"|(?P<school>(?i:(?:goes|go|going|gone)" + _S + r"to(?:" + _S
-    + r"(?:school|daycare|preschool|college|class(?:es)?|practice)" + _S
-    + r"(?:at|in|over" + _S + r"at))?|attend(?:s|ing|ed)?|enroll?(?:s|ed)?" + _S
-    + r"(?:at|in)|(?:student|freshman|sophomore|junior|senior|kindergartn?er|grader|pupil)s?"
-    + _S + r"at|(?:grade|kindergarten|pre-?k)" + _S + r"at|stud(?:ies|ying)" + _S
-    + r"at|class(?:es)?" + _S + r"at|graduated" + _S + r"from))"
-    r"|(?P<pick>(?i:(?:pick(?:s|ed|ing)?|drop(?:s|ped|ping)?)" + _MOD + _S + r"(?:up|off)"
-    + _MOD + _S + r"(?:at|from)))"
-    r")" + _S + r"(?:(?i:the)" + _S + r")?" + _OBJ + _QUAL
+_CHILD = (
+    r"(?:kids?|sons?|daughters?|child(?:ren)?|boys?|girls?|twins|step(?:son|daughter)s?|"
+    r"grand(?:kid|son|daughter)s?|niece|nephew|toddler)"
 )
-_CUE_RE = re2.compile(_CUE)
-_G = _CUE_RE.groupindex
+_RELATION = (
+    r"(?:wife|husband|gf|bf|girlfriend|boyfriend|partner|spouse|fianc[eé]e?|mom|dad|mother|"
+    r"father|sister|brother|ex|ex-wife|ex-husband|roommate)"
+)
+_WORK_VERBS = (
+    r"work(?:s|ed|ing)?|clock(?:s|ed|ing)?" + _S + r"in|employed|volunteer(?:s|ed|ing)?|"
+    r"intern(?:s|ed|ing)?|teach(?:es|ing)?|taught|moonlight(?:s|ed|ing)?|job|shifts?|gig|"
+    r"position|bartend(?:s|ed|ing)?|waitress(?:es|ed|ing)?|waits" + _S + r"tables|"
+    r"cook(?:s|ed|ing)?|clean(?:s|ed|ing)?|drives|drove|driving|deliver(?:s|ed|ing)?|"
+    r"coach(?:es|ed|ing)?|tutor(?:s|ed|ing)?|babysit(?:s|ting)?|nann(?:ies|ying)|"
+    r"sub(?:s|bing)|stationed|assigned|posted"
+)
+_SPORTS = r"(?:plays?|played|playing|runs" + _S + r"track|swims|wrestles|cheers|cheerleads)"
+# One pattern per cue family, each followed by the same place + qualifier tail. They run
+# separately so a generic cue ("his wife ... at") never hides a specific one ("works at")
+# that starts later in the same phrase; `_CUE_KINDS` orders them, most specific first.
+_CUES: dict[str, str] = {
+    "work": r"\b(?P<cue>(?i:(?:" + _WORK_VERBS + r")" + _MOD + _S + r"(?:at|for|with|by|to)))",
+    "role": r"\b(?P<cue>(?i:(?:" + _alt(_ROLES) + r")s?" + _S + r"(?:at|for)))",
+    "school": (
+        r"\b(?P<cue>(?i:(?:goes|go|going|gone)" + _S + r"to(?:" + _S
+        + r"(?:school|daycare|preschool|college|class(?:es)?|practice)" + _S
+        + r"(?:at|in|over" + _S + r"at))?|attend(?:s|ing|ed)?|enroll?(?:s|ed)?" + _S
+        + r"(?:at|in)|(?:student|freshman|sophomore|junior|senior|kindergartn?er|grader|"
+        + r"pupil)s?" + _S + r"at|(?:grade|kindergarten|pre-?k)" + _S + r"at|stud(?:ies|ying)"
+        + _S + r"at|class(?:es)?" + _S + r"at|graduated" + _S + r"from))"
+    ),
+    "label": (
+        r"(?m:^)[ \t>*•-]*(?P<cue>(?i:(?:(?:kids?|sons?|daughters?|child(?:ren)?)(?:'s)?"
+        + _S + r")?(?:school|work|job|employer|workplace|works" + _S + r"at)|" + _CHILD
+        + r")[ \t]*(?:[:=→–]|->|-))"
+    ),
+    "pick": (
+        r"\b(?P<cue>(?i:(?:pick(?:s|ed|ing)?|drop(?:s|ped|ping)?)" + _MOD + r"(?:" + _S
+        + r"(?:up|off))?" + _MOD + _S + r"(?:at|from)))"
+    ),
+    "childat": (
+        r"\b(?P<cue>(?i:" + _CHILD + r"(?:'s|’s|" + _S + r"(?:is|are))" + _S + r"(?:at|in)))"
+    ),
+    "sport": r"\b(?P<cue>(?i:" + _SPORTS + _MOD + _S + r"(?:at|for)))",
+    "trans": r"\b(?P<cue>(?i:manag(?:es|ed|ing)|runs|ran|owns|owned|co-owns))",
+    "arole": (
+        r"\b(?P<cue>(?i:(?:is|was|as)" + _S + r"an?" + _S + r"(?:[a-z-]+" + _S + r")?"
+        r"(?P<roleword>[a-z-]+)" + _S + r"at))"
+    ),
+    "relat": (
+        r"\b(?P<cue>(?i:" + _RELATION + r"(?:'s|’s)?(?:" + _S + r"[a-z]+){0,2}?" + _S
+        + r"(?:at|@)))"
+    ),
+}
+_CUE_KINDS = tuple(_CUES)
+_CUE_RES = {
+    kind: re2.compile(body + _S + r"(?:(?i:the)" + _S + r")?" + _OBJ + _QUAL)
+    for kind, body in _CUES.items()
+}
+_GROUPS = {kind: regex.groupindex for kind, regex in _CUE_RES.items()}
+_CHILD_RE = re2.compile(r"(?i)\b" + _CHILD + r"\b")
+_SEEN_RE = re2.compile(r"(?i)\b(?:saw|seen|see|met|meet|with|spotted|ran[ \t]+into|bumped)\b")
 _WS_RE = re2.compile(r"\s+")
 _WORD_RE = re2.compile(r"[^\s.,]+")
 _NEXT_WORD_RE = re2.compile(r"[ \t]+([a-z][a-z'’-]*)")
@@ -179,7 +231,13 @@ _TRIGGERS: tuple[str, ...] = (
     "work", "clock", "employ", "volunteer", "intern", "teach", "taught", "moonlight",
     "job", "shift", "gig", "position", "manag", "go", "attend", "enrol", "student",
     "freshman", "sophomore", "junior", "senior", "kindergart", "grader", "pupil", "grade",
-    "pre-k", "prek", "stud", "class", "graduated", "pick", "drop",
+    "pre-k", "prek", "stud", "class", "graduated", "pick", "drop", "bartend", "waitress",
+    "waits", "cook", "clean", "driv", "drove", "deliver", "coach", "tutor", "babysit",
+    "nann", "sub", "stationed", "assigned", "posted", "runs", "ran", "owns", "owned",
+    "is a", "was a", "as a", "play", "swim", "wrestle", "cheer", "kid", "son", "daughter",
+    "child", "boy", "girl", "twins", "niece", "nephew", "toddler", "wife", "husband", "gf",
+    "bf", "friend", "partner", "spouse", "fianc", "mom", "dad", "mother", "father",
+    "sister", "brother", "ex", "roommate", "school", "employer",
     *_ROLES,
 )  # fmt: skip
 
@@ -193,15 +251,22 @@ class SchoolWorkDetector:
 
     def detect(self, text: str) -> list[Finding]:
         """Location phrases (institution + qualifier) after a work or school cue."""
+        candidates: list[tuple[int, int, Finding]] = []
+        for rank, kind in enumerate(_CUE_KINDS):
+            for m in _CUE_RES[kind].finditer(text):
+                finding = self._finding(text, m, kind)
+                if finding is not None:
+                    candidates.append((finding.start, rank, finding))
+        candidates.sort(key=lambda c: (c[0], c[1]))  # same place: the most specific cue wins
         out: list[Finding] = []
-        for m in _CUE_RE.finditer(text):
-            finding = self._finding(text, m)
-            if finding is not None and (not out or finding.start >= out[-1].end):
+        for _, _, finding in candidates:
+            if not out or finding.start >= out[-1].end:
                 out.append(finding)
         return out
 
-    def _finding(self, text: str, m: re2._Match) -> Finding | None:
-        obj_start, obj_end = m.start(_G["obj"]), m.end(_G["obj"])
+    def _finding(self, text: str, m: re2._Match, cue_kind: str) -> Finding | None:
+        groups = _GROUPS[cue_kind]
+        obj_start, obj_end = m.start(groups["obj"]), m.end(groups["obj"])
         obj = text[obj_start:obj_end]
         spans = [(w.start(), w.end()) for w in _WORD_RE.finditer(obj)]
         # A capitalized run may swallow the rest of the sentence ("Hy-Vee Monday I"):
@@ -214,49 +279,37 @@ class SchoolWorkDetector:
                 obj = text[obj_start:obj_end]
                 break
         words = obj.split()
-        truncated = obj_end != m.end(_G["obj"])
+        truncated = obj_end != m.end(groups["obj"])
 
         lowered = obj.lower()
+        if obj.isdigit() or _NOT_PLACE.intersection(lowered.split()):
+            return None
         is_school = self._is_school(lowered, words)
         official = _OFFICIAL_RE.search(lowered) is not None
-        cue_kind = next(k for k in ("work", "role", "school", "pick") if m.start(_G[k]) >= 0)
-        cue = m.group(_G[cue_kind]).lower()
-
-        weak_school = False
-        if cue_kind == "school" and not (is_school or official):
-            if not (cue.startswith(("attend", "enrol", "stud", "graduated")) or " at" in cue):
-                return None  # "goes to Costco" is shopping, not school
-            if not obj[:1].isupper() or _NOT_SCHOOL.intersection(lowered.split()):
-                return None
-            after = _NEXT_WORD_RE.match(text[obj_end : obj_end + 30])
-            if after is not None and after.group(1) not in _FOLLOW_OK:
-                return None  # "attends Chiefs games"
-            named_by_cue = any(w in cue for w in ("school", "daycare", "college", "class"))
-            weak_school = not (named_by_cue or (obj.isupper() and len(obj) <= 6))
-        if cue_kind == "pick" and not is_school:
-            if not _PERSON_WORDS.intersection(cue.split()):
-                return None  # "picks up groceries at Hy-Vee"
-        if obj[:1].islower() and not (is_school or official or _is_chain(lowered)):
-            return None
+        chain = lowered in _CHAIN_SET
+        named = obj[:1].isupper() or obj[:1].isdigit() or chain or is_school or official
+        if not named:
+            return None  # "works at improving", "goes to the meeting"
         if is_school and obj[:1].islower():
             head = [w for w in lowered.split() if w not in _SCHOOL_WORD_SET]
             if not head or all(w in _GENERIC for w in head):
                 return None  # "goes to a private school": no place named
+        cue = m.group(groups["cue"]).lower()
+        lookback = text[max(0, m.start() - 40) : m.start()]
+        about_child = _CHILD_RE.search(lookback) is not None or _CHILD_RE.search(cue) is not None
+        follows_ok = self._follows_ok(text, obj_end)
 
-        end = obj_end
-        if not truncated and m.start(_G["q"]) >= 0 and self._qualifier_ok(m):
-            end = m.end(_G["q"])
-
+        kind, confidence = self._judge(
+            cue_kind, cue, is_school, chain, about_child, follows_ok, obj, m, lookback
+        )
+        if kind is None:
+            return None
         if official:
             kind, confidence = "official_employer", 0.15
-        elif is_school and cue_kind in ("school", "pick"):
-            kind, confidence = "school", 0.85
-        elif cue_kind == "school":
-            kind, confidence = "school", 0.6 if weak_school else 0.8
-        else:
-            kind, confidence = "employment", 0.8
-            if cue.endswith(" for") and not (_is_chain(lowered) or is_school):
-                confidence = 0.4  # "works for Daniel Whitaker" may name a person
+
+        end = obj_end
+        if not truncated and m.start(groups["q"]) >= 0 and self._qualifier_ok(m, groups):
+            end = m.end(groups["q"])
         if kind != "official_employer":
             if end > obj_end:
                 confidence += 0.05
@@ -265,6 +318,78 @@ class SchoolWorkDetector:
                 confidence = 0.45  # a former job or school is weaker evidence
         value = _WS_RE.sub(" ", text[obj_start:end]).lower().strip()
         return Finding(self.category, obj_start, end, value, round(confidence, 2), kind)
+
+    @staticmethod
+    def _judge(
+        cue_kind: str,
+        cue: str,
+        is_school: bool,
+        chain: bool,
+        about_child: bool,
+        follows_ok: bool,
+        obj: str,
+        m: re2._Match,
+        lookback: str,
+    ) -> tuple[str | None, float]:
+        """(kind, confidence) for a cue + named place, or (None, 0) when it is no location."""
+        school_kind = "school" if is_school else "employment"
+        if cue_kind in ("work", "role"):
+            if cue.endswith(" for") and not (chain or is_school):
+                return "employment", 0.4  # "works for Daniel Whitaker" may name a person
+            return "employment", 0.8
+        if cue_kind == "trans":
+            return ("employment", 0.75) if follows_ok else (None, 0.0)
+        if cue_kind == "arole":
+            if m.group(_GROUPS["arole"]["roleword"]).lower() in _EVENT_WORDS or not follows_ok:
+                return None, 0.0  # "there's a rally at Mill Creek Park"
+            return school_kind, 0.65
+        if cue_kind == "label":
+            if cue[:1] in "kcsd" and not cue.startswith(("school", "sons", "son'")) and (
+                _CHILD_RE.match(cue) and not any(w in cue for w in ("school", "work", "job"))
+            ):
+                # "kid: Border Star Montessori" — a bare name after "kid:" is the kid's name
+                return ("school", 0.85) if is_school else (None, 0.0)
+            if "school" in cue:
+                return "school", 0.85
+            return school_kind, 0.8
+        if cue_kind == "pick":
+            if is_school:
+                return "school", 0.85
+            if _PERSON_WORDS.intersection(cue.split()):
+                return "employment", 0.7  # "drops his wife off at Truman Medical Center"
+            return None, 0.0  # "picks up groceries at Hy-Vee"
+        if cue_kind == "childat":
+            return ("school", 0.85) if is_school else (None, 0.0)
+        if cue_kind == "relat":
+            if _SEEN_RE.search(lookback[-16:]) is not None:
+                return None, 0.0  # "saw his wife at Costco": a sighting, not a workplace
+            if chain or ((obj[:1].isupper() or obj[:1].isdigit()) and follows_ok):
+                return school_kind, 0.6  # "gf at the 24 Hour Fitness on Metcalf"
+            return None, 0.0
+        if cue_kind == "sport":
+            if is_school or (about_child and follows_ok and not chain):
+                return "school", 0.7  # "his son plays football at Lee's Summit West"
+            return None, 0.0
+        # school cues: goes to, attends, enrolled at, student at, grade at, ...
+        if is_school:
+            return "school", 0.85
+        if chain or _NOT_SCHOOL.intersection(obj.lower().split()) or not follows_ok:
+            return None, 0.0  # "goes to Costco", "attends Chiefs games"
+        named_by_cue = any(w in cue for w in ("school", "daycare", "college", "class"))
+        strong_cue = cue.startswith(("attend", "enrol", "stud", "graduated")) or " at" in cue
+        if named_by_cue or (obj.isupper() and len(obj) <= 6 and strong_cue):
+            return "school", 0.8
+        if about_child:
+            return "school", 0.7  # "his son goes to Bishop Miege"
+        if strong_cue and obj[:1].isupper():
+            return "school", 0.6
+        return None, 0.0
+
+    @staticmethod
+    def _follows_ok(text: str, obj_end: int) -> bool:
+        """False when a lowercase noun follows: the capitalized run was an adjective."""
+        after = _NEXT_WORD_RE.match(text[obj_end : obj_end + 30])
+        return after is None or after.group(1) in _FOLLOW_OK
 
     @staticmethod
     def _is_school(lowered: str, words: list[str]) -> bool:
@@ -276,15 +401,15 @@ class SchoolWorkDetector:
         return lowered in _KNOWN_SCHOOLS
 
     @staticmethod
-    def _qualifier_ok(m: re2._Match) -> bool:
+    def _qualifier_ok(m: re2._Match, groups: dict[str, int]) -> bool:
         """Keep "on Troost" / "on 75th" / "in Lee's Summit"; drop "on weekends", "at 3pm"."""
-        qname = m.group(_G["qname"])
-        prep = m.group(_G["qprep"]).lower()
+        qname = m.group(groups["qname"])
+        prep = m.group(groups["qprep"]).lower()
         first = qname.split()[0].lower().strip(".")
         if first in _CAP_STOP or first in _QUAL_STOP:
             return False
         if qname[:1].islower():
-            has_type = m.end(_G["q"]) > m.end(_G["qname"])
+            has_type = m.end(groups["q"]) > m.end(groups["qname"])
             return has_type or prep.endswith("on")
         return True
 
