@@ -6,13 +6,20 @@ registry, so a message costs one pass over its text whatever the registry size.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import hashlib
+import logging
+import pickle
 import re
+import threading
 import tomllib
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import ahocorasick
 import phonenumbers
@@ -117,6 +124,7 @@ _NAME_AFTER = re.compile(
     rf"|\s+(?:{_PERSON_VERBS}|{_PII_CUES})\b",
     re.IGNORECASE,
 )
+log = logging.getLogger("doxguard.registry")
 COMMON_WORD_ZIPF = 4.3  # wordfreq Zipf frequency above which a surname is also a common word
 
 
@@ -126,11 +134,18 @@ def _fold(text: str) -> str:
 
 
 @cache
+def _frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en")
+
+
+_COMMON_FREQ = 10 ** (COMMON_WORD_ZIPF - 9)  # Zipf = log10(frequency per word) + 9
+
+
 def _is_common_word(word: str) -> bool:
     """True for surnames like Bell or Price that also read as ordinary English words."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF
+    return _frequencies().get(word.lower(), 0.0) >= _COMMON_FREQ
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,54 +247,81 @@ def make_public(
 # the registry
 
 
-@dataclass(frozen=True, slots=True)
-class _Pattern:
-    servant: str
-    kind: str  # name | alias | surname | family
-    person: str
-    relation: str | None
-    needs_capital: bool  # common-word surname: only where it reads as a name
+_KINDS = ("name", "alias", "surname", "family")
+_NAME, _ALIAS, _SURNAME, _FAMILY = range(4)
 
 
 class Registry:
-    """Immutable set of servants plus the automaton that finds them in text."""
+    """Immutable set of servants plus the automaton that finds them in text.
+
+    Patterns are kept as flat arrays (servant index, kind, family member,
+    needs-capital flag) sliced per automaton key, not as objects: a
+    million-name registry then pickles and loads in seconds.
+    """
 
     def __init__(self, servants: Iterable[Servant] = ()):
         self._servants: dict[str, Servant] = {}
         for s in servants:
             self._servants[s.name] = s
+        self._list: list[Servant] = list(self._servants.values())
+        self._by_folded: dict[str, Servant] | None = None
+        self.cache_writer: threading.Thread | None = None
         self._automaton = self._build()
 
     # -- construction ------------------------------------------------------
     def _build(self) -> ahocorasick.Automaton | None:
-        table: dict[str, list[_Pattern]] = {}
+        """One automaton over every folded name; its int values index the pattern arrays."""
+        index: dict[str, int] = {}
+        table: list[list[tuple[int, int, int, int]]] = []
 
-        def add(text: str, pattern: _Pattern) -> None:
+        def add(text: str, pattern: tuple[int, int, int, int]) -> None:
             key = _fold(text)
-            if len(key) >= 2:
-                table.setdefault(key, []).append(pattern)
+            if len(key) < 2:
+                return
+            i = index.get(key)
+            if i is None:
+                index[key] = len(table)
+                table.append([pattern])
+            else:
+                table[i].append(pattern)
 
-        for s in self._servants.values():
-            add(s.name, _Pattern(s.name, "name", s.name, None, False))
+        for si, s in enumerate(self._list):
+            add(s.name, (si, _NAME, 0, 0))
             for alias in s.aliases:
-                add(alias, _Pattern(s.name, "alias", s.name, None, False))
+                add(alias, (si, _ALIAS, 0, 0))
             if s.surname and len(s.surname) >= 3:
-                common = _is_common_word(s.surname)
-                add(s.surname, _Pattern(s.name, "surname", s.name, None, common))
-            for member in s.family:
-                add(member.name, _Pattern(s.name, "family", member.name, member.relation, False))
-        if not table:
+                add(s.surname, (si, _SURNAME, 0, int(_is_common_word(s.surname))))
+            for mi, member in enumerate(s.family):
+                add(member.name, (si, _FAMILY, mi, 0))
+        self._lengths = array("H", (min(len(k), 65535) for k in index))
+        self._starts = array("I", [0])
+        servant_ix, kinds, members, capital = array("I"), bytearray(), array("H"), bytearray()
+        for patterns in table:
+            for si, kind, mi, cap in patterns:
+                servant_ix.append(si)
+                kinds.append(kind)
+                members.append(mi)
+                capital.append(cap)
+            self._starts.append(len(servant_ix))
+        self._servant_ix, self._kinds, self._members = servant_ix, bytes(kinds), members
+        self._capital = bytes(capital)
+        if not index:
             return None
-        automaton = ahocorasick.Automaton()
-        for key, patterns in table.items():
-            automaton.add_word(key, (len(key), tuple(patterns)))
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for key, i in index.items():
+            automaton.add_word(key, i)
         automaton.make_automaton()
         return automaton
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["cache_writer"] = None
+        return state
 
     # -- queries -----------------------------------------------------------
     @property
     def servants(self) -> list[Servant]:
-        return list(self._servants.values())
+        return list(self._list)
 
     def __len__(self) -> int:
         return len(self._servants)
@@ -290,17 +332,16 @@ class Registry:
     def get(self, name: str) -> Servant | None:
         servant = self._servants.get(name)
         if servant is None:
-            folded = _fold(name)
-            for s in self._servants.values():
-                if _fold(s.name) == folded:
-                    return s
+            if self._by_folded is None:
+                self._by_folded = {_fold(s.name): s for s in self._list}
+            servant = self._by_folded.get(_fold(name))
         return servant
 
     def with_servant(self, servant: Servant) -> Registry:
-        return Registry([*(s for s in self.servants if s.name != servant.name), servant])
+        return Registry([*(s for s in self._list if s.name != servant.name), servant])
 
     def without(self, name: str) -> Registry:
-        return Registry(s for s in self.servants if s.name != name)
+        return Registry(s for s in self._list if s.name != name)
 
     def role_of(self, name: str) -> str:
         s = self._servants.get(name)
@@ -314,10 +355,11 @@ class Registry:
         """
         if self._automaton is None:
             return []
-        raw: list[tuple[int, int, tuple[_Pattern, ...]]] = []
+        raw: list[tuple[int, int, int]] = []
         n = len(folded)
-        for end_idx, (length, patterns) in self._automaton.iter(folded):
-            start = end_idx - length + 1
+        lengths = self._lengths
+        for end_idx, i in self._automaton.iter(folded):
+            start = end_idx - lengths[i] + 1
             end = end_idx + 1
             if start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
                 continue
@@ -325,20 +367,28 @@ class Registry:
                 # allow possessive "whitaker's" and plural-ish "whitakers"
                 if not (folded[end] == "s" and (end + 1 == n or not folded[end + 1].isalnum())):
                     continue
-            raw.append((start, end, patterns))
+            raw.append((start, end, i))
         if not raw:
             return []
         raw.sort(key=lambda r: (r[0], -(r[1] - r[0])))
         mentions: list[Mention] = []
         last_end = -1
-        for start, end, patterns in raw:
+        for start, end, i in raw:
             if start < last_end:
                 continue
             kept = False
-            for p in patterns:
-                if p.needs_capital and not self._reads_as_name(text, start, end):
+            for j in range(self._starts[i], self._starts[i + 1]):
+                if self._capital[j] and not self._reads_as_name(text, start, end):
                     continue
-                mentions.append(Mention(p.servant, start, end, p.kind, p.person, p.relation))
+                s = self._list[self._servant_ix[j]]
+                kind = self._kinds[j]
+                if kind == _FAMILY:
+                    member = s.family[self._members[j]]
+                    mentions.append(
+                        Mention(s.name, start, end, "family", member.name, member.relation)
+                    )
+                else:
+                    mentions.append(Mention(s.name, start, end, _KINDS[kind], s.name, None))
                 kept = True
             if kept:
                 last_end = end
@@ -375,22 +425,36 @@ def _servant_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.splitlines(), 1) if line.strip() == "[[servants]]"]
 
 
-def _want_str(file: Path, key: str, value: Any, line: int | None) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(file, key, "must be a non-empty string", line)
-    if "\n" in value:
-        raise ConfigError(file, key, "must be on one line", line)
-    return " ".join(value.split())
+class _Entry:
+    """Validation context for one [[servants]] entry: error keys are built only on failure."""
+
+    __slots__ = ("file", "index", "line")
+
+    def __init__(self, file: Path, index: int, line: int | None):
+        self.file, self.index, self.line = file, index, line
+
+    def fail(self, key: str, problem: str) -> NoReturn:
+        raise ConfigError(self.file, f"servants[{self.index}]{key}", problem, self.line)
+
+    def text(self, value: Any, key: str) -> str:
+        if type(value) is not str or not value.strip():
+            self.fail(key, "must be a non-empty string")
+        if "\n" in value:
+            self.fail(key, "must be on one line")
+        return " ".join(value.split()) if "  " in value or value != value.strip() else value
+
+    def texts(self, value: Any, key: str) -> tuple[str, ...]:
+        if type(value) is not list:
+            self.fail(key, f"must be a list, not {type(value).__name__}")
+        if all(type(v) is str and v and "\n" not in v and v == v.strip() for v in value):
+            return tuple(value)  # the common case: nothing to fix, no key strings to build
+        return tuple(self.text(v, f"{key}[{i}]") for i, v in enumerate(value))
 
 
-def _want_list(file: Path, key: str, value: Any, line: int | None) -> list[Any]:
-    if not isinstance(value, list):
-        raise ConfigError(file, key, f"must be a list, not {type(value).__name__}", line)
-    return value
-
-
-_SERVANT_KEYS = {"name", "aliases", "role", "family", "public"}
-_PUBLIC_KEYS = {"addresses", "emails", "phones"}
+_SERVANT_KEYS = frozenset({"name", "aliases", "role", "family", "public"})
+_PUBLIC_KEYS = frozenset({"addresses", "emails", "phones"})
+_ROLES = frozenset(r.value for r in Role)
+_NO_PUBLIC = PublicContacts()  # shared by every servant without official details
 
 
 def servant_from_dict(
@@ -402,53 +466,42 @@ def servant_from_dict(
     region: str = "US",
 ) -> Servant:
     """Validate one servant table; errors name the file, entry and key."""
-    where = f"servants[{index}]"
-    if not isinstance(data, dict):
-        raise ConfigError(file, where, "each [[servants]] entry must be a table", line)
-    for key in data:
-        if key not in _SERVANT_KEYS:
-            known = ", ".join(sorted(_SERVANT_KEYS))
-            raise ConfigError(file, f"{where}.{key}", f"unknown key (known: {known})", line)
+    entry = _Entry(file, index, line)
+    if type(data) is not dict:
+        entry.fail("", "each [[servants]] entry must be a table")
+    if not data.keys() <= _SERVANT_KEYS:
+        key = sorted(data.keys() - _SERVANT_KEYS)[0]
+        entry.fail(f".{key}", f"unknown key (known: {', '.join(sorted(_SERVANT_KEYS))})")
     if "name" not in data:
-        raise ConfigError(file, f"{where}.name", "every servant needs a name", line)
-    name = _want_str(file, f"{where}.name", data["name"], line)
+        entry.fail(".name", "every servant needs a name")
+    name = entry.text(data["name"], ".name")
     role = data.get("role", Role.PUBLIC_SERVANT.value)
-    if role not in {r.value for r in Role}:
-        roles = " | ".join(r.value for r in Role)
-        raise ConfigError(file, f"{where}.role", f"unknown role '{role}' (one of: {roles})", line)
-    aliases = tuple(
-        _want_str(file, f"{where}.aliases[{i}]", a, line)
-        for i, a in enumerate(_want_list(file, f"{where}.aliases", data.get("aliases", []), line))
-    )
-    family = []
-    for i, member in enumerate(_want_list(file, f"{where}.family", data.get("family", []), line)):
-        key = f"{where}.family[{i}]"
-        if not isinstance(member, dict) or set(member) - {"name", "relation"}:
-            raise ConfigError(file, key, 'must be { name = "...", relation = "spouse" }', line)
-        fname = _want_str(file, f"{key}.name", member.get("name"), line)
-        relation = _want_str(file, f"{key}.relation", member.get("relation", "family"), line)
-        relation = _RELATION_ALIASES.get(relation.lower(), relation.lower())
-        family.append(FamilyMember(fname, relation))
-    public_data = data.get("public", {})
-    if not isinstance(public_data, dict):
-        raise ConfigError(file, f"{where}.public", "must be a table ([servants.public])", line)
-    for key in public_data:
-        if key not in _PUBLIC_KEYS:
-            known = ", ".join(sorted(_PUBLIC_KEYS))
-            raise ConfigError(file, f"{where}.public.{key}", f"unknown key (known: {known})", line)
-    lists = {
-        k: [
-            _want_str(file, f"{where}.public.{k}[{i}]", v, line)
-            for i, v in enumerate(
-                _want_list(file, f"{where}.public.{k}", public_data.get(k, []), line)
-            )
-        ]
-        for k in _PUBLIC_KEYS
-    }
-    try:
-        public = make_public(lists["addresses"], lists["emails"], lists["phones"], region)
-    except ValueError as exc:
-        raise ConfigError(file, f"{where}.public", f"{exc}; fix or remove it", line) from None
+    if role not in _ROLES:
+        entry.fail(".role", f"unknown role '{role}' (one of: {' | '.join(sorted(_ROLES))})")
+    aliases = entry.texts(data["aliases"], ".aliases") if "aliases" in data else ()
+    family: list[FamilyMember] = []
+    raw_family = data.get("family", [])
+    if type(raw_family) is not list:
+        entry.fail(".family", f"must be a list, not {type(raw_family).__name__}")
+    for i, member in enumerate(raw_family):
+        if type(member) is not dict or not member.keys() <= {"name", "relation"}:
+            entry.fail(f".family[{i}]", 'must be { name = "...", relation = "spouse" }')
+        fname = entry.text(member.get("name"), f".family[{i}].name")
+        relation = entry.text(member.get("relation", "family"), f".family[{i}].relation").lower()
+        family.append(FamilyMember(fname, _RELATION_ALIASES.get(relation, relation)))
+    public = _NO_PUBLIC
+    if "public" in data:
+        raw = data["public"]
+        if type(raw) is not dict:
+            entry.fail(".public", "must be a table ([servants.public])")
+        if not raw.keys() <= _PUBLIC_KEYS:
+            key = sorted(raw.keys() - _PUBLIC_KEYS)[0]
+            entry.fail(f".public.{key}", f"unknown key (known: {', '.join(sorted(_PUBLIC_KEYS))})")
+        lists = {k: entry.texts(raw.get(k, []), f".public.{k}") for k in _PUBLIC_KEYS}
+        try:
+            public = make_public(lists["addresses"], lists["emails"], lists["phones"], region)
+        except ValueError as exc:
+            entry.fail(".public", f"{exc}; fix or remove it")
     return Servant(name, role, aliases, tuple(family), public)
 
 
@@ -467,20 +520,55 @@ def servant_to_dict(servant: Servant) -> dict[str, Any]:
     }
 
 
-def parse_servants(text: str, file: str | Path = "<servants>", region: str = "US") -> Registry:
-    path = Path(file)
+def _toml_error(path: Path, text: str, fallback: Exception | None) -> ConfigError:
+    """Word a TOML syntax error with tomllib, which reports the line."""
     try:
-        data = tomllib.loads(text)
+        tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(
-            path, "", f"not valid TOML: {exc}", int(m.group(1)) if m else None
-        ) from None
+        return ConfigError(path, "", f"not valid TOML: {exc}", int(m.group(1)) if m else None)
+    return ConfigError(path, "", f"not valid TOML: {fallback}")
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """Parse with the native rtoml (registries can be huge); word errors with tomllib."""
+    try:
+        import rtoml
+    except ImportError:  # pragma: no cover - rtoml is a dependency; stay usable without it
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise _toml_error(path, text, exc) from None
+    try:
+        return rtoml.loads(text)
+    except Exception as exc:  # rtoml raises its own error types
+        raise _toml_error(path, text, exc) from None
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic GC while building millions of acyclic objects (2-3x faster)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def parse_servants(text: str, file: str | Path = "<servants>", region: str = "US") -> Registry:
+    with _no_gc():
+        return _parse_servants(text, Path(file), region)
+
+
+def _parse_servants(text: str, path: Path, region: str) -> Registry:
+    data = _parse_toml(text, path)
     unknown = set(data) - {"servants"}
     if unknown:
         key = sorted(unknown)[0]
         raise ConfigError(path, key, "unknown top-level key; servants are listed as [[servants]]")
-    entries = data.get("servants", [])
+    entries = data.pop("servants", [])
     if not isinstance(entries, list):
         raise ConfigError(path, "servants", "must be written as [[servants]] tables")
     lines = _servant_lines(text)
@@ -499,15 +587,60 @@ def parse_servants(text: str, file: str | Path = "<servants>", region: str = "US
             )
         seen[folded] = i
         servants.append(servant)
+    entries.clear()  # free the parsed tables before the automaton is built
     return Registry(servants)
 
 
-def load_servants(path: str | Path, region: str = "US") -> Registry:
+CACHE_VERSION = "1"
+
+
+def load_servants(
+    path: str | Path, region: str = "US", cache_dir: str | Path | None = None
+) -> Registry:
+    """Load the registry file; with `cache_dir`, reuse a built registry for the same file.
+
+    The cache is keyed by the file's SHA-256 (with the region and cache format),
+    so any edit of the file rebuilds it. It is a pickle: keep `cache_dir` in the
+    bot's own data folder, never somewhere others can write.
+    """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(p, "", "servants file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(p, "", f"cannot read: {exc}") from None
-    return parse_servants(text, p, region)
+    if cache_dir is None:
+        return parse_servants(text, p, region)
+    digest = hashlib.sha256(raw + f"\0{region}\0{CACHE_VERSION}".encode()).hexdigest()[:32]
+    cache = Path(cache_dir) / f"registry-{digest}.pickle"
+    try:
+        with cache.open("rb") as fh, _no_gc():
+            registry = pickle.load(fh)
+        if isinstance(registry, Registry):
+            return registry
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass  # no cache yet, or an unusable one: rebuild it
+    registry = parse_servants(text, p, region)
+    # the registry is ready now; writing the cache must not delay the start
+    writer = threading.Thread(
+        target=_write_cache, args=(registry, cache), name="registry-cache", daemon=True
+    )
+    writer.start()
+    registry.cache_writer = writer
+    return registry
+
+
+def _write_cache(registry: Registry, cache: Path) -> None:
+    """Write atomically (temp file, then rename): a cut-off write leaves no cache, not a bad one."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache.parent.glob("registry-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = cache.with_suffix(f".{threading.get_ident()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(registry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache)
+    except OSError as exc:
+        log.warning("could not write the registry cache %s: %s", cache, exc)

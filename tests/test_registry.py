@@ -157,3 +157,35 @@ def test_large_registry_builds_and_matches() -> None:
     assert [m.servant for m in reg.find_mentions(norm.text, norm.folded)] == [
         "Person012345 Surname012345"
     ]
+
+
+def test_cache_is_reused_and_rebuilt_when_the_file_changes(tmp_path: Path) -> None:
+    src = tmp_path / "servants.toml"
+    src.write_text(SERVANTS)
+    cache = tmp_path / "cache"
+    first = load_servants(src, cache_dir=cache)
+    assert first.cache_writer is not None
+    first.cache_writer.join()
+    cached = list(cache.glob("registry-*.pickle"))
+    assert len(cached) == 1
+    again = load_servants(src, cache_dir=cache)
+    assert again.cache_writer is None  # came from the cache
+    norm = normalize("Karen Whitaker again")
+    assert [m.person for m in again.find_mentions(norm.text, norm.folded)] == ["Karen Whitaker"]
+    src.write_text(SERVANTS.replace("Gina Bell", "Gina Belle"))
+    changed = load_servants(src, cache_dir=cache)
+    assert changed.cache_writer is not None and "Gina Belle" in changed
+    changed.cache_writer.join()
+    assert list(cache.glob("registry-*.pickle")) != cached
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
+    src = tmp_path / "servants.toml"
+    src.write_text(SERVANTS)
+    cache = tmp_path / "cache"
+    load_servants(src, cache_dir=cache).cache_writer.join()  # type: ignore[union-attr]
+    for f in cache.glob("registry-*.pickle"):
+        f.write_bytes(b"not a pickle")
+    reg = load_servants(src, cache_dir=cache)
+    assert "Daniel Whitaker" in reg and reg.cache_writer is not None
+    reg.cache_writer.join()
