@@ -158,6 +158,28 @@ async def to_chat_message(
     )
 
 
+def _guard_parsers(client: discord.Client) -> None:
+    """Log and skip a gateway event discord.py cannot parse instead of dropping the connection.
+
+    discord.py lets a parser's KeyError/TypeError escape the gateway loop, which
+    would stop the bot on one malformed payload; the parsers table is the one
+    place every event passes through.
+    """
+    parsers: dict[str, Any] = client._connection.parsers
+
+    def guarded(event: str, parse: Any) -> Any:
+        def run(data: Any) -> None:
+            try:
+                parse(data)
+            except Exception as exc:
+                log.warning("skipped a malformed %s event (%s)", event, type(exc).__name__)
+
+        return run
+
+    for event, parse in list(parsers.items()):
+        parsers[event] = guarded(event, parse)
+
+
 def make_client(settings: DiscordSettings) -> discord.Client:
     """A plain client, or an `AutoShardedClient` when shard settings are given."""
     intents = discord.Intents.none()
@@ -198,6 +220,7 @@ class DiscordAdapter:
         if library_log.getEffectiveLevel() < logging.INFO:
             library_log.setLevel(logging.INFO)
         self.client = make_client(self.settings)
+        _guard_parsers(self.client)
         self.client.doxguard = self  # type: ignore[attr-defined]  # for the button items
         self.tree = app_commands.CommandTree(self.client)
         self.tree.add_command(build_group(self))

@@ -161,6 +161,7 @@ class FakeDiscord:
         self.automod_rules: dict[int, dict[int, dict[str, Any]]] = {}
         self.interaction_replies: dict[int, list[dict[str, Any]]] = {}
         self.requests: list[Recorded] = []
+        self.attachment_fetches: list[str] = []  # CDN downloads (outside the REST API)
         self.listeners: list[Callable[[Recorded], None]] = []  # called for every request
         self.unhandled: list[str] = []
         self.failures: list[Failure] = []
@@ -575,6 +576,7 @@ class FakeDiscord:
             await self._runner.cleanup()
 
     async def _attachment(self, request: web.Request) -> web.StreamResponse:
+        self.attachment_fetches.append(request.match_info["key"])
         data = self.attachments.get(request.match_info["key"])
         if data is None:
             return web.Response(status=404)

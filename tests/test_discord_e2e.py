@@ -173,7 +173,8 @@ async def test_text_attachment_is_scanned(world: World) -> None:
         attachments=[("notes.txt", DOXXING.encode()), ("photo.png", b"\x89PNG not text")],
     )
     await world.wait_deleted(world.general, msg)
-    assert world.fake.find("GET", r"photo\.png") == []  # not downloaded
+    fetched = [key.rsplit("/", 1)[-1] for key in world.fake.attachment_fetches]
+    assert fetched == ["notes.txt"]  # the image is not downloaded
 
 
 async def test_thread_message_is_deleted_in_the_thread(world: World) -> None:
@@ -427,3 +428,44 @@ async def test_no_pii_in_logs_at_debug_level(
     assert "incident DG-000001" in logged  # debug logging was really on
     for value in ("4410 Harrison", "555-0142", "8165550142", "Harrison St"):
         assert value not in logged
+
+
+async def test_malformed_and_unknown_events_are_skipped(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="doxguard.discord")
+    broken = {"id": "12", "channel_id": str(world.general), "content": DOXXING}  # no author
+    await world.fake.dispatch("MESSAGE_CREATE", broken, guild_id=world.guild.id)
+    await world.fake.dispatch("SOMETHING_DISCORD_ADDS_LATER", {"x": 1})
+    msg = await world.fake.post_message(world.general, world.member, ADDRESS)
+    await world.wait_deleted(world.general, msg)
+    assert any("malformed MESSAGE_CREATE" in r.getMessage() for r in caplog.records)
+    assert world.fake.connections == 1  # the gateway connection survived
+
+
+async def test_oversized_and_binary_attachments_are_not_downloaded(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord
+) -> None:
+    w = await _start_world(monkeypatch, fake, discord="attachment_max_bytes = 16")
+    try:
+        big = await fake.post_message(
+            w.general, w.member, "minutes", attachments=[("minutes.txt", DOXXING.encode())]
+        )
+        marker = await fake.post_message(w.general, w.member, ADDRESS)
+        await w.wait_deleted(w.general, marker)
+        assert fake.attachment_fetches == []
+        assert fake.find("DELETE", rf"/messages/{big['id']}$") == []
+    finally:
+        await w.bot.close()
+
+
+async def test_mod_log_channel_by_id(monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord) -> None:
+    guild = next(iter(fake.guilds.values()))
+    private = fake.add_channel(guild, "moderators-only")
+    w = await _start_world(monkeypatch, fake, discord=f'mod_log_channel = "{private["id"]}"')
+    try:
+        await fake.post_message(w.general, w.member, DOXXING)
+        await fake.wait_for_request("POST", rf"^/channels/{private['id']}/messages$")
+        assert w.notices() == []
+    finally:
+        await w.bot.close()
