@@ -307,6 +307,12 @@ def test_being_at_a_hospital_is_review_strength_only() -> None:
     assert found.kind == "facility" and 0.3 <= found.confidence < 0.5
 
 
+def test_being_at_a_treatment_facility_is_a_stay() -> None:
+    text = "Bell was at Rainbow Center for the 28 day program"
+    assert [(text[f.start : f.end], f.confidence) for f in run(HEALTH, text)] == [
+        ("Rainbow Center", 0.85), ("28 day program", 0.85)]
+
+
 def test_confidence_reflects_attribution() -> None:
     named = run(HEALTH, "he takes Xanax")[0].confidence
     possessive = run(HEALTH, "his xanax")[0].confidence

@@ -31,7 +31,7 @@ import re
 
 import ahocorasick
 
-from bot.detectors.health_terms import KINDS, STRICT_FORMS
+from bot.detectors.health_terms import GENERAL_FACILITIES, KINDS, STRICT_FORMS
 from bot.models import Category, Finding
 
 __all__ = ["HealthDetector", "is_mbi"]
@@ -427,7 +427,7 @@ def _attribution(text: str, lowered: str, hit: _Hit) -> float:
     subject = _subject(text, toks, spans, j)
     if subject == "first":
         return 0.0
-    if hit.kind == "facility" and link_len == 1 and toks[i] == "at":
+    if hit.term in GENERAL_FACILITIES and link_len == 1 and toks[i] == "at":
         # "was at the hospital" is as often a visit, a call or a shift as a stay: review only.
         return 0.45 if subject in ("third", "maybe") and (aux or subject == "third") else 0.0
     if subject == "third":

@@ -101,6 +101,16 @@ FACILITIES = _terms(
     """
 )
 
+# Places people also visit, work at or report from: being "at" one is not a stay.
+GENERAL_FACILITIES = _terms(
+    """
+    hospital, ER, emergency room, ICU, nursing home, cancer center, dialysis center,
+    research medical, research medical center, truman medical, truman medical center,
+    saint luke's, st. luke's, st luke's, children's mercy, menorah medical, memory care
+    """
+)
+GENERAL_FACILITIES = frozenset(t.lower() for t in GENERAL_FACILITIES)
+
 # Terms that are ordinary words or titles in lowercase ("ms", "add", "aids",
 # "er", "prep"): lowercase term -> the exact spellings that count.
 STRICT_FORMS: dict[str, frozenset[str]] = {
@@ -133,6 +143,7 @@ __all__ = [
     "CONDITIONS",
     "EVENTS",
     "FACILITIES",
+    "GENERAL_FACILITIES",
     "KINDS",
     "MEDICATIONS",
     "STRICT_FORMS",
