@@ -293,6 +293,8 @@ HEALTH_NEGATIVES = [
     "he's sick of this ordinance",
     "the chief has a plan for ms word docs",
     "it aids the investigation",
+    "he had a stroke of genius",
+    "Whitaker says the economy is in recovery",
 ]
 
 

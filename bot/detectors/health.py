@@ -216,7 +216,7 @@ _ABSTRACT_AFTER = re.compile(
     r"board|district|system|industry|companies|company|ads?|commercials?|legislation|"
     r"ribbon|groundbreaking|opening|event|gala|meeting|press|rally|protest|expansion|"
     r"of\s{1,2}(?:the|a|an|this|that|old|historic|vacant|abandoned|city|buildings?|"
-    r"houses?|homes?|properties|property))(?![a-z])",
+    r"houses?|homes?|properties|property|luck|genius|brilliance|inspiration))(?![a-z])",
     _I,
 )
 # What may separate the word before a case-sensitive acronym from it (see _triggers).

@@ -80,7 +80,7 @@ TREATMENTS = _terms(
     mental health treatment, psychiatric care, inpatient, electroshock, ect,
     physical therapy, sober living, intensive care, life support, ventilator,
     psych hold, 72 hour hold, 72-hour hold, mental health hold, suicide watch,
-    recovery, methadone treatment, ivf, fertility treatment, abortion, shrink, therapist,
+    methadone treatment, ivf, fertility treatment, abortion, shrink, therapist,
     psychiatrist, psychologist, oncologist, anger management, 28 day program,
     28-day program, 30 day program, 30-day program, treatment program, recovery program,
     12 step program, outpatient program, intensive outpatient
