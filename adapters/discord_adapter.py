@@ -39,6 +39,7 @@ from bot.models import (
     Incident,
     Notice,
 )
+from bot.notices import build_notice
 from bot.platform import HideOutcome, PlatformError
 
 __all__ = ["DiscordAdapter", "audit_reason", "invite_url", "run_discord", "to_chat_message"]
@@ -540,8 +541,27 @@ class DiscordAdapter:
         self, interaction: discord.Interaction[Any], action: str, incident_id: str
     ) -> None:
         engine = await self._engine()
-        await self._answer(interaction, engine.press(self._caller(interaction), action,
-                                                     incident_id))
+        caller = self._caller(interaction)
+        reply = await self._answer(interaction, engine.press(caller, action, incident_id))
+        if reply.ok:
+            await self._refresh_notice(engine, interaction, incident_id, action, caller)
+
+    async def _refresh_notice(
+        self, engine: Moderator, interaction: discord.Interaction[Any], incident_id: str,
+        action: str, caller: Caller,
+    ) -> None:
+        """Redraw the pressed notice in the incident's new state, so moderators see it is done."""
+        incident = await engine.store.get_incident(incident_id)
+        if incident is None or interaction.message is None:
+            return
+        notice = build_notice(incident)
+        embed = notice_embed(notice)
+        embed.set_footer(text=f"doxguard · {incident.status.value} · {action} by "
+                              f"{caller.display_name or caller.user_id}")
+        try:
+            await interaction.message.edit(embed=embed, view=notice_view(notice))
+        except discord.HTTPException as exc:
+            log.info("notice for %s not redrawn (%s)", incident_id, exc.status)
 
     async def on_complete(self, kind: str, prefix: str) -> list[str]:
         engine = await self._engine()
@@ -551,7 +571,7 @@ class DiscordAdapter:
             log.warning("autocomplete failed: %s", type(exc).__name__)
             return []
 
-    async def _answer(self, interaction: discord.Interaction[Any], work: Any) -> None:
+    async def _answer(self, interaction: discord.Interaction[Any], work: Any) -> CommandReply:
         """Reply ephemerally; defer first when the engine takes longer than Discord waits."""
         task: asyncio.Task[CommandReply] = asyncio.ensure_future(work)
         done, _ = await asyncio.wait({task}, timeout=2.0)
@@ -572,6 +592,7 @@ class DiscordAdapter:
             rest = parts
         for part in rest:
             await interaction.followup.send(part, ephemeral=reply.ephemeral, allowed_mentions=_NONE)
+        return reply
 
     # ------------------------------------------------------------------ Platform port
 

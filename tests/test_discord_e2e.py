@@ -248,6 +248,18 @@ async def test_restore_by_moderator_reposts_through_webhook(world: World) -> Non
     assert execute.body["avatar_url"]
     assert execute.body["allowed_mentions"]["parse"] == []
     assert create.body["name"]
+    # the notice is redrawn in its new state; the refused press changed nothing
+    [redraw] = await world.fake.wait_for_request(
+        "PATCH", rf"^/channels/{world.mod_log}/messages/{notice['id']}$"
+    )
+    assert "restored" in str(redraw.body["embeds"][0]).lower()
+    # the restored repost comes back through the gateway and is not hidden again
+    repost = world.fake.messages[world.general]
+    restored = next(m for m in repost.values() if m.get("webhook_id"))
+    await world.fake.dispatch("MESSAGE_CREATE", restored, guild_id=world.guild.id)
+    marker = await world.fake.post_message(world.general, world.member, ADDRESS)
+    await world.wait_deleted(world.general, marker)
+    assert world.fake.find("DELETE", rf"/messages/{restored['id']}$") == []
 
 
 async def test_backfill_after_reconnect(world: World) -> None:
@@ -469,3 +481,26 @@ async def test_mod_log_channel_by_id(monkeypatch: pytest.MonkeyPatch, fake: Fake
         assert w.notices() == []
     finally:
         await w.bot.close()
+
+
+async def test_restore_command_reposts_into_the_thread(world: World) -> None:
+    msg = await world.fake.post_message(world.thread, world.member, DOXXING)
+    await world.wait_deleted(world.thread, msg)
+    [notice] = await world.wait_notices(1)
+    incident = notice["embeds"][0]["title"].split()[-1]
+    iid = await world.fake.slash(world.guild, world.general, world.moderator,
+                                 ["doxguard", "restore"], {"id": incident})
+    reply = await world.fake.interaction_reply(iid)
+    assert "Restored" in reply["data"]["content"]
+    [execute] = world.fake.find("POST", r"^/webhooks/\d+/wtoken")
+    assert execute.query["thread_id"] == str(world.thread)
+    assert world.fake.find("POST", rf"^/channels/{world.general}/webhooks$")  # on the parent
+
+
+async def test_mod_log_403_is_tried_once(world: World) -> None:
+    world.fake.fail("POST", rf"^/channels/{world.mod_log}/messages$", 403, times=None)
+    first = await world.fake.post_message(world.general, world.member, DOXXING)
+    second = await world.fake.post_message(world.general, world.member, ADDRESS)
+    await world.wait_deleted(world.general, first)
+    await world.wait_deleted(world.general, second)
+    assert len(world.notices()) == 1
