@@ -19,7 +19,7 @@ import hashlib
 from bot.config import DetectionSettings
 from bot.context import Linked
 from bot.models import Action, Category, Finding, Mention, Subject
-from bot.registry import Registry
+from bot.registry import Registry, street_line
 from bot.signals import about_author, calls_to_find, has_role_word, has_third_person, intent_signals
 
 _ORDER = {c: i for i, c in enumerate(Category)}
@@ -65,12 +65,23 @@ class Policy:
         self._public = frozenset().union(*(s.public.values for s in registry.servants))
         self.allowlist: set[str] = set()
 
+    def _is_public(self, f: Finding) -> bool:
+        """A servant's official contact detail (an address also by its street line)."""
+        if not f.value or not self._public:
+            return False
+        if f.value in self._public:
+            return True
+        if f.category is Category.HOME_ADDRESS:
+            line = street_line(f.value)
+            return line is not None and line in self._public
+        return False
+
     def _relevant(self, f: Finding, folded: str, servants: list[str]) -> bool:
         if f.confidence < self.settings.review_confidence:
             return False
         if self.settings.action_for(f.category) is Action.ALLOW:
             return False
-        if f.value and f.value in self._public:
+        if self._is_public(f):
             return False
         if self.allowlist and any(
             allowlist_key(s, f.category, f.value) in self.allowlist for s in servants
@@ -106,7 +117,7 @@ class Policy:
                 reasons.append(
                     "personal information next to a public-servant role (not registered)"
                 )
-        shares_public = any(f.value and f.value in self._public for f in findings)
+        shares_public = any(self._is_public(f) for f in findings)
         if (
             action is Action.ALLOW
             and not shares_public

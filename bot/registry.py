@@ -214,6 +214,13 @@ def normalize_address(raw: str) -> str | None:
     return _normalize(raw)
 
 
+def street_line(raw: str) -> str | None:
+    """Number and street only ("1125 LOCUST ST"), to match addresses given without city."""
+    from bot.detectors.address import street_line as _street_line
+
+    return _street_line(raw)
+
+
 def make_public(
     addresses: Iterable[str] = (),
     emails: Iterable[str] = (),
@@ -228,6 +235,9 @@ def make_public(
         if not n:
             raise ValueError(f"public address '{a}' is not a street address (number + street)")
         a_norm.add(n)
+        line = street_line(a)
+        if line:
+            a_norm.add(line)  # chat rarely repeats the city, state and ZIP
     for e in emails:
         n = normalize_email(e)
         if not n:

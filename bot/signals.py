@@ -55,6 +55,8 @@ _CALL_TO_FIND = re.compile(
     r"|\b(?:find|dig up|look up|track down|figure out|get)\s+(?:out\s+)?"
     r"(?:where|(?:his|her|their)\s+(?:home|house|address|addy|number|info|details|kids?))"
     r"|\bdig up (?:everything|anything|all|whatever|dirt)\b"
+    r"|\b(?:know|knows|find out|figure out|tell me|wondering|idea) where\b[^.?!\n]{0,40}?"
+    r"\b(?:lives?|stays?|sleeps?|parks?|lives at)\b"
     r"|\b(?:post|drop|leak|share|spread|put out)\s+(?:his|her|their|the \w+'?s?)\s+"
     + _DETAIL
     + r"|\bdox+(?:ing)?\s+(?:him|her|them|this|that|the)\b"
