@@ -7,6 +7,7 @@ mocked. People, addresses and numbers are fictional (555-01xx phones).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from collections.abc import AsyncIterator
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from adapters.discord_adapter import DiscordAdapter
+from adapters.discord_adapter import DiscordAdapter, run_discord
 from bot.config import parse_config
 from bot.models import ChatMessage, EventKind
 from tests.fake_discord import FakeDiscord, FakeGuild, bot_config_text
@@ -504,3 +505,32 @@ async def test_mod_log_403_is_tried_once(world: World) -> None:
     await world.wait_deleted(world.general, first)
     await world.wait_deleted(world.general, second)
     assert len(world.notices()) == 1
+
+
+async def test_run_discord_needs_the_token_variable(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord
+) -> None:
+    monkeypatch.delenv("DOXGUARD_TEST_DISCORD_TOKEN", raising=False)
+    text = bot_config_text(fake, discord='token_env = "DOXGUARD_TEST_DISCORD_TOKEN"')
+    assert await run_discord(parse_config(text, "/tmp/doxguard-discord-test.toml")) == 2
+    assert fake.requests == []
+
+
+async def test_run_discord_runs_until_cancelled(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("DOXGUARD_TEST_DISCORD_TOKEN", "not-a-real-token")
+    monkeypatch.setenv("DOXGUARD_SEAL_KEY", SEAL_KEY)
+    guild = next(iter(fake.guilds.values()))
+    member = fake.new_user(guild, "poster")
+    general = int(fake.channel(guild, "general")["id"])
+    text = bot_config_text(fake, discord='token_env = "DOXGUARD_TEST_DISCORD_TOKEN"')
+    text += f'[storage]\npath = "{tmp_path / "run.db"}"\n'
+    task = asyncio.create_task(run_discord(parse_config(text, tmp_path / "doxguard.toml")))
+    await fake.wait_for_request("PUT", r"/guilds/\d+/commands$")  # ready and synced
+    msg = await fake.post_message(general, member, DOXXING)
+    await fake.wait_for_request("DELETE", rf"/messages/{msg['id']}$")
+    assert fake.requests[0].headers["Authorization"] == "Bot not-a-real-token"
+    task.cancel()
+    assert await task == 0
+    assert (tmp_path / "run.db").exists()
