@@ -48,6 +48,8 @@ class EngineFigures:
     hide_p99_ms: float
     hide_max_ms: float
     handle_p99_ms: float
+    paced_runs: int = 1
+    p99_each_ms: tuple[float, ...] = ()
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -113,17 +115,27 @@ async def _paced(config: Config, registry: Registry, db: Path, stream: list[Chat
 
 
 def run_engine(registry: Registry, doxxing: list[ChatMessage], stream: list[ChatMessage],
-               rate: float) -> EngineFigures:
-    """Both engine figures, each on a fresh database in a temp dir, with sealing on."""
+               rate: float, runs: int = 1) -> EngineFigures:
+    """Both engine figures, each run on a fresh database in a temp dir, with sealing on.
+
+    With `runs` > 1 the paced run is repeated and the run with the median p99 is
+    reported (a 10 s run has a few hundred hides, so its p99 is one of the few
+    slowest and moves from run to run).
+    """
     os.environ.setdefault("DOXGUARD_SEAL_KEY", generate_key())
     logging.getLogger("doxguard").setLevel(logging.ERROR)
     config = Config()
+    paced: list[tuple[float, list[float], list[float], int]] = []
     with tempfile.TemporaryDirectory(prefix="doxguard-bench-") as tmp:
         per_s, made = asyncio.run(_incident_rate(config, registry, Path(tmp) / "a.db", doxxing))
-        hides, handled, n_hides = asyncio.run(
-            _paced(config, registry, Path(tmp) / "b.db", stream, rate)
-        )
-    ms = [h * 1000 for h in hides]
+        for i in range(max(1, runs)):
+            hides, handled, n_hides = asyncio.run(
+                _paced(config, registry, Path(tmp) / f"b{i}.db", stream, rate)
+            )
+            ms = [h * 1000 for h in hides]
+            paced.append((_pct(ms, 0.99), ms, [h * 1000 for h in handled], n_hides))
+    paced.sort(key=lambda p: p[0])
+    p99, ms, handled_ms, n_hides = paced[len(paced) // 2]
     return EngineFigures(
         incidents_per_s=per_s,
         incidents=made,
@@ -132,7 +144,9 @@ def run_engine(registry: Registry, doxxing: list[ChatMessage], stream: list[Chat
         messages=len(stream),
         hides=n_hides,
         hide_p50_ms=_pct(ms, 0.50),
-        hide_p99_ms=_pct(ms, 0.99),
+        hide_p99_ms=p99,
         hide_max_ms=max(ms) if ms else float("nan"),
-        handle_p99_ms=_pct([h * 1000 for h in handled], 0.99),
+        handle_p99_ms=_pct(handled_ms, 0.99),
+        paced_runs=len(paced),
+        p99_each_ms=tuple(p[0] for p in paced),
     )
