@@ -161,6 +161,17 @@ _ON_BLOCK_RE = re2.compile(
 
 _STREET_GROUP = _ON_BLOCK_RE.groupindex["street"]
 
+# Chain stores named next to an address make it a business address.
+_CHAIN_ALT = "|".join(
+    re2.escape(c)
+    for c in (
+        "walgreens", "cvs", "walmart", "target", "costco", "hy-vee", "hyvee", "quiktrip",
+        "price chopper", "sonic", "mcdonald's", "starbucks", "home depot", "lowe's",
+        "kroger", "aldi", "dillons", "taco bell", "chipotle", "panera", "best buy",
+        "dollar general", "autozone", "whole foods", "trader joe's", "burger king",
+    )
+)  # fmt: skip
+
 _RESIDENCE_RE = re2.compile(
     r"(?i)\b(?:lives?|living|lived|resides?|residing|residence|home|house|crib|"
     r"moved|moving|stays?|staying|sleeps|"
@@ -175,13 +186,18 @@ _VENUE_RE = re2.compile(
     r"theater|theatre|stadium|arena|park|located|showing|shelter|center|centre|bank|"
     r"salon|brewery|diner|market|mall|opening|concert|fundraiser|gathering|"
     r"press[ \t]+conference|presser|parking|open|hours|sale|meetup|conference|"
-    r"division|department|dept|business[ \t]+address|patrol|substation|unit[ \t]+is)\b"
+    r"division|department|dept|business[ \t]+address|patrol|substation|unit[ \t]+is|"
+    r"party|bbq|barbecue|coffee|bakery|pizza|tacos?|grill|kitchen|pub|tavern|boutique|"
+    r"studio|gallery|barbershop|pharmacy|dental|dentist|dmv|pantry|food[ \t]+drive|"
+    r"donations?|drop-?off|dock|books|bookstore|memorial|recommend|in[ \t]+stock|"
+    r"grand[ \t]+opening|tickets|admission|rsvp|menu|burnt[ \t]+ends|happy[ \t]+hour|"
+    r"storefront|llc|inc|co-?op|ymca|" + _CHAIN_ALT + r")\b"
 )
 # A cue that sits right before the number: enough to accept "lives at 4471 Holly".
 _TIGHT_CUE_RE = re2.compile(
     r"(?i)(?:\b(?:lives?|living|resides?|residing|moved|moving|staying|stays|"
     r"house[ \t]+is|home[ \t]+is|place[ \t]+is)(?:[ \t]+[a-z']+){0,3}?[ \t]+"
-    r"(?:at|on|to|in|into)|\baddress(?:[ \t]+is)?[ \t]*:?|\b(?:home|addy)[ \t]*:)[ \t]*$"
+    r"(?:at|on|to|in|into|@)|\baddress(?:[ \t]+is)?[ \t]*:?|\b(?:home|addy)[ \t]*:)[ \t]*$"
 )
 _SENTENCE_END_RE = re2.compile(r"[!?\n]|\.[ \t]")
 _WS_RE = re2.compile(r"\s+")
@@ -423,7 +439,7 @@ class AddressDetector:
         if not kind and tight:
             kind = "residence"  # "address: ...", "lives at ..." right before the number
         if unit and unit.lstrip(" ,\t").lower().startswith(("suite", "ste")):
-            kind = kind or "venue"
+            kind = "venue"  # suites are offices
         confidence, label = _confidence(kind, base)
         return Finding(self.category, start, end, value, round(confidence, 2), label)
 

@@ -204,7 +204,7 @@ _CUES: dict[str, str] = {
         r"\b(?P<cue>(?i:" + _CHILD + r"(?:'s|’s|" + _S + r"(?:is|are))" + _S + r"(?:at|in)))"
     ),
     "sport": r"\b(?P<cue>(?i:" + _SPORTS + _MOD + _S + r"(?:at|for)))",
-    "trans": r"\b(?P<cue>(?i:manag(?:es|ed|ing)|runs|ran|owns|owned|co-owns))",
+    "trans": r"\b(?P<cue>(?i:manages|runs|ran|owns|owned|co-owns))",
     "arole": (
         r"\b(?P<cue>(?i:(?:is|was|as)" + _S + r"an?" + _S + r"(?:[a-z-]+" + _S + r")?"
         r"(?P<roleword>[a-z-]+)" + _S + r"at))"
@@ -221,6 +221,7 @@ _CUE_RES = {
 }
 _GROUPS = {kind: regex.groupindex for kind, regex in _CUE_RES.items()}
 _CHILD_RE = re2.compile(r"(?i)\b" + _CHILD + r"\b")
+_RESIDE_RE = re2.compile(r"\b(?:live|lives|living|lived|stay|stays|staying|sleeps|moved)\b")
 _SEEN_RE = re2.compile(r"(?i)\b(?:saw|seen|see|met|meet|with|spotted|ran[ \t]+into|bumped)\b")
 _WS_RE = re2.compile(r"\s+")
 _WORD_RE = re2.compile(r"[^\s.,]+")
@@ -284,6 +285,8 @@ class SchoolWorkDetector:
         lowered = obj.lower()
         if obj.isdigit() or _NOT_PLACE.intersection(lowered.split()):
             return None
+        if obj[:1].isdigit() and not self._numbered_name_ok(words, lowered):
+            return None  # "5121 Brooklyn Ave" is a street address, the other detector's job
         is_school = self._is_school(lowered, words)
         official = _OFFICIAL_RE.search(lowered) is not None
         chain = lowered in _CHAIN_SET
@@ -361,6 +364,8 @@ class SchoolWorkDetector:
         if cue_kind == "childat":
             return ("school", 0.85) if is_school else (None, 0.0)
         if cue_kind == "relat":
+            if _RESIDE_RE.search(cue) is not None:
+                return None, 0.0  # "his gf lives at ...": a home, not a workplace
             if _SEEN_RE.search(lookback[-16:]) is not None:
                 return None, 0.0  # "saw his wife at Costco": a sighting, not a workplace
             if chain or ((obj[:1].isupper() or obj[:1].isdigit()) and follows_ok):
@@ -384,6 +389,16 @@ class SchoolWorkDetector:
         if strong_cue and obj[:1].isupper():
             return "school", 0.6
         return None, 0.0
+
+    @staticmethod
+    def _numbered_name_ok(words: list[str], lowered: str) -> bool:
+        """"24 Hour Fitness" is a name; "5121 Brooklyn Ave" or "6 AM" is not."""
+        if lowered in _CHAIN_SET:
+            return True
+        number, rest = words[0], words[1:]
+        if len(number) > 2 or not rest:
+            return False
+        return rest[-1].lower().rstrip(".") not in _STREET_TYPE_WORDS
 
     @staticmethod
     def _follows_ok(text: str, obj_end: int) -> bool:
@@ -419,5 +434,9 @@ def _is_chain(lowered: str) -> bool:
 
 
 _CHAIN_SET = frozenset(_CHAINS)
+_STREET_TYPE_WORDS = frozenset(
+    "street st avenue ave road rd boulevard blvd drive dr parkway pkwy lane ln terrace ter "
+    "terr trafficway highway hwy plaza pike way court ct place pl circle cir".split()
+)
 
 __all__ = ["SchoolWorkDetector"]
