@@ -172,19 +172,25 @@ def is_routing_number(digits: str) -> bool:
     return prefix <= 12 or 21 <= prefix <= 32 or 61 <= prefix <= 72 or prefix == 80
 
 
+_BECH32_ALPHABET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"  # BIP 173
+_BECH32M_CONST = 0x2BC830A3  # BIP 350
+# The "bc" human-readable part expanded for the checksum (BIP 173).
+_BC_HRP = [ord(c) >> 5 for c in "bc"] + [0] + [ord(c) & 31 for c in "bc"]
+
+
 def is_bitcoin_address(address: str) -> bool:
     """Base58check and bech32 (SegWit v0) via stdnum; bech32m (Taproot, BIP 350) by the
-    same stdnum polymod with the BIP 350 constant, which stdnum does not check."""
+    same stdnum checksum function compared with the BIP 350 constant, which stdnum's
+    `validate` does not accept yet."""
     if bitcoin.is_valid(address):
         return True
     lowered = address.lower()
     if not lowered.startswith("bc1p") or not 14 <= len(lowered) <= 90:
         return False
-    alphabet = bitcoin._bech32_alphabet
-    if any(c not in alphabet for c in lowered[3:]):
+    if any(c not in _BECH32_ALPHABET for c in lowered[3:]):
         return False
-    data = [alphabet.index(c) for c in lowered[3:]]
-    return bool(bitcoin.bech32_checksum(bitcoin._expand_hrp("bc") + data) == 0x2BC830A3)
+    data = [_BECH32_ALPHABET.index(c) for c in lowered[3:]]
+    return bool(bitcoin.bech32_checksum(_BC_HRP + data) == _BECH32M_CONST)
 
 
 class FinancialDetector:
