@@ -139,6 +139,19 @@ ADDRESS_NEGATIVES = [
     "page 12 of the ordinance",
     "at 5:30 Main St was empty",
     "the vote was 9 to 4 at council",
+    "meeting March 12 at City Hall",
+    "tickets are 25 bucks at the door",
+    "rally starts at 10 30 pm",
+    "tracking number 1Z 999 AA1 0123",
+    "case no. 2023 CV 01234",
+    "we won 3 games on Main St",
+    "the 3 Bedroom house on Main St",
+    "deal: 2 Large pizzas for 20",
+    "Apartment 4B",
+    "zip code 64106",
+    "the hearing on Jan 12 2024 Court St",
+    "I-70 and 435 Hwy",
+    "he lives off 71 Highway",
 ]
 
 
@@ -168,6 +181,14 @@ def test_address_negative(text: str) -> None:
     assert ADDRESS.detect(text) == []
 
 
+def test_address_list_without_spaces() -> None:
+    text = "4471 Holly St,5520 Brookside Blvd"
+    assert [(f.start, f.end) for f in ADDRESS.detect(text)] == [
+        _span(text, "4471 Holly St"),
+        _span(text, "5520 Brookside Blvd"),
+    ]
+
+
 def test_address_two_in_one_message_get_their_own_cues() -> None:
     text = "Whitaker lives at 4471 Holly St. The rally is at 1209 Wornall Rd."
     found = ADDRESS.detect(text)
@@ -184,6 +205,12 @@ def test_normalize_address() -> None:
     )
     assert normalize_address("1125 Locust St, Kansas City, MO 64106") == (
         "1125 LOCUST ST KANSAS CITY MO 64106"
+    )
+    assert normalize_address("City Hall, 414 E. 12th Street, Kansas City, MO 64106") == (
+        "414 E 12TH ST KANSAS CITY MO 64106"
+    )
+    assert normalize_address("P.O. Box 1234, Kansas City, MO 64141") == (
+        "PO BOX 1234 KANSAS CITY MO 64141"
     )
     assert normalize_address("Kansas City, MO") is None
     assert normalize_address("") is None

@@ -212,28 +212,39 @@ _LOOKAHEAD = 60
 # --- normalization -----------------------------------------------------------------------
 
 _LABEL_ORDER = (
+    "USPSBoxType", "USPSBoxID",
     "AddressNumberPrefix", "AddressNumber", "AddressNumberSuffix",
     "StreetNamePreModifier", "StreetNamePreDirectional", "StreetNamePreType",
     "StreetName", "StreetNamePostType", "StreetNamePostDirectional",
     "OccupancyType", "OccupancyIdentifier", "SubaddressType", "SubaddressIdentifier",
     "PlaceName", "StateName", "ZipCode",
 )  # fmt: skip
-_STREET_LABELS = frozenset(_LABEL_ORDER[:11])
+_STREET_LABELS = frozenset(_LABEL_ORDER[2:13])
 
 
 def _clean(token: str) -> str:
     return token.strip(" ,;:()").upper()
 
 
-def _parse(text: str) -> dict[str, list[str]] | None:
-    """usaddress labels for `text`, cleaned; None unless a number and street name exist."""
+def _parse(text: str, allow_box: bool = False) -> dict[str, list[str]] | None:
+    """usaddress labels for `text`, cleaned; None unless a number and street name exist.
+
+    `allow_box` also accepts a PO box (public contact details may be one; a home is not).
+    """
     parts: dict[str, list[str]] = {}
     for token, label in usaddress.parse(text):
         tok = _clean(token)
         if tok and label in _LABEL_ORDER:
             parts.setdefault(label, []).append(tok)
+    if allow_box and "USPSBoxID" in parts:
+        parts["USPSBoxType"] = ["PO", "BOX"]
+        for label in _STREET_LABELS:
+            parts.pop(label, None)
+        return parts
     if "AddressNumber" not in parts or "StreetName" not in parts:
         return None
+    parts.pop("USPSBoxType", None)
+    parts.pop("USPSBoxID", None)
     return parts
 
 
@@ -277,11 +288,12 @@ def normalize_address(text: str) -> str | None:
 
     Uppercase, single spaces, USPS abbreviations (STREET -> ST, NORTH -> N, APARTMENT ->
     APT, Missouri -> MO), ZIP+4 cut to five digits: "4471 N HOLLY ST APT 2 KANSAS CITY MO
-    64111". The policy uses it on a servant's public addresses to compare with findings.
+    64111"; a PO box becomes "PO BOX 1234 KANSAS CITY MO 64141". The registry uses it on a
+    servant's public addresses to compare with findings.
     """
     if not text or len(text) > 300:
         return None
-    parts = _parse(_WS_RE.sub(" ", text.strip()))
+    parts = _parse(_WS_RE.sub(" ", text.strip()), allow_box=True)
     return _render(parts) if parts else None
 
 
@@ -407,7 +419,7 @@ class AddressDetector:
 
     def _street(self, text: str, m: re2._Match, budget: list[int]) -> Finding | None:
         start, end = m.start(), m.end()
-        if start > 0 and text[start - 1] in "$€£#:/.,-+*^@":
+        if start > 0 and text[start - 1] in "$€£#:/.-+*^@":
             return None
         unit, tail = m.group("unit"), m.group("tail")
         tight = _TIGHT_CUE_RE.search(text[max(0, start - 40) : start]) is not None
