@@ -532,9 +532,12 @@ class Moderator:
             payload["text"], tuple((s, k) for s, k in payload.get("allowlist", ()))
         )
 
-    async def purge_expired(self) -> int:
-        """Delete sealed originals older than `storage.retention_days`; returns how many."""
-        count = await self.store.purge_originals()
+    async def purge_expired(self, now: float | None = None) -> int:
+        """Delete sealed originals older than `storage.retention_days`; returns how many.
+
+        Called at start and by the periodic sweep; `now` lets tests move the clock.
+        """
+        count = await self.store.purge_originals(now)
         if count:
             log.info("purged %d expired sealed originals", count)
         return count
