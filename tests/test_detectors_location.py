@@ -7,10 +7,13 @@ residence >= 0.8, bare address ~0.6, venue <= 0.3, official employer <= 0.2.
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.detectors.address import AddressDetector, normalize_address, same_address, street_line
 from bot.detectors.school_work import SchoolWorkDetector
@@ -419,6 +422,33 @@ def test_large_adversarial_message_is_linear(text: str) -> None:
     ADDRESS.detect(text)
     SCHOOL_WORK.detect(text)
     assert time.perf_counter() - began < 2.0
+
+
+_PIECES = st.sampled_from(
+    ["4471", "12", "4400", "block of", "Holly", "holly", "St", "Ave.", "N", "Apt", "#2",
+     "Kansas City,", "MO", "64111", "lives at", "works at", "the", "Walgreens", "on",
+     "Troost", "goes to", "Lincoln", "Middle School", "kid:", "\n", ",", "@", "é", "👧"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map(" ".join))
+def test_findings_are_well_formed_on_any_mix(text: str) -> None:
+    for detector in (ADDRESS, SCHOOL_WORK):
+        found = detector.detect(text)
+        for f in found:
+            assert 0 <= f.start < f.end <= len(text)
+            assert text[f.start : f.end].strip() == text[f.start : f.end]
+            assert f.value and 0.0 < f.confidence <= 1.0 and f.kind
+        assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+def test_values_past_the_usaddress_budget_match_parsed_values() -> None:
+    """Beyond 64 candidates the regex structure alone normalizes; same result."""
+    line = "4471 North Holly Street Apt 2, Kansas City, Missouri 64111. "
+    found = ADDRESS.detect(line * 70)
+    assert len(found) == 70
+    assert {f.value for f in found} == {"4471 N HOLLY ST APT 2 KANSAS CITY MO 64111"}
 
 
 def test_triggers_cover_every_positive() -> None:

@@ -345,6 +345,23 @@ def same_address(a: str, b: str) -> bool:
     return True
 
 
+def _fallback_value(window: str) -> str:
+    """Table-only normalization for candidates past the usaddress budget."""
+    out: list[str] = []
+    tokens = [t for t in (_clean(raw).rstrip(".") for raw in window.split()) if t]
+    for i, tok in enumerate(tokens):
+        std = STREET_TYPES.get(tok) or UNIT_TYPES.get(tok)
+        at_end = i == len(tokens) - 1 or tokens[i + 1][:5].isdigit()
+        if std is None and at_end and i > 0:
+            std = STATES.get(tok)  # "Kansas City" is a city, "..., Kansas 66101" a state
+        if std is None and len(tok) > 2:
+            std = DIRECTIONS.get(tok)
+        if std is None and len(tok) == 10 and tok[5] == "-" and tok[:5].isdigit():
+            std = tok[:5]
+        out.append(std or tok)
+    return " ".join(out)
+
+
 # --- detector ------------------------------------------------------------------------------
 
 
@@ -395,7 +412,7 @@ class AddressDetector:
     triggers: tuple[str, ...] = tuple("0123456789")
 
     def detect(self, text: str) -> list[Finding]:
-        """Street addresses in `text` (spans index `text`), most specific first."""
+        """Street addresses in `text`, in order; spans index `text`, never overlap."""
         budget = [_MAX_PARSES]
         candidates = self._blocks(text, budget) + self._streets(text, budget)
         candidates.sort(key=lambda f: (f.start, f.start - f.end))
@@ -479,7 +496,7 @@ class AddressDetector:
             budget[0] -= 1
             parts = _parse(clean)
             return _render(parts) if parts else None
-        return " ".join(_clean(t) for t in clean.split() if _clean(t))
+        return _fallback_value(clean)
 
     # -- block references ---------------------------------------------------------------
 
