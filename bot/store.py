@@ -246,6 +246,24 @@ def _incident(row: sqlite3.Row | tuple[Any, ...]) -> Incident:
     )
 
 
+_INSERT_INCIDENT = (
+    "INSERT INTO incidents (platform, server, channel, message_id, author, author_name, "
+    "channel_name, action, status, categories, servants, subjects, intent, excerpt, message, "
+    f"hide_error, notice_sent, created_at, updated_at) VALUES ({', '.join('?' * 19)})"
+)
+
+
+def _incident_params(incident: Incident, message: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        incident.platform, incident.server, incident.channel, incident.message_id,
+        incident.author, incident.author_name, incident.channel_name, incident.action.value,
+        incident.status.value, json.dumps([c.value for c in incident.categories]),
+        json.dumps(list(incident.servants)), _subjects_json(incident.subjects),
+        json.dumps(list(incident.intent)), incident.excerpt, json.dumps(message),
+        incident.hide_error, int(incident.notice_sent), incident.created_at, incident.updated_at,
+    )
+
+
 # --------------------------------------------------------------------------
 # the store
 
@@ -413,27 +431,19 @@ class Store:
         async with self._lock:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
-                cur = await self._db.execute(
-                    "INSERT INTO incidents (platform, server, channel, message_id, author, "
-                    "author_name, channel_name, action, status, categories, servants, subjects, "
-                    "intent, excerpt, message, hide_error, notice_sent, created_at, "
-                    f"updated_at) VALUES ({', '.join('?' * 19)}) "
-                    "ON CONFLICT (platform, channel, message_id) DO NOTHING",
-                    (
-                        incident.platform, incident.server, incident.channel,
-                        incident.message_id, incident.author, incident.author_name,
-                        incident.channel_name, incident.action.value, incident.status.value,
-                        json.dumps([c.value for c in incident.categories]),
-                        json.dumps(list(incident.servants)), _subjects_json(incident.subjects),
-                        json.dumps(list(incident.intent)), incident.excerpt,
-                        json.dumps(message),
-                        incident.hide_error, int(incident.notice_sent),
-                        incident.created_at, incident.updated_at,
-                    ),
-                )
-                created = cur.rowcount > 0
-                seq = cur.lastrowid
-                await cur.close()
+                # look first: a conflicting INSERT would still use up an AUTOINCREMENT id
+                async with self._db.execute(
+                    "SELECT 1 FROM incidents WHERE platform = ? AND channel = ? "
+                    "AND message_id = ?",
+                    (incident.platform, incident.channel, incident.message_id),
+                ) as probe:
+                    exists = await probe.fetchone() is not None
+                created, seq = False, None
+                if not exists:
+                    params = _incident_params(incident, message)
+                    cur = await self._db.execute(_INSERT_INCIDENT, params)
+                    created, seq = cur.rowcount > 0, cur.lastrowid
+                    await cur.close()
                 if created and sealed is not None and seq is not None:
                     await self._db.execute(
                         "INSERT INTO originals (incident, sealed, created_at, expires_at) "
