@@ -307,6 +307,14 @@ SCHOOL_WORK_POSITIVES = [
      "employment", "24 hour fitness on metcalf"),
     ("Café ☕ — his kid 👧 goes to Lincoln Middle School", "Lincoln Middle School", "school",
      "lincoln middle school"),
+    ("his wife is a teacher over at Hogan Prep", "Hogan Prep", "employment", "hogan prep"),
+    ("son is in kindergarten at Trailwoods", "Trailwoods", "school", "trailwoods"),
+    ("she's an RN at Saint Luke's", "Saint Luke's", "employment", "saint luke's"),
+    ("works at the Amazon warehouse in Edgerton", "Amazon warehouse in Edgerton", "employment",
+     "amazon warehouse in edgerton"),
+    ("He works in the ER at Truman", "Truman", "employment", "truman"),
+    ("works the overnight at the QT on 71 Hwy", "QT on 71 Hwy", "employment", "qt on 71 hwy"),
+    ("the Whitaker kids are at Border Star", "Border Star", "school", "border star"),
 ]  # fmt: skip
 
 SCHOOL_WORK_NEGATIVES = [
@@ -337,6 +345,8 @@ SCHOOL_WORK_NEGATIVES = [
     "clocks in at 6 AM",
     "his son plays at the park on Saturdays",
     "his wife at the rally",
+    "the kids are at Grandma's",
+    "the kids are at Costco",
 ]
 
 
@@ -365,6 +375,7 @@ def test_school_work_negative(text: str) -> None:
         ("he works at City Hall", "City Hall"),
         ("she works for Jackson County", "Jackson County"),
         ("Capt. Reyes runs South Patrol", "South Patrol"),
+        ("he works with the Fire Department", "Fire Department"),
     ],
 )
 def test_official_employer_is_public_and_low_confidence(text: str, sub: str) -> None:

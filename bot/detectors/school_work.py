@@ -35,7 +35,8 @@ _KNOWN_SCHOOLS = frozenset(
 # Capitalized things people attend that are not schools.
 _NOT_SCHOOL = frozenset(
     "mass church services service chiefs royals sporting games game meetings meeting "
-    "council rallies rally protests protest hearings hearing".split()
+    "council rallies rally protests protest hearings hearing grandma's grandpa's "
+    "grandma grandpa home camp mom's dad's".split()
 )
 # Words that may follow a place name; any other lowercase word means the capitalized
 # run was an adjective ("attends Chiefs games").
@@ -143,23 +144,27 @@ _INST_SUFFIX = (
     + r"|hospital|clinic|store|plant|warehouse|factory|center|office|shop|restaurant|bank)\b"
 )
 _OBJ = (
-    r"(?P<obj>(?i:" + _alt(_CHAINS) + r")\b"
+    r"(?P<obj>(?i:" + _alt(_CHAINS) + r")\b(?:" + _S + _INST_SUFFIX + r")?"
     r"|(?:\d{1,4}" + _S + r")?" + _CAPSEQ + r"(?:" + _S + _INST_SUFFIX + r")?"
     r"|(?:" + _LWORD + _S + r"){1,3}(?i:" + _SCHOOL_ALT + r")\b"
     r"|(?i:city|county|state|police[ \t]+department|police|fire[ \t]+department|"
     r"sheriff'?s[ \t]+office|government|feds|department|post[ \t]+office)\b)"
 )
 _DIR = r"(?:(?i:north|south|east|west)|[NSEW]\.?)"
+_HIGHWAY = r"(?:(?:Highway|Hwy|Route|US|I-?)[ \t]*\d{1,3}\b|\d{1,3}[ \t]+(?i:highway|hwy)\b)"
 _ORD = r"\d{1,3}(?i:st|nd|rd|th)\b"
 _TYPE = r"(?i:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|parkway|pkwy|lane|ln|" \
     r"terrace|ter|trafficway|highway|hwy|plaza|pike|way|court|ct)\b\.?"
 _QUAL = (
     r"(?P<q>" + _S + r"(?P<qprep>(?i:on|in|at|off|near|by|over[ \t]+on|over[ \t]+in|out[ \t]+in|"
     r"down[ \t]+on|up[ \t]+on))" + _S + r"(?:(?i:the)" + _S + r")?(?:" + _DIR + _S + r")?"
-    r"(?P<qname>" + _ORD + r"|" + _CAPWORD + r"(?:" + _S + _CAPWORD + r"){0,2}|" + _LWORD + r")"
+    r"(?P<qname>" + _ORD + r"|" + _HIGHWAY + r"|" + _CAPWORD + r"(?:" + _S + _CAPWORD
+    + r"){0,2}|" + _LWORD + r")"
     r"(?:" + _S + _TYPE + r")?)?"
 )
-_MOD = r"(?:" + _S + _LWORD + r"){0,3}?"
+# Up to three words between a cue verb and its preposition ("works nights in the ER at").
+_MOD = r"(?:" + _S + r"[A-Za-zß-öø-ÿ0-9][A-Za-zß-öø-ÿ0-9'’-]*){0,3}?"
+_AT = r"(?:(?:over|down|up|out)" + _S + r")?"
 _CHILD = (
     r"(?:kids?|sons?|daughters?|child(?:ren)?|boys?|girls?|twins|step(?:son|daughter)s?|"
     r"grand(?:kid|son|daughter)s?|niece|nephew|toddler)"
@@ -181,8 +186,10 @@ _SPORTS = r"(?:plays?|played|playing|runs" + _S + r"track|swims|wrestles|cheers|
 # separately so a generic cue ("his wife ... at") never hides a specific one ("works at")
 # that starts later in the same phrase; `_CUE_KINDS` orders them, most specific first.
 _CUES: dict[str, str] = {
-    "work": r"\b(?P<cue>(?i:(?:" + _WORK_VERBS + r")" + _MOD + _S + r"(?:at|for|with|by|to)))",
-    "role": r"\b(?P<cue>(?i:(?:" + _alt(_ROLES) + r")s?" + _S + r"(?:at|for)))",
+    "work": (
+        r"\b(?P<cue>(?i:(?:" + _WORK_VERBS + r")" + _MOD + _S + _AT + r"(?:at|for|with|by|to)))"
+    ),
+    "role": r"\b(?P<cue>(?i:(?:" + _alt(_ROLES) + r")s?" + _S + _AT + r"(?:at|for)))",
     "school": (
         r"\b(?P<cue>(?i:(?:goes|go|going|gone)" + _S + r"to(?:" + _S
         + r"(?:school|daycare|preschool|college|class(?:es)?|practice)" + _S
@@ -206,7 +213,7 @@ _CUES: dict[str, str] = {
     "sport": r"\b(?P<cue>(?i:" + _SPORTS + _MOD + _S + r"(?:at|for)))",
     "trans": r"\b(?P<cue>(?i:manages|runs|ran|owns|owned|co-owns))",
     "arole": (
-        r"\b(?P<cue>(?i:(?:is|was|as)" + _S + r"an?" + _S + r"(?:[a-z-]+" + _S + r")?"
+        r"\b(?P<cue>(?i:(?:is|was|as|'s|’s)" + _S + r"an?" + _S + r"(?:[a-z-]+" + _S + r")?"
         r"(?P<roleword>[a-z-]+)" + _S + r"at))"
     ),
     "relat": (
@@ -362,7 +369,11 @@ class SchoolWorkDetector:
                 return "employment", 0.7  # "drops his wife off at Truman Medical Center"
             return None, 0.0  # "picks up groceries at Hy-Vee"
         if cue_kind == "childat":
-            return ("school", 0.85) if is_school else (None, 0.0)
+            if is_school:
+                return "school", 0.85
+            if chain or not follows_ok or _NOT_SCHOOL.intersection(obj.lower().split()):
+                return None, 0.0
+            return "school", 0.65  # "the Whitaker kids are at Border Star"
         if cue_kind == "relat":
             if _RESIDE_RE.search(cue) is not None:
                 return None, 0.0  # "his gf lives at ...": a home, not a workplace
