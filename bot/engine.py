@@ -21,6 +21,7 @@ from typing import Any
 from bot import notices
 from bot.config import Config
 from bot.models import (
+    ALLOW,
     Action,
     Caller,
     ChatMessage,
@@ -140,6 +141,7 @@ class Moderator:
         self.context = self.pipeline.new_context()
         self._scan_lock = asyncio.Lock()
         self._cursors: dict[tuple[str, str], str] = {}
+        self._in_flight: set[str] = set()  # incidents handle() is carrying out right now
         self._sweeper: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -267,11 +269,22 @@ class Moderator:
             # an edit of a message under review: escalate when it now needs hiding
             if verdict.action is not Action.HIDE:
                 return existing
-            return await self._escalate(existing, message, verdict)
+            self._in_flight.add(existing.id)
+            try:
+                return await self._escalate(existing, message, verdict)
+            finally:
+                self._in_flight.discard(existing.id)
         incident, created = await self._store_incident(message, verdict)
         await self._advance_cursor(message)
         if not created:
             return incident
+        self._in_flight.add(incident.id)
+        try:
+            return await self._announce_and_carry_out(incident, message)
+        finally:
+            self._in_flight.discard(incident.id)
+
+    async def _announce_and_carry_out(self, incident: Incident, message: ChatMessage) -> Incident:
         log.info(
             "incident %s: %s in %s/%s (%s)",
             incident.id,
@@ -283,10 +296,22 @@ class Moderator:
         return await self._carry_out(incident, message)
 
     async def _scan(self, message: ChatMessage) -> Verdict:
+        """Scan in arrival order (context depends on it); big inputs off the event loop.
+
+        A detector bug must not stop the bot: it is logged (type only, no text) and
+        the message is treated as allowed.
+        """
         async with self._scan_lock:
-            if len(message.text) > SCAN_OFF_LOOP_CHARS or message.attachments:
-                return await asyncio.to_thread(self.pipeline.scan, message, self.context)
-            return self.pipeline.scan(message, self.context)
+            try:
+                if len(message.text) > SCAN_OFF_LOOP_CHARS or message.attachments:
+                    return await asyncio.to_thread(self.pipeline.scan, message, self.context)
+                return self.pipeline.scan(message, self.context)
+            except Exception as exc:
+                log.error(
+                    "scan failed for %s/%s message %s: %s", message.platform, message.channel,
+                    message.id, type(exc).__name__,
+                )
+                return ALLOW
 
     async def _advance_cursor(self, message: ChatMessage) -> None:
         if message.kind is not EventKind.NEW:
@@ -488,6 +513,8 @@ class Moderator:
         """Finish what a crash interrupted: hide PENDING incidents, send unsent notices."""
         done = 0
         for incident in await self.store.unfinished():
+            if incident.id in self._in_flight:
+                continue  # handle() is carrying it out right now
             if incident.status is IncidentStatus.PENDING:
                 meta = await self.store.incident_message(incident.id)
                 if meta is None:  # pragma: no cover - row exists

@@ -7,6 +7,7 @@ Discord and Slack in the adapter tests.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -37,6 +38,8 @@ class FakePlatform:
     timeouts: list[tuple[ChatMessage, int, str]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     can_timeout: bool = True
+    gate: asyncio.Event | None = None  # when set, hide() waits for it (work caught in flight)
+    hide_started: asyncio.Event = field(default_factory=asyncio.Event)
     _failures: dict[str, deque[BaseException | HideOutcome]] = field(default_factory=dict)
 
     def fail_next(self, method: str, *failures: int | BaseException | HideOutcome) -> None:
@@ -58,6 +61,9 @@ class FakePlatform:
 
     async def hide(self, message: ChatMessage) -> HideOutcome:
         outcome = self._maybe_fail("hide")
+        self.hide_started.set()
+        if self.gate is not None:
+            await self.gate.wait()
         if outcome is not None:
             return outcome
         self.hidden.append(message)

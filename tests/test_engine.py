@@ -6,6 +6,7 @@ phone numbers are 555-01xx, addresses and mailboxes are invented.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from pathlib import Path
@@ -278,6 +279,38 @@ async def test_crash_between_store_and_hide_loses_nothing(config: Config, key: s
     assert len(await restarted.store.list_incidents(limit=50)) == 1
     await restarted.close()
     await crashed.close()
+
+
+async def test_periodic_resume_skips_work_in_progress(config: Config, key: str) -> None:
+    fake = FakePlatform(gate=asyncio.Event())
+    moderator, _ = await start(config, fake)
+    task = asyncio.create_task(moderator.handle(msg(1, DOX)))
+    await fake.hide_started.wait()
+    assert await moderator.resume() == 0  # the sweep leaves the in-flight incident alone
+    assert fake.gate is not None
+    fake.gate.set()
+    incident = await task
+    assert incident is not None and incident.status is IncidentStatus.HIDDEN
+    assert fake.calls.count("hide") == 1 and len(fake.notices) == 1
+    await moderator.close()
+
+
+async def test_a_failing_scan_is_logged_without_text_and_skipped(
+    config: Config, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    moderator, fake = await start(config)
+
+    def broken(message: ChatMessage, ctx: object) -> None:
+        raise ValueError(f"cannot parse {message.text!r}")
+
+    monkeypatch.setattr(moderator.pipeline, "scan", broken)
+    with caplog.at_level("ERROR", logger="doxguard.engine"):
+        assert await moderator.handle(msg(1, DOX)) is None
+    assert "ValueError" in caplog.text and "Holly" not in caplog.text
+    monkeypatch.undo()
+    assert await moderator.handle(msg(2, DOX)) is not None  # the bot carries on
+    assert len(fake.hidden) == 1
+    await moderator.close()
 
 
 async def test_restart_keeps_incidents_and_cursors(config: Config, key: str) -> None:
