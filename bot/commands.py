@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import shlex
 import time
 from collections.abc import Awaitable, Callable
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError
 from bot.models import (
     Caller,
     ChatMessage,
@@ -408,7 +409,7 @@ def _servant_data(args: tuple[str, ...]) -> dict[str, object] | str:
             else:
                 public[{"public_email": "emails", "public_phone": "phones",
                         "public_address": "addresses"}[key]].append(value)
-        elif eq and not name_parts:
+        elif eq and re.fullmatch(r"[A-Za-z_]+", key):
             return f"unknown option '{key}' (known: {', '.join(_KEYWORDS)})"
         else:
             name_parts.append(token)
@@ -659,16 +660,12 @@ async def _check(moderator: Moderator, caller: Caller, args: tuple[str, ...]) ->
 
 
 async def _reload(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
-    from bot.engine import load_file_registry
-
     source = moderator.config.source or None
     try:
-        config = await asyncio.to_thread(load_config, source)
-        registry = await asyncio.to_thread(load_file_registry, config)
+        await moderator.reload()
     except ConfigError as exc:
         log.warning("reload refused: %s", type(exc).__name__)
         return _fail(f"Reload failed; still running the previous configuration.\n{exc}")
-    await moderator.reconfigure(config, registry)
     await moderator.store.audit(_actor(caller), "reload")
     return CommandReply(
         f"Reloaded {source or 'the default settings'}: {len(moderator.registry)} servants."

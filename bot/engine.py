@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import notices
-from bot.config import Config
+from bot.config import Config, ConfigError, load_config
 from bot.models import (
     ALLOW,
     Action,
@@ -142,6 +143,7 @@ class Moderator:
         self._scan_lock = asyncio.Lock()
         self._cursors: dict[tuple[str, str], str] = {}
         self._in_flight: set[str] = set()  # incidents handle() is carrying out right now
+        self._file_servants_setting: str | None = config.servants_file
         self._sweeper: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -172,6 +174,9 @@ class Moderator:
         try:
             sealer = await asyncio.to_thread(Sealer.from_env, config.storage.encryption_key_env)
             moderator = cls(config, platform, store, sealer, registry, retry_delay)
+            moderator._file_servants_setting = await asyncio.to_thread(
+                _servants_setting_in_file, config
+            )
             await moderator._check_key()
             await moderator._apply_registry()
             moderator.pipeline.allowlist.update(await store.allowlist_keys())
@@ -228,6 +233,30 @@ class Moderator:
 
     async def set_registry(self, registry: Registry) -> None:
         self.pipeline.set_registry(registry)
+
+    async def reload(self) -> Config:
+        """Re-read the config file and the servants file, then switch to them.
+
+        Raises ConfigError (and changes nothing) when either is broken. Overrides
+        given at start (`--servants`, `--db`) stay in force: the database cannot
+        change while running, and a command-line servants file wins over the
+        config's until restart.
+        """
+        running = self.config
+        loaded = await asyncio.to_thread(load_config, running.source or None)
+        if running.servants_file != self._file_servants_setting:
+            loaded = dataclasses.replace(loaded, servants_file=running.servants_file)
+        self._file_servants_setting = (
+            loaded.servants_file
+            if running.servants_file == self._file_servants_setting
+            else self._file_servants_setting
+        )
+        loaded = dataclasses.replace(
+            loaded, storage=dataclasses.replace(loaded.storage, path=running.storage.path)
+        )
+        registry = await asyncio.to_thread(load_file_registry, loaded)
+        await self.reconfigure(loaded, registry)
+        return loaded
 
     async def reconfigure(self, config: Config, file_registry: Registry) -> None:
         """Swap in a freshly loaded config and servants file (used by `reload`)."""
@@ -648,3 +677,13 @@ def load_file_registry(config: Config) -> Registry:
         log.warning("no servants file at %s: nobody is protected until servants are added", path)
         return Registry()
     return load_servants(path, config.detection.default_region)
+
+
+def _servants_setting_in_file(config: Config) -> str | None:
+    """`servants_file` as the config file itself says (to tell command-line overrides apart)."""
+    if not config.source:
+        return Config().servants_file
+    try:
+        return load_config(config.source).servants_file
+    except ConfigError:
+        return None

@@ -426,6 +426,8 @@ async def test_servant_commands_persist_with_the_actor(config: Config, key: str)
     assert (await cmd(moderator, "servant", "remove", "Grace Okafor")).ok
     bad = await cmd(moderator, "servant", "add", "Zed", "role=astronaut")
     assert not bad.ok and "role" in bad.text
+    typo = await cmd(moderator, "servant", "add", "Zed", "Quinn", "rol=city_employee")
+    assert not typo.ok and "unknown option 'rol'" in typo.text
     await moderator.close()
 
     moderator, _ = await start(config)
@@ -487,6 +489,25 @@ async def test_reload_keeps_running_config_on_error(tmp_path: Path, key: str) ->
                         encoding="utf-8")
     reply = await cmd(moderator, "reload")
     assert reply.ok and [s.name for s in moderator.registry.servants] == ["Jane Roe"]
+    await moderator.close()
+
+
+async def test_reload_keeps_command_line_overrides(tmp_path: Path, key: str) -> None:
+    from bot.config import load_config
+    from bot.runner import effective_config
+
+    cfg_file = tmp_path / "doxguard.toml"
+    cfg_file.write_text('servants_file = "elsewhere.toml"\n[notices]\nretry_attempts = 1\n',
+                        encoding="utf-8")
+    config = effective_config(load_config(cfg_file), SERVANTS, str(tmp_path / "cli.db"))
+    moderator, _ = await start(config)
+    cfg_file.write_text('servants_file = "elsewhere.toml"\n[notices]\nretry_attempts = 3\n',
+                        encoding="utf-8")
+    assert (await cmd(moderator, "reload")).ok
+    assert moderator.config.notices.retry_attempts == 3  # the file's change applies
+    assert moderator.config.servants_path == SERVANTS.resolve()  # --servants still wins
+    assert moderator.config.database_path == (tmp_path / "cli.db").resolve()
+    assert len(moderator.registry) == 2
     await moderator.close()
 
 
