@@ -181,11 +181,13 @@ _IGNORABLE_CLASS = "".join(
 )
 # Controls that act as line breaks become "\n"; other controls are dropped.
 _LINE_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+# Visible blanks NFKC keeps (braille pattern blank) read as a space.
+_BLANK = "\u2800"
 # Runs of anything outside printable ASCII (plus tab/newline/CR).
 _NON_ASCII_RUN = re.compile(r"[^\x20-\x7e\t\n\r]++")
 # A run needs per-character work if it holds any of these (NFKC is checked apart).
 _SPECIAL = re.compile(
-    rf"[{_IGNORABLE_CLASS}\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|(?![0-9])\d"
+    rf"[{_IGNORABLE_CLASS}{_BLANK}\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|(?![0-9])\d"
 )
 
 
@@ -203,7 +205,11 @@ def _is_mark(c: str) -> bool:
 
 def _normalize_cluster(cluster: str) -> str:
     """One base character and its marks: drop invisibles, NFKC, ASCII digits, no zalgo."""
-    kept = "".join("\n" if c in _LINE_BREAKS else c for c in cluster if not _is_dropped(c))
+    kept = "".join(
+        "\n" if c in _LINE_BREAKS else " " if c == _BLANK else c
+        for c in cluster
+        if not _is_dropped(c)
+    )
     if not kept:
         return ""
     out = unicodedata.normalize("NFKC", kept)
@@ -294,10 +300,10 @@ def _confusable_pass(text: str) -> list[Edit]:
         if word.isascii() or conf.find.search(word) is None:
             continue
         ascii_alnum = [c for c in word if c.isascii() and c.isalnum()]
-        if not ascii_alnum:
-            # A whole word in another script stays, unless every letter is a lookalike.
-            others = [c for c in word if c.isalnum() and c not in letter_map]
-            if others:
+        if not any(c.isalpha() for c in ascii_alnum):
+            # A word in another script stays (even next to digits), unless every
+            # letter in it is a lookalike: then it is a disguise, not prose.
+            if any(c.isalnum() and not c.isascii() and c not in letter_map for c in word):
                 continue
         table = digit_map if ascii_alnum and all(c.isdigit() for c in ascii_alnum) else letter_map
         base = m.start()
@@ -461,7 +467,6 @@ _LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}+(?![\w\-'’])")
 # Reversed, so the lookahead checks the character before the local part ("I'm" is no local).
 _LOCAL_REV = re.compile(r"[A-Za-z0-9_%+\-.]{1,64}+(?![\w%+\-.'’])")
 _BLANKS = re.compile(r"[ \t]{0,4}+")
-_BLANKS_REV = _BLANKS
 _TLD_SHAPE = re.compile(r"[A-Za-z]{2,24}")
 # Spelled-only forms ("x at y dot com") must end in a common TLD, and the word
 # before "at" must not be ordinary prose ("works at kcpd dot org" is a workplace).

@@ -412,3 +412,12 @@ def test_never_raises_spans_stay_inside_and_idempotent(message: str) -> None:
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
 def test_any_code_point_including_surrogates(message: str) -> None:
     _check_invariants(message)
+
+
+def test_braille_blank_reads_as_a_space() -> None:
+    assert normalize("8\u28001\u28006\u28005").text == "8165"
+
+
+def test_cyrillic_word_next_to_digits_stays() -> None:
+    message = "дом5 и 816О555"  # the Cyrillic О between digits is a disguised zero
+    assert normalize(message).text == "дом5 и 8160555"
