@@ -252,39 +252,51 @@ def _unicode_pass(text: str) -> list[Edit]:
 
 
 class _Confusables:
-    """Non-ASCII characters confusable with one ASCII letter or digit."""
+    """Non-ASCII characters confusable with one ASCII letter or digit, or ASCII punctuation."""
 
-    __slots__ = ("digit_map", "find", "letter_map", "word")
+    __slots__ = ("digit_map", "find", "letter_map", "punct", "punct_map", "word")
 
-    def __init__(self, table: dict[str, str]) -> None:
+    def __init__(self, table: dict[str, str], punct: dict[str, str]) -> None:
         self.letter_map = table
         # Inside a run of digits, the 'O'- and 'l'-shaped prototypes read as 0 and 1.
         self.digit_map = {
             k: {"O": "0", "o": "0", "l": "1", "I": "1"}.get(v, v) for k, v in table.items()
         }
+        self.punct_map = punct
         chars = "".join(re.escape(c) for c in sorted(table))
-        self.find = re.compile(f"[{chars}]")
+        self.find = re.compile(f"[{chars}{''.join(re.escape(c) for c in sorted(punct))}]")
         self.word = re.compile(rf"[\w{chars}\u0300-\u036f]++")
+        self.punct = re.compile(f"[{''.join(re.escape(c) for c in sorted(punct))}]")
+
+
+# Punctuation that separates digits or marks possessives: hyphen/dash lookalikes
+# ("913‑555‑0182" with non-breaking hyphens), curly apostrophes, slash lookalikes.
+_PUNCT_TARGETS = frozenset("-'/.,:")
 
 
 @cache
 def _confusables() -> _Confusables:
-    """Build the fold table once, from the `confusable_homoglyphs` data (Unicode TR39)."""
+    """Build the fold tables once, from the `confusable_homoglyphs` data (Unicode TR39)."""
     from confusable_homoglyphs.utils import load
 
     table: dict[str, str] = {}
+    punct: dict[str, str] = {}
     for char, glyphs in load("confusables.json").items():
         if len(char) != 1 or char.isascii() or unicodedata.normalize("NFKC", char) != char:
             continue
         targets = [g["c"] for g in glyphs if len(g["c"]) == 1 and g["c"].isascii()]
-        targets = [t for t in targets if t.isalnum()]
-        if not targets:
+        letters = [t for t in targets if t.isalnum()]
+        if letters:
+            target = letters[0]
+            if target == "l" and char.isupper():
+                target = "I"  # TR39's prototype for I/l/1 is 'l'; keep capitals capital
+            table[char] = target
             continue
-        target = targets[0]
-        if target == "l" and char.isupper():
-            target = "I"  # TR39's prototype for I/l/1 is 'l'; keep capitals capital
-        table[char] = target
-    return _Confusables(table)
+        marks = [t for t in targets if t in _PUNCT_TARGETS]
+        # Only real punctuation and symbols: letters like Japanese ノ stay letters.
+        if marks and unicodedata.category(char)[0] in "PS":
+            punct[char] = marks[0]
+    return _Confusables(table, punct)
 
 
 def _confusable_pass(text: str) -> list[Edit]:
@@ -293,7 +305,9 @@ def _confusable_pass(text: str) -> list[Edit]:
     conf = _confusables()
     if conf.find.search(text) is None:
         return []
-    edits: list[Edit] = []
+    edits: list[Edit] = [
+        (m.start(), m.end(), conf.punct_map[m.group()]) for m in conf.punct.finditer(text)
+    ]
     letter_map, digit_map = conf.letter_map, conf.digit_map
     for m in conf.word.finditer(text):
         word = m.group()
@@ -317,6 +331,7 @@ def _confusable_pass(text: str) -> list[Edit]:
                 edits.append((base + i, base + i + 1, ""))  # marks on a folded letter
             else:
                 folding = False
+    edits.sort()
     return edits
 
 

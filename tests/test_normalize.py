@@ -421,3 +421,13 @@ def test_braille_blank_reads_as_a_space() -> None:
 def test_cyrillic_word_next_to_digits_stays() -> None:
     message = "дом5 и 816О555"  # the Cyrillic О between digits is a disguised zero
     assert normalize(message).text == "дом5 и 8160555"
+
+
+def test_dash_and_apostrophe_lookalikes_become_ascii() -> None:
+    message = "Bell’s wife: 913‑555‑0182"  # curly apostrophe, non-breaking hyphens
+    norm = assert_maps_to(message, "913-555-0182", "913‑555‑0182")
+    assert norm.text == "Bell's wife: 913-555-0182"
+
+
+def test_letters_of_other_scripts_are_not_taken_for_punctuation() -> None:
+    assert normalize("ノート").text == "ノート"  # katakana ノ looks like '/' but is a letter
