@@ -534,3 +534,20 @@ async def test_run_discord_runs_until_cancelled(
     task.cancel()
     assert await task == 0
     assert (tmp_path / "run.db").exists()
+
+
+async def test_backfill_is_bounded_by_count(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord
+) -> None:
+    w = await _start_world(monkeypatch, fake, discord="backfill_max_messages = 2")
+    try:
+        marker = await fake.post_message(w.general, w.member, ADDRESS)
+        await w.wait_deleted(w.general, marker)
+        missed = [fake.make_message(w.general, w.member, DOXXING) for _ in range(4)]
+        await fake.drop_gateway()
+        await w.wait_deleted(w.general, missed[1])
+        [history] = fake.find("GET", rf"^/channels/{w.general}/messages$")
+        assert history.query["limit"] == "2"
+        assert fake.find("DELETE", rf"/messages/({missed[2]['id']}|{missed[3]['id']})$") == []
+    finally:
+        await w.bot.close()
