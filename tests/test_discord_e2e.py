@@ -551,3 +551,26 @@ async def test_backfill_is_bounded_by_count(
         assert fake.find("DELETE", rf"/messages/({missed[2]['id']}|{missed[3]['id']})$") == []
     finally:
         await w.bot.close()
+
+
+async def test_slow_command_is_deferred_and_long_reply_split(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = world.bot.moderator
+    assert engine is not None
+    real = engine.run_command
+
+    async def slow(request: Any) -> Any:
+        reply = await real(request)
+        await asyncio.sleep(2.2)  # longer than the adapter waits before deferring
+        return type(reply)("\n".join([reply.text] * 300), reply.ok, reply.ephemeral)
+
+    monkeypatch.setattr(engine, "run_command", slow)
+    iid = await world.fake.slash(world.guild, world.general, world.moderator,
+                                 ["doxguard", "servant", "list"])
+    await world.fake.wait_until(lambda: len(world.fake.interaction_replies.get(iid, [])) >= 3, 10)
+    replies = world.fake.interaction_replies[iid]
+    assert replies[0]["type"] == 5 and replies[0]["data"]["flags"] & 64  # deferred, ephemeral
+    followups = [r["data"] for r in replies[1:]]
+    assert all(r["flags"] & 64 and len(r["content"]) <= 2000 for r in followups)
+    assert "Rosalind Quarrie" in followups[0]["content"]
