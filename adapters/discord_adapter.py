@@ -228,7 +228,8 @@ class DiscordAdapter:
         self.moderator: Moderator | None = None
         self.refusals = Refusals()
         self._moderator_ready = asyncio.Event()
-        self._connected = asyncio.Event()
+        self._connected = asyncio.Event()  # guild cache filled: notices can be posted
+        self._guilds_set_up = asyncio.Event()  # permissions checked, commands synced
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._webhooks: dict[int, discord.Webhook] = {}
         self._own_webhooks: set[int] = set()
@@ -268,7 +269,7 @@ class DiscordAdapter:
 
     async def wait_ready(self, within: float = 30.0) -> None:
         """Until the gateway is up and every guild was set up (commands synced)."""
-        await asyncio.wait_for(self._connected.wait(), within)
+        await asyncio.wait_for(self._guilds_set_up.wait(), within)
 
     async def run(self, token: str) -> None:
         """Run until the gateway task ends (closed or a fatal error)."""
@@ -312,9 +313,12 @@ class DiscordAdapter:
         self.client.add_dynamic_items(IncidentButton)
 
     async def on_ready(self) -> None:
+        # set first: the engine may be resuming work (notices) while it starts, and
+        # setting up AutoMod waits for the engine
+        self._connected.set()
         for guild in self.client.guilds:
             await self._setup_guild(guild)
-        self._connected.set()
+        self._guilds_set_up.set()
         self._spawn(self.backfill())
 
     async def on_resumed(self) -> None:

@@ -574,3 +574,31 @@ async def test_slow_command_is_deferred_and_long_reply_split(
     followups = [r["data"] for r in replies[1:]]
     assert all(r["flags"] & 64 and len(r["content"]) <= 2000 for r in followups)
     assert "Rosalind Quarrie" in followups[0]["content"]
+
+
+async def test_unsent_notice_is_posted_after_restart(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord, tmp_path: Any
+) -> None:
+    db = str(tmp_path / "doxguard.db")
+    first = await _start_world(monkeypatch, fake, db_path=db)
+    fake.fail("POST", rf"^/channels/{first.mod_log}/messages$", 403, times=None)
+    msg = await fake.post_message(first.general, first.member, DOXXING)
+    await first.wait_deleted(first.general, msg)
+    await fake.wait_for_request("POST", rf"^/channels/{first.mod_log}/messages$")
+    await first.bot.close()
+    fake.clear_failures()
+    before = len(first.notices())
+
+    config = parse_config(
+        bot_config_text(fake, moderators=(first.moderator,), discord="automod = true"),
+        "/tmp/doxguard-discord-test.toml",
+    )
+    again = DiscordAdapter(config)  # AutoMod setup waits for the engine, which is resuming
+    await again.start("fake-token", db_path=db, retry_delay=0.01, sweep=False)
+    try:
+        await again.wait_ready(10)
+        notices = await first.wait_notices(before + 1)
+        assert "DG-000001" in notices[-1]["embeds"][0]["title"]
+        assert fake.find("POST", rf"^/guilds/{first.guild.id}/auto-moderation/rules$")
+    finally:
+        await again.close()
