@@ -602,3 +602,17 @@ async def test_unsent_notice_is_posted_after_restart(
         assert fake.find("POST", rf"^/guilds/{first.guild.id}/auto-moderation/rules$")
     finally:
         await again.close()
+
+
+async def test_mentions_and_snowflakes_are_not_pii_digits(world: World) -> None:
+    texts = [
+        f"Rosalind Quarrie <@{world.member}> said hi in <#{world.general}> to "
+        f"<@&{world.guild.id}>, cc <@!{world.moderator}>",
+        f"Rosalind Quarrie, see message {world.general} and https://discord.com/channels/"
+        f"{world.guild.id}/{world.general}/{world.member}",
+    ]
+    posted = [await world.fake.post_message(world.general, world.member, t) for t in texts]
+    marker = await world.fake.post_message(world.general, world.member, ADDRESS)
+    await world.wait_deleted(world.general, marker)
+    for msg in posted:
+        assert world.fake.find("DELETE", rf"/messages/{msg['id']}$") == []
