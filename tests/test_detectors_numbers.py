@@ -87,6 +87,27 @@ def test_ssn_negatives(text: str) -> None:
     assert SSN.detect(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("last 4 of his social is 1123", "1123"),
+        ("the last four digits of her ssn: 4471", "4471"),
+        ("his SSN ends in 0923", "0923"),
+        ("ssn on the form was xxx-xx-1123", "1123"),
+    ],
+)
+def test_ssn_last_four(text: str, match: str) -> None:
+    assert triggered(SSN, text)
+    assert spans(SSN, text) == [(match, match, "ssn_last4")]
+
+
+@pytest.mark.parametrize(
+    "text", ["last 4 of my card is 4242", "xxx-xx-1123 was the order", "last four games 2024"]
+)
+def test_ssn_last_four_negatives(text: str) -> None:
+    assert SSN.detect(text) == []
+
+
 def test_ssn_context_raises_confidence() -> None:
     (bare,) = SSN.detect("078-05-1123")
     (cued,) = SSN.detect("my ssn is 078-05-1123")
@@ -311,6 +332,7 @@ def test_number_helpers() -> None:
         ("his car loan is in collections", "his car loan is in collections", "debt"),
         ("apparently she filed for bankruptcy in 2019", "she filed for bankruptcy", "debt"),
         ("there are three liens on his house", "three liens on his house", "debt"),
+        ("there's a lien on her house", "a lien on her house", "debt"),
         ("her wages got garnished", "her wages got garnished", "debt"),
     ],
 )

@@ -117,8 +117,8 @@ _DEBT = re.compile(
     r"mortgage|bills?|cards?)\s+"
     r"(?:is|are|went|was|got)\s+(?:in|into|to|sent\s+to)\s+(?:collections|foreclosure|default)"
     rf"|\b{_POSS}\s+wages?\s+(?:got|get|are|is|were|was|being|been)\s+garnished"
-    r"|\b(?:\d+|a\s+few|several|multiple|two|three|four|five)\s+(?:collections|charge-?offs|"
-    rf"late\s+payments|liens|judgments|repos|repossessions)\s+on\s+{_POSS}\s+"
+    r"|\b(?:\d+|an?|a\s+few|several|multiple|two|three|four|five)\s+(?:collections?|"
+    rf"charge-?offs?|late\s+payments?|liens?|judgments?|repos?|repossessions?)\s+on\s+{_POSS}\s+"
     r"(?:credit(?:\s+report)?|house|home|car|record)"
 )
 # Subjects that are institutions, not people: "the City owes $40M in pension debt".

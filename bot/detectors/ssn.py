@@ -36,6 +36,16 @@ _STATES = (
 ).split()
 _ZIP_BEFORE = re.compile(r"\b(?:" + "|".join(_STATES) + r")\b|(?i:zip|postal|postcode)")
 
+# The last four digits, which banks and employers use to verify identity: "last 4 of
+# his social is 1123", "ssn ending in 1123", "xxx-xx-1123".
+_SSN_WORDS = r"(?:ssn|ss\s?#|social(?:\s+security)?(?:\s+(?:number|no\.?|#))?|itin)"
+_LAST_FOUR = re.compile(
+    rf"(?i)\blast\s+(?:4|four)(?:\s+digits)?\s+(?:of\s+)?(?:(?:his|her|their|the|my)\s+)?"
+    rf"{_SSN_WORDS}\s*(?:is|are|was|=|:|-)?\s*(?P<a>\d{{4}})(?!\d)"
+    rf"|\b{_SSN_WORDS}\s*(?:is\s+)?(?:ending|ends)\s+(?:in|with)\s*(?P<b>\d{{4}})(?!\d)"
+    r"|(?<![\w*-])(?:xxx|\*\*\*)[-. ]?(?:xx|\*\*)[-. ]?(?P<c>\d{4})(?!\d)"
+)
+
 # Numbers the SSA never issued or that were published (Woolworth wallet card, LifeLock,
 # SSA pamphlets); python-stdnum blocks some, the rest are listed here.
 _KNOWN_INVALID = frozenset(
@@ -98,4 +108,18 @@ class SSNDetector:
             findings.append(
                 Finding(self.category, start, end, digits, round(boost(base, context), 2), kind)
             )
+        findings += self._last_four(view, findings)
         return findings
+
+    def _last_four(self, text: str, taken: list[Finding]) -> list[Finding]:
+        """Partial SSNs said to be one: the span is the four digits, the value too."""
+        out: list[Finding] = []
+        for m in _LAST_FOUR.finditer(text):
+            group = next(g for g in ("a", "b", "c") if m.group(g))
+            start, end = m.span(group)
+            if m.group(group) == "0000" or any(f.start < end and start < f.end for f in taken):
+                continue
+            if group == "c" and not SSN_CONTEXT.near(text, m.start(), m.end()):
+                continue  # "xxx-xx-1123" without a cue may be any masked number
+            out.append(Finding(self.category, start, end, m.group(group), 0.6, "ssn_last4"))
+        return out
