@@ -616,3 +616,20 @@ async def test_mentions_and_snowflakes_are_not_pii_digits(world: World) -> None:
     await world.wait_deleted(world.general, marker)
     for msg in posted:
         assert world.fake.find("DELETE", rf"/messages/{msg['id']}$") == []
+
+
+async def test_author_is_told_by_direct_message_without_the_pii(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord
+) -> None:
+    w = await _start_world(monkeypatch, fake, notices="notify_author = true")
+    try:
+        msg = await fake.post_message(w.general, w.member, DOXXING)
+        await w.wait_deleted(w.general, msg)
+        [dm] = await fake.wait_for_request("POST", r"^/users/@me/channels$")
+        assert int(dm.body["recipient_id"]) == w.member
+        await fake.wait_until(lambda: len(fake.find("POST", r"^/channels/\d+/messages$")) >= 2)
+        [sent] = [r for r in fake.find("POST", r"^/channels/\d+/messages$")
+                  if str(w.mod_log) not in r.path]
+        assert sent.body["content"] and "0142" not in sent.body["content"]
+    finally:
+        await w.bot.close()
