@@ -176,6 +176,7 @@ def test_phone_back_to_back_numbers() -> None:
         "ip 192.168.100.200",
         "816-555-01",
         "is816-555-0142",  # glued to a word
+        "https://youtu.be/dQw4w9WgXcQ?t=8165550142",  # an id inside a link
     ],
 )
 def test_phone_negatives(text: str) -> None:
@@ -296,6 +297,7 @@ def test_routing_and_account_together() -> None:
         "8f953371d3e85eddb89b05ed6b9e680791055315c73e1025ab5dba7bb2aee189",
         "ISBN 978-0-306-40615-7",
         "population 508,090 in 2020",
+        "https://example.com/orders/4111111111111111",
     ],
 )
 def test_financial_number_negatives(text: str) -> None:

@@ -11,6 +11,8 @@ import bisect
 import re
 from collections.abc import Iterable
 
+from bot.models import Finding
+
 # Presidio's default: a context word adds 0.35, and a candidate with context scores at
 # least 0.4. We cap below 1.0 so a format-only match never looks certain.
 CONTEXT_BOOST = 0.35
@@ -93,3 +95,14 @@ def join_digit_lines(text: str) -> str:
 
 # A run of line-break whitespace between a digit (or closing paren) and a digit or "(".
 _DIGIT_BREAK = re.compile(r"(?<=[\d)])[ \t]*[\r\n]+[ \t]*(?=[\d(+])")
+
+
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>]+")
+
+
+def outside_urls(text: str, findings: list[Finding]) -> list[Finding]:
+    """Drop findings inside a link: digits in a URL path or query are ids, not PII."""
+    if "http" not in text and "www." not in text:
+        return findings
+    urls = [m.span() for m in _URL.finditer(text)]
+    return [f for f in findings if not any(s <= f.start and f.end <= e for s, e in urls)]

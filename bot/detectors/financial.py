@@ -16,7 +16,7 @@ from collections.abc import Callable
 from stdnum import bitcoin, iban, luhn, numdb
 from stdnum.us import rtn
 
-from bot.detectors.context_words import ContextWords, boost, join_digit_lines
+from bot.detectors.context_words import ContextWords, boost, join_digit_lines, outside_urls
 from bot.models import Category, Finding
 
 CARD_CONTEXT = ContextWords(
@@ -206,6 +206,7 @@ class FinancialDetector:
         findings += self._ibans(view)
         findings += self._crypto(view, findings)
         findings += self._numbers(view, findings)
+        findings = outside_urls(view, findings)
         findings += self._credit_scores(view, findings)
         findings += self._debts(view, findings)
         return sorted(findings, key=lambda f: (f.start, f.end))

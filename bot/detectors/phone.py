@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumber, PhoneNumberFormat, PhoneNumberMatcher
 
-from bot.detectors.context_words import ContextWords, boost, join_digit_lines
+from bot.detectors.context_words import ContextWords, boost, join_digit_lines, outside_urls
 from bot.models import Category, Finding
 
 PHONE_CONTEXT = ContextWords(
@@ -103,7 +103,7 @@ class PhoneDetector:
             findings.append(
                 Finding(self.category, start, end, e164, round(boost(base, context), 2), "phone")
             )
-        return findings
+        return outside_urls(view, findings)
 
     @staticmethod
     def _add(spans: list[tuple[int, int, PhoneNumber]], taken: bytearray, start: int, end: int,

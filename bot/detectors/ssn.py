@@ -11,7 +11,7 @@ import re
 
 from stdnum.us import ssn as stdnum_ssn
 
-from bot.detectors.context_words import ContextWords, boost, join_digit_lines
+from bot.detectors.context_words import ContextWords, boost, join_digit_lines, outside_urls
 from bot.models import Category, Finding
 
 SSN_CONTEXT = ContextWords(
@@ -109,7 +109,7 @@ class SSNDetector:
                 Finding(self.category, start, end, digits, round(boost(base, context), 2), kind)
             )
         findings += self._last_four(view, findings)
-        return findings
+        return outside_urls(view, findings)
 
     def _last_four(self, text: str, taken: list[Finding]) -> list[Finding]:
         """Partial SSNs said to be one: the span is the four digits, the value too."""
