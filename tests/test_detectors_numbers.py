@@ -138,6 +138,7 @@ def test_ssn_structural_helpers() -> None:
         ("his number\n816\n555\n0142", "816\n555\n0142", "+18165550142"),
         ("london office +44 20 7946 0958", "+44 20 7946 0958", "+442079460958"),
         ("(816) 555-0142 ext. 12", "(816) 555-0142 ext. 12", "+18165550142"),
+        ("caller id said 816-555-0142", "816-555-0142", "+18165550142"),
     ],
 )
 def test_phone_positives(text: str, match: str, value: str) -> None:

@@ -28,7 +28,7 @@ PHONE_CONTEXT = ContextWords(
 # Numbers that look like a phone number but are labelled as something else.
 _OTHER_NUMBER = re.compile(
     r"(?i:order|invoice|tracking|case|ticket|ref|reference|confirmation|receipt|"
-    r"claim|policy|account|acct|routing|serial|model|part|sku|upc|isbn|badge|id)"
+    r"claim|policy|account|acct|routing|serial|model|part|sku|upc|isbn|badge)"
     r"\s*(?:no\.?|num(?:ber)?|#|id)?\s*[:#]?\s*$"
 )
 
@@ -65,7 +65,8 @@ class PhoneDetector:
         leniency: int = Leniency.VALID,
     ) -> None:
         self.region = region.upper()
-        self.regions = (self.region, *(r.upper() for r in extra_regions if r.upper() != region))
+        extra = (r.upper() for r in extra_regions)
+        self.regions = (self.region, *dict.fromkeys(r for r in extra if r != self.region))
         self.leniency = leniency
 
     def detect(self, text: str) -> list[Finding]:
