@@ -19,6 +19,7 @@ a note to an author.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sys
@@ -226,10 +227,20 @@ async def run_console(
             raw = await asyncio.to_thread(stdin.readline)
             if not raw:
                 break
-            if not await chat.line(raw):
-                break
+            try:
+                if not await chat.line(raw):
+                    break
+            except StoreError as exc:
+                # disk full or database damaged: stop, rather than hide what cannot be recorded
+                print(f"doxguard: stopped: {exc}", file=sys.stderr)
+                return 2
+            except Exception as exc:  # one bad line must not stop the chat
+                log.error("console: skipped a line that failed (%s)", type(exc).__name__)
+                stdout.write(f"[console] that line could not be handled ({type(exc).__name__})\n")
+                stdout.flush()
     finally:
-        await moderator.close()
+        with contextlib.suppress(Exception):
+            await moderator.close()
     return 0
 
 

@@ -58,7 +58,7 @@ from adapters.slack_blocks import (
 )
 from adapters.slack_events import FileRef, SlackMessage, command_text, file_ref, translate
 from bot.commands import BUTTON_ACTIONS, parse_command_line
-from bot.config import Config, SlackSettings, secret
+from bot.config import Config, ConfigError, SlackSettings, secret
 from bot.models import (
     Attachment,
     Caller,
@@ -70,6 +70,7 @@ from bot.models import (
     Notice,
 )
 from bot.platform import HideOutcome, PlatformError
+from bot.store import StoreError
 
 log = logging.getLogger("doxguard.slack")
 
@@ -828,12 +829,25 @@ async def run_slack(config: Config) -> int:
         except SlackApiError as exc:
             log.error("slack: the bot token was refused (%s)", _error_code(exc))
             return 2
+        except (ConfigError, StoreError) as exc:
+            log.error("slack: cannot start: %s", exc)
+            return 2
         if settings.mode == "http":
             await bot.start_http()
         else:
             await bot.connect_socket_mode()
         await bot.backfill()
-        await stop.wait()
+        # stop on SIGINT/SIGTERM, or when the store became unusable (disk full, damaged)
+        waiters = [asyncio.ensure_future(stop.wait()),
+                   asyncio.ensure_future(bot.moderator.failed.wait())]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+        if bot.moderator.failure is not None:
+            log.error("slack: stopping: %s", bot.moderator.failure)
+            return 1
         log.info("slack: stopping")
         return 0
     finally:

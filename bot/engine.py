@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,13 +37,16 @@ from bot.models import (
 from bot.platform import HideOutcome, Platform, PlatformError
 from bot.registry import Registry, load_servants, servant_from_dict
 from bot.seal import Sealer, SealError
-from bot.store import Store
+from bot.store import Store, StoreError
 
 log = logging.getLogger("doxguard.engine")
 
 SCAN_OFF_LOOP_CHARS = 4_000  # longer messages (and attachments) are scanned in a worker thread
 SWEEP_SECONDS = 300.0  # how often unsent notices are retried and expired originals purged
 MAX_BACKOFF = 30.0
+# a dropped connection or timeout mid-call: the request may not have arrived, so retrying
+# a hide (idempotent: a second delete of a gone message is a 404) or a notice is safe
+_TRANSIENT = (ConnectionError, TimeoutError)
 _FINISHED = (
     IncidentStatus.HIDDEN,
     IncidentStatus.RESTORED,
@@ -69,7 +73,14 @@ def describe_platform_error(exc: PlatformError) -> str:
         return "rate limited"
     if exc.status is not None and exc.status >= 500:
         return f"platform error (HTTP {exc.status})"
+    if exc.status is None and exc.retryable:
+        return "platform unreachable (connection failed)"
     return "platform error" if exc.status is None else f"platform error (HTTP {exc.status})"
+
+
+# Hide failures that say something about this one message, not a standing problem
+# (permissions, tokens, an outage) the moderators should hear about once.
+_PER_MESSAGE_ERRORS = ("message already gone",)
 
 
 def _message_meta(message: ChatMessage) -> dict[str, Any]:
@@ -146,6 +157,13 @@ class Moderator:
         self._file_servants_setting: str | None = config.servants_file
         self._sweeper: asyncio.Task[None] | None = None
         self._closed = False
+        # standing hide problems told to moderators: (platform, server, channel, error) ->
+        # the incident whose notice said it; later incidents' notices refer to it instead
+        self._problems: dict[tuple[str, str, str, str], str] = {}
+        self._repeat_of: dict[str, str] = {}
+        self.failure: StoreError | None = None  # set when the store became unusable
+        self.failed = asyncio.Event()  # adapters stop the bot when it is set
+        self._install_allowlist_secret()
 
     # -- construction --------------------------------------------------------
     @classmethod
@@ -226,6 +244,13 @@ class Moderator:
                 continue
             reg = reg.with_servant(servant)
         self.pipeline.set_registry(reg)
+        self._install_allowlist_secret()
+
+    def _install_allowlist_secret(self) -> None:
+        """The policy checks allowlist HMACs keyed from the sealing key (see allowlist_key)."""
+        self.pipeline.policy.allowlist_secret = (
+            self.sealer.allowlist_secret if self.sealer is not None else None
+        )
 
     @property
     def registry(self) -> Registry:
@@ -233,6 +258,7 @@ class Moderator:
 
     async def set_registry(self, registry: Registry) -> None:
         self.pipeline.set_registry(registry)
+        self._install_allowlist_secret()
 
     async def reload(self) -> Config:
         """Re-read the config file and the servants file, then switch to them.
@@ -280,7 +306,26 @@ class Moderator:
         returns the existing incident and never makes a second one (an edit of a
         hidden message does not bring it back). A DELETE drops the message from
         the context and returns None.
+
+        Raises StoreError when the database became unusable (disk full, damaged):
+        the bot must stop rather than hide messages it cannot record. `failed` is
+        set and `failure` holds the error, so adapters can shut down.
         """
+        if self.failure is not None:
+            raise self.failure
+        try:
+            return await self._handle(message)
+        except StoreError as exc:
+            self._fail(exc)
+            raise
+
+    def _fail(self, exc: StoreError) -> None:
+        if self.failure is None:
+            self.failure = exc
+            log.critical("stopping: %s", exc)
+            self.failed.set()
+
+    async def _handle(self, message: ChatMessage) -> Incident | None:
         if message.kind is EventKind.DELETE:
             async with self._scan_lock:
                 self.pipeline.scan(message, self.context)
@@ -357,8 +402,9 @@ class Moderator:
     def _allowlist_entries(self, verdict: Verdict) -> tuple[tuple[str, str], ...]:
         from bot.policy import allowlist_key
 
+        secret = self.sealer.allowlist_secret if self.sealer is not None else None
         return tuple(
-            (servant, allowlist_key(servant, f.category, f.value))
+            (servant, allowlist_key(servant, f.category, f.value, secret))
             for f in verdict.findings
             if f.value
             for servant in verdict.servants
@@ -447,8 +493,7 @@ class Moderator:
             await self.store.update_incident(
                 incident.id, status=status, hide_error=None if outcome.ok else outcome.error
             )
-            if not outcome.ok:
-                log.warning("incident %s: could not hide: %s", incident.id, outcome.error)
+            self._note_problem(incident, outcome)
             refreshed = await self.store.get_incident(incident.id)
             assert refreshed is not None
             incident = refreshed
@@ -457,6 +502,32 @@ class Moderator:
         if not incident.notice_sent:
             incident = await self.send_notice(incident)
         return incident
+
+    def _note_problem(self, incident: Incident, outcome: HideOutcome) -> None:
+        """Remember a standing hide problem, so moderators are told it once, not per message.
+
+        The first incident with a problem (missing permission, no admin token, an
+        outage that outlasted the retries) in a channel says it in its notice; later
+        ones in that channel refer to that incident. A successful hide there clears it.
+        """
+        where = (incident.platform, incident.server, incident.channel)
+        if outcome.ok:
+            for key in [k for k in self._problems if k[:3] == where]:
+                del self._problems[key]
+            return
+        error = outcome.error or "unknown error"
+        if error in _PER_MESSAGE_ERRORS:
+            log.info("incident %s: could not hide: %s", incident.id, error)
+            return
+        key = (*where, error)
+        first = self._problems.get(key)
+        if first is None:
+            self._problems[key] = incident.id
+            log.warning("incident %s: could not hide: %s (moderators told once for %s/%s)",
+                        incident.id, error, incident.platform, incident.channel)
+        else:
+            self._repeat_of[incident.id] = first
+            log.info("incident %s: could not hide: same problem as %s", incident.id, first)
 
     async def _after_hide(self, incident: Incident, message: ChatMessage) -> None:
         settings = self.config.notices
@@ -490,8 +561,9 @@ class Moderator:
         for attempt in range(attempts):
             try:
                 return await call()
-            except PlatformError as exc:
-                if not exc.retryable or attempt == attempts - 1:
+            except (PlatformError, *_TRANSIENT) as exc:
+                retryable = not isinstance(exc, PlatformError) or exc.retryable
+                if not retryable or attempt == attempts - 1:
                     raise
                 wait = getattr(exc, "retry_after", None) or delay
                 await asyncio.sleep(min(float(wait), MAX_BACKOFF))
@@ -510,6 +582,9 @@ class Moderator:
                 outcome = HideOutcome(False, describe_platform_error(exc), exc.retryable)
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
+            except _TRANSIENT as exc:
+                log.warning("hide: connection failed (%s); retrying", type(exc).__name__)
+                outcome = HideOutcome(False, "platform unreachable (connection failed)", True)
             except Exception as exc:
                 log.error("hide raised %s", type(exc).__name__)
                 outcome = HideOutcome(False, f"unexpected error ({type(exc).__name__})")
@@ -525,7 +600,7 @@ class Moderator:
         A notice that still fails stays unsent and is retried by the periodic sweep
         and at the next start; it never blocks the next message for long.
         """
-        notice = notices.build_notice(incident)
+        notice = notices.build_notice(incident, repeat_of=self._repeat_of.get(incident.id))
         try:
             await self._retry(lambda: self.platform.notify_moderators(notice))
         except (asyncio.CancelledError, KeyboardInterrupt):
@@ -535,6 +610,7 @@ class Moderator:
                       type(exc).__name__)
             return incident
         await self.store.update_incident(incident.id, notice_sent=True)
+        self._repeat_of.pop(incident.id, None)
         refreshed = await self.store.get_incident(incident.id)
         return refreshed or incident
 
@@ -564,6 +640,9 @@ class Moderator:
                 await self.resume()
             except asyncio.CancelledError:
                 raise
+            except StoreError as exc:
+                self._fail(exc)
+                return
             except Exception as exc:  # keep sweeping; the next round may succeed
                 log.error("periodic sweep failed: %s", type(exc).__name__)
 
@@ -671,12 +750,46 @@ def _seal_context(message: ChatMessage) -> str:
 
 
 def load_file_registry(config: Config) -> Registry:
-    """The servants file, or an empty registry (with a warning) when there is none."""
+    """The servants file, or an empty registry (with a warning) when there is none.
+
+    A secret token pasted into the file is refused like a broken entry (ConfigError
+    naming the file, line and key, never echoing the value).
+    """
     path = config.servants_path
     if not path.exists():
         log.warning("no servants file at %s: nobody is protected until servants are added", path)
         return Registry()
-    return load_servants(path, config.detection.default_region)
+    registry = load_servants(path, config.detection.default_region)
+    refuse_pasted_secrets(path)
+    return registry
+
+
+_TOML_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'([^\'\n]*)\'')
+
+
+def refuse_pasted_secrets(path: Path) -> None:
+    """Raise ConfigError when a TOML file holds a string shaped like a platform token.
+
+    One linear pass over the quoted strings (a registry may hold a million names,
+    so the file is not parsed a second time); the value is never echoed.
+    """
+    from bot.config import _TOKEN_SHAPES
+
+    text = path.read_text(encoding="utf-8")
+    for match in _TOML_STRING.finditer(text):
+        value = match.group(1) if match.group(1) is not None else match.group(2)
+        if not _TOKEN_SHAPES.match(value.strip()):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        row = text.splitlines()[line - 1]
+        key = row.split("=", 1)[0].strip() if "=" in row else ""
+        raise ConfigError(
+            path, key,
+            "looks like a secret token pasted into the file; tokens only come from "
+            "environment variables named in doxguard.toml: remove it (and revoke it, "
+            "since it was written to disk)",
+            line,
+        )
 
 
 def _servants_setting_in_file(config: Config) -> str | None:

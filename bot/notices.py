@@ -45,8 +45,18 @@ def available_actions(incident: Incident) -> tuple[str, ...]:
     return actions
 
 
-def build_notice(incident: Incident) -> Notice:
-    """The moderators' notice for an incident in its current state."""
+def build_notice(incident: Incident, repeat_of: str | None = None) -> Notice:
+    """The moderators' notice for an incident in its current state.
+
+    `repeat_of` names an earlier incident whose notice already told the moderators
+    why hiding fails here (a missing permission, no admin token): this notice refers
+    to it instead of raising the same alarm again for every message.
+    """
+    hide_error = incident.hide_error
+    title = headline(incident)
+    if repeat_of is not None and incident.status is IncidentStatus.HIDE_FAILED:
+        hide_error = f"same problem as {repeat_of} (reported there)"
+        title = f"Could not hide message: same problem as {repeat_of}"
     return Notice(
         incident_id=incident.id,
         platform=incident.platform,
@@ -58,12 +68,12 @@ def build_notice(incident: Incident) -> Notice:
         author_name=incident.author_name,
         action=incident.action,
         status=incident.status,
-        headline=headline(incident),
+        headline=title,
         categories=tuple(NoticeCategory(c, c.title, c.wording) for c in incident.categories),
         protected=incident.subjects,
         excerpt=incident.excerpt,
         intent=incident.intent,
-        hide_error=incident.hide_error,
+        hide_error=hide_error,
         available_actions=available_actions(incident),
     )
 

@@ -15,6 +15,7 @@ be about. The policy puts them together:
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 from bot.config import DetectionSettings
 from bot.context import Linked
@@ -26,9 +27,19 @@ _ORDER = {c: i for i, c in enumerate(Category)}
 _RANK = {Action.ALLOW: 0, Action.REVIEW: 1, Action.HIDE: 2}
 
 
-def allowlist_key(servant: str, category: Category | str, value: str) -> str:
-    """Key of an allowlisted value: a hash, so the allowlist itself holds no PII."""
+def allowlist_key(
+    servant: str, category: Category | str, value: str, secret: bytes | None = None
+) -> str:
+    """Key of an allowlisted value, so the allowlist itself holds no PII.
+
+    With `secret` (the engine passes one derived from the sealing key) it is an
+    HMAC-SHA256: a phone number or SSN has so few possible values that an
+    unkeyed hash of it is reversed by hashing every candidate. Without a secret
+    (the bare pipeline, no sealing key) it is a plain SHA-256.
+    """
     raw = f"{servant.lower()}\x1f{Category(category).value}\x1f{value}".encode()
+    if secret is not None:
+        return hmac.new(secret, raw, hashlib.sha256).hexdigest()
     return hashlib.sha256(raw).hexdigest()
 
 
@@ -64,6 +75,7 @@ class Policy:
         self.registry = registry
         self._public = frozenset().union(*(s.public.values for s in registry.servants))
         self.allowlist: set[str] = set()
+        self.allowlist_secret: bytes | None = None  # set by the engine (see allowlist_key)
 
     def _is_public(self, f: Finding) -> bool:
         """A servant's official contact detail (an address also by its street line)."""
@@ -84,7 +96,8 @@ class Policy:
         if self._is_public(f):
             return False
         if self.allowlist and any(
-            allowlist_key(s, f.category, f.value) in self.allowlist for s in servants
+            allowlist_key(s, f.category, f.value, self.allowlist_secret) in self.allowlist
+            for s in servants
         ):
             return False
         return not about_author(folded, f.start)

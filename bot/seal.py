@@ -18,7 +18,9 @@ import logging
 import os
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from bot.config import secret
@@ -29,6 +31,7 @@ _VERSION = b"\x01"
 _NONCE = 12
 _SALT = b"doxguard-seal-v1"  # fixed: the passphrase form must derive the same key every start
 _OFF_LOOP_BYTES = 16_384  # seal/open bigger texts in a worker thread
+_ALLOWLIST_INFO = b"doxguard allowlist hmac v1"
 
 
 class SealError(Exception):
@@ -60,6 +63,11 @@ class Sealer:
             raise ValueError("a sealing key is 32 bytes")
         self._aead = AESGCM(key)
         self.fingerprint = hmac.new(key, b"doxguard key check", hashlib.sha256).hexdigest()[:16]
+        # A separate key (HKDF) for allowlist HMACs: an unkeyed hash of a phone number
+        # is brute-forced in seconds, so the allowlist table must be keyed too.
+        self.allowlist_secret = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=_ALLOWLIST_INFO
+        ).derive(key)
 
     @classmethod
     def from_secret(cls, material: str) -> Sealer:

@@ -150,11 +150,35 @@ def _is_locked(exc: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+def describe_failure(path: str, operation: str, exc: sqlite3.Error) -> str:
+    """A clear, PII-free line naming the database file and what to do about it."""
+    text = str(exc)
+    low = text.lower()
+    if "full" in low:
+        return (
+            f"{path}: the disk is full (or the database reached its size limit) while "
+            f"{operation}; incidents already stored are safe: free space and restart doxguard"
+        )
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return (
+            f"{path}: the database is damaged ({text}) while {operation}; stop doxguard, "
+            "restore the file from a backup (or move it aside), and restart"
+        )
+    if "readonly" in low or "read-only" in low:
+        return f"{path}: the database is read-only ({text}) while {operation}"
+    return f"{path}: database error while {operation}: {text}"
+
+
 def _retrying(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    """Retry a store operation while another process holds the database lock."""
+    """Retry a store operation while another process holds the database lock.
+
+    Any other SQLite failure becomes a StoreError naming the file: a full disk or a
+    damaged database is fatal for the bot, which stops rather than act unrecorded.
+    """
 
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        path = getattr(args[0], "path", "the database") if args else "the database"
         delay = LOCK_FIRST_DELAY
         for attempt in range(LOCK_RETRIES + 1):
             try:
@@ -167,9 +191,9 @@ def _retrying(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 2.0)
                     continue
-                raise StoreError(f"database error in {fn.__name__}: {exc}") from exc
+                raise StoreError(describe_failure(path, fn.__name__, exc)) from exc
             except sqlite3.DatabaseError as exc:
-                raise StoreError(f"database error in {fn.__name__}: {exc}") from exc
+                raise StoreError(describe_failure(path, fn.__name__, exc)) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
@@ -350,9 +374,17 @@ class Store:
                     await cur.close()
                 await self._db.execute("COMMIT")
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                await self._rollback()
                 raise
             return ids
+
+    async def _rollback(self) -> None:
+        """Roll back after a failed statement; SQLite may already have (a full disk does),
+        and the original error is the one worth reporting."""
+        try:
+            await self._db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
     async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
         async with self._lock, self._db.execute(sql, params) as cur:
@@ -452,7 +484,7 @@ class Store:
                     )
                 await self._db.execute("COMMIT")
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                await self._rollback()
                 raise
         found = await self._find(incident.platform, incident.channel, incident.message_id)
         if found is None:  # pragma: no cover - just inserted or conflicted
