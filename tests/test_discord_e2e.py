@@ -296,9 +296,9 @@ async def test_delete_403_is_reported_and_not_retried_per_message(world: World) 
     second = await world.fake.post_message(world.general, world.member, ADDRESS)
     notices = await world.wait_notices(2)
     assert len(world.fake.find("DELETE", r"/messages/")) == 1
-    for notice in notices:
-        text = str(notice["embeds"][0])
-        assert "Manage Messages" in text
+    assert "Manage Messages" in str(notices[0]["embeds"][0])
+    for notice in notices:  # the engine may word the repeat as "same problem as ..."
+        assert notice["embeds"][0]["title"].startswith("Could not hide")
     assert int(first["id"]) in world.fake.messages[world.general]
     assert int(second["id"]) in world.fake.messages[world.general]
 
