@@ -431,20 +431,27 @@ _NUMBER_WORDS = {
     "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3",
     "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }  # fmt: skip
-_NUM_TOKEN = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|o|[0-9])(?![\w'’])"
+_NUM_TOKEN = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|o|[0-9]{1,4}+)(?![\w'’])"
 _NUM_RUN = re.compile(rf"(?<![\w'’]){_NUM_TOKEN}(?:[ \t,\-]++{_NUM_TOKEN})*+", re.IGNORECASE)
 _NUM_TOKENS = re.compile(_NUM_TOKEN, re.IGNORECASE)
 _MIN_NUMBER_WORDS = 3
+
+
+def _run_edge_only(token: str) -> bool:
+    """True for tokens that may sit inside a run of number words but not at its ends."""
+    return (len(token) > 1 and (token.isdigit() or token.lower() == "oh")) or token in ("o", "O")
 
 
 def _spelled_digits_pass(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for m in _NUM_RUN.finditer(text):
         tokens = list(_NUM_TOKENS.finditer(text, m.start(), m.end()))
-        # "oh"/"o" only count as zero inside a run, never at its ends.
-        while tokens and tokens[0].group().lower() in ("oh", "o"):
+        # "oh"/"o" count as zero, and digit groups join in ("eight one six, 555,
+        # zero one ..."), only inside a run: a run starts and ends with a digit word
+        # or a single digit, so "816-555-0142 one two three" keeps its groups.
+        while tokens and _run_edge_only(tokens[0].group()):
             tokens.pop(0)
-        while tokens and tokens[-1].group().lower() in ("oh", "o"):
+        while tokens and _run_edge_only(tokens[-1].group()):
             tokens.pop()
         words = sum(1 for t in tokens if not t.group().isdigit())
         if words < _MIN_NUMBER_WORDS:

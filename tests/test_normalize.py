@@ -144,6 +144,13 @@ def test_spelled_digits_with_oh_dashes_and_commas() -> None:
     assert normalize(message).text == "8165550142"
 
 
+def test_digit_groups_join_only_inside_a_spelled_run() -> None:
+    message = "eight one six, 555, zero one four two"
+    assert_maps_to(message, "8165550142", message)
+    assert normalize("816-555-0142 one two three").text == "816-555-0142 123"
+    assert normalize("816 five five five 0142").text == "816 555 0142"
+
+
 def test_oh_and_o_only_count_inside_a_run() -> None:
     assert normalize("oh one two three").text == "oh 123"
     assert normalize("one oh one").text == "101"
