@@ -252,6 +252,7 @@ def test_email_negatives(text: str) -> None:
          "bank_account"),
         ("mortgage loan number 7730-1184-22", "7730-1184-22", "7730118422", "loan_account"),
         ("HELOC #55102938", "55102938", "55102938", "loan_account"),
+        ("his mortgage # is 7730118422", "7730118422", "7730118422", "loan_account"),
         ("IBAN DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00",
          "DE89370400440532013000", "iban"),
         ("gb29nwbk60161331926819", "gb29nwbk60161331926819", "GB29NWBK60161331926819", "iban"),
@@ -336,6 +337,11 @@ def test_number_helpers() -> None:
         ("apparently she filed for bankruptcy in 2019", "she filed for bankruptcy", "debt"),
         ("there are three liens on his house", "three liens on his house", "debt"),
         ("there's a lien on her house", "a lien on her house", "debt"),
+        ("his credit is like a 480", "credit is like a 480", "credit_score"),
+        ("owes 40 grand on his truck", "owes 40 grand", "debt"),
+        ("she's drowning in $80k of student loans", "$80k of student loans", "debt"),
+        ("Whitaker is behind on child support", "Whitaker is behind on child support", "debt"),
+        ("Stone is underwater on his house", "underwater on his house", "debt"),
         ("her wages got garnished", "her wages got garnished", "debt"),
     ],
 )
@@ -354,6 +360,9 @@ def test_credit_and_debt_positives(text: str, match: str, kind: str) -> None:
         "credit score ranges go from 300 to 850",
         "the national debt is huge",
         "that costs $12,000",
+        "the loan officer said rates are 7%",
+        "the credit union is open 9-5",
+        "he makes $85,000 a year",
     ],
 )
 def test_credit_and_debt_negatives(text: str) -> None:

@@ -74,6 +74,9 @@ _CREDIT_SCORE = re.compile(
     r"dropped\s+to|fell\s+to|tanked\s+to|sits\s+at|under|below|barely|a|an)){0,3}\s*[:=]?\s*"
     rf"(?P<a>[3-8]\d\d)\b(?!\s*(?:k|%|points?\s+(?:up|higher)))"
     rf"|\b(?P<b>[3-8]\d\d)\s+{_SCORE_WORD}\b"
+    # "his credit is like a 480"
+    r"|\bcredit\s+(?:is|was|'s|sits\s+at)\s+(?:like\s+|only\s+|around\s+|about\s+|at\s+)?"
+    r"(?:an?\s+)?(?P<d>[3-8]\d\d)\b(?!\s*(?:k|%|/))"
     # "collections on her credit report and a 510 score": a bare "score" after a credit cue.
     r"|\bcredit\s+(?:report|history|file)\b[^.!?\n]{0,60}?\b(?P<c>[3-8]\d\d)\s+score\b"
 )
@@ -102,13 +105,16 @@ _OVERDUE = (
 # Debts and credit trouble said about a person. Each alternative is anchored on a
 # person cue (pronoun, possessive, name) or a debt amount, and all gaps are bounded.
 _DEBT = re.compile(
-    rf"\b{_PERSON}\s+(?:\w+\s+){{0,2}}?(?:owes|owed|owing)\s+(?:\w+\s+){{0,3}}?{_AMOUNT}"
+    rf"(?:\b{_PERSON}\s+(?:\w+\s+){{0,2}}?)?\b(?:owes|owed|owing)\s+(?:\w+\s+){{0,3}}?{_AMOUNT}"
     rf"(?:\s+(?:in|of)\s+(?:\w+\s+){{0,3}}?{_DEBT_NOUN})?"
     rf"|{_AMOUNT}\s+(?:in|of|on|worth\s+of)\s+(?:\w+\s+){{0,2}}?{_DEBT_NOUN}\b"
     rf"|(?:\b{_PERSON}\s+(?:\w+\s+){{0,3}}?)?\b(?:behind|late|delinquent|defaulted)\s+on\s+"
     rf"{_POSS}\s+(?:\w+\s+){{0,2}}?{_OVERDUE}\b"
-    rf"|\b{_PERSON}\s+(?:\w+\s+){{0,4}}?(?:behind|late|delinquent|defaulted)\s+on\s+the\s+"
+    rf"|\b{_PERSON}\s+(?:\w+\s+){{0,4}}?(?:behind|late|delinquent|defaulted)\s+on\s+(?:the\s+)?"
     rf"{_OVERDUE}\b"
+    rf"|{_AMOUNT}\s+in\s+the\s+hole\b"
+    rf"|\b(?:underwater|upside\s+down)\s+on\s+{_POSS}\s+(?:\w+\s+){{0,1}}?"
+    r"(?:house|home|mortgage|car|truck|loan)\b"
     rf"|\b{_PERSON}\s+(?:\w+\s+){{0,2}}?(?:filed\s+(?:for\s+)?(?:bankruptcy|chapter\s+(?:7|11|13))|"
     r"went\s+bankrupt|declared\s+bankruptcy|is\s+bankrupt|in\s+(?:collections|foreclosure)|"
     r"(?:got|was|were)\s+sent\s+to\s+collections|(?:is|are)\s+being\s+foreclosed|"
@@ -130,7 +136,8 @@ _INSTITUTION = re.compile(
 _DEBT_TRIGGERS = (
     "debt", "owe", "mortgage", "collection", "bankrupt", "chapter", "foreclos", "behind on",
     "late on", "garnish", "default", "delinquent", "maxed out", "lien", "charge-off",
-    "charge off", "late payment", "repo",
+    "charge off", "late payment", "repo", "loan", "credit card", "child support", "back taxes",
+    "bills", "in the hole", "underwater", "upside down",
 )
 
 
@@ -351,7 +358,7 @@ class FinancialDetector:
     def _credit_scores(self, text: str, taken: list[Finding]) -> list[Finding]:
         out: list[Finding] = []
         for m in _CREDIT_SCORE.finditer(text):
-            value = m.group("a") or m.group("b") or m.group("c")
+            value = m.group("a") or m.group("b") or m.group("c") or m.group("d")
             if not 300 <= int(value) <= 850 or _overlaps(taken, *m.span()):
                 continue
             out.append(Finding(Category.FINANCIAL_INFORMATION, m.start(), m.end(), value,
@@ -437,11 +444,13 @@ def _account_shaped(digits: str) -> bool:
     return digits not in "01234567890123456789" and digits not in "98765432109876543210"
 
 
-_NUMBER_WORD = re.compile(r"(?i)(?:number|num|no\.?|#|account|acct|id|:)\s*[:#]?\s*$")
+_NUMBER_WORD = re.compile(
+    r"(?i)(?:number|num|no\.?|#|account|acct|id|:)\s*[:#]?\s*(?:(?:is|was|=)\s*[:#]?\s*)?$"
+)
 
 
 def _number_word_near(text: str, start: int) -> bool:
-    """"loan number 123456", "mortgage acct: 123456", "HELOC #123456"."""
+    """"loan number 123456", "mortgage acct: 123456", "HELOC # is 123456"."""
     return _NUMBER_WORD.search(text, max(0, start - 20), start) is not None
 
 
