@@ -303,6 +303,72 @@ def test_health_negatives(text: str) -> None:
     assert run(HEALTH, text) == []
 
 
+# General rules that grow with the vocabulary rather than with examples: word endings,
+# qualified head nouns, reflexives and durations, dossier fields, strangers.
+HEALTH_RULE_POSITIVES: list[tuple[str, tuple[str, str, str]]] = [
+    # procedures, inflammations and drug stems recognised by their ending
+    ("the chief's wife had a tonsillectomy", ("tonsillectomy", "tonsillectomy", "treatment")),
+    ("he had rhinoplasty in june", ("rhinoplasty", "rhinoplasty", "treatment")),
+    ("her kid got a colonoscopy", ("colonoscopy", "colonoscopy", "treatment")),
+    ("the sergeant has tendinitis", ("tendinitis", "tendinitis", "condition")),
+    ("she's been prescribed lisinopril", ("lisinopril", "lisinopril", "medication")),
+    ("he takes atorvastatin", ("atorvastatin", "atorvastatin", "medication")),
+    ("his son is on adalimumab", ("adalimumab", "adalimumab", "medication")),
+    # a free qualifier before a head noun is part of it
+    ("he has a rare blood disorder", ("blood disorder", "blood disorder", "condition")),
+    ("the captain had shoulder surgery", ("shoulder surgery", "shoulder surgery", "treatment")),
+    ("she has a shopping addiction", ("shopping addiction", "shopping addiction",
+                                     "condition")),
+    ("her husband has Lyme disease", ("Lyme disease", "lyme disease", "condition")),
+    # qualifier x head vocabularies
+    ("the detective had hip replacement surgery", ("hip replacement surgery",
+                                                   "hip replacement surgery", "treatment")),
+    ("he got court ordered drug counseling", ("drug counseling", "drug counseling",
+                                              "treatment")),
+    ("she has a herniated disc", ("herniated disc", "herniated disc", "condition")),
+    ("her son was sent to a crisis stabilization unit",
+     ("crisis stabilization unit", "crisis stabilization unit", "facility")),
+    # reflexives and durations between the verb and the place
+    ("he checked himself into detox", ("detox", "detox", "treatment")),
+    ("she spent three nights in a psych unit", ("psych unit", "psych unit", "facility")),
+    ("the judge spent a couple of weeks at Hazelden", ("Hazelden", "hazelden", "facility")),
+    # more linking verbs
+    ("the councilman came down with pneumonia", ("pneumonia", "pneumonia", "condition")),
+    ("his wife was put on seroquel", ("seroquel", "seroquel", "medication")),
+    ("he wears an insulin pump", ("insulin pump", "insulin pump", "treatment")),
+    ("she's on the spectrum", ("on the spectrum", "on the spectrum", "condition")),
+    ("her daughter has type two diabetes", ("type two diabetes", "diabetes", "condition")),
+    # a field of a posted dossier needs no subject
+    ("Stone / 64 / on dialysis", ("dialysis", "dialysis", "treatment")),
+    ("- in rehab since march", ("rehab", "rehab", "treatment")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEALTH_RULE_POSITIVES)
+def test_health_general_rules(text: str, expected: tuple[str, str, str]) -> None:
+    found = run(HEALTH, text)
+    assert spans(text, found) == [expected]
+
+
+HEALTH_RULE_NEGATIVES = [
+    "Director Young had the 71 bypass repaved",
+    "Councilwoman Price offered a false dichotomy",
+    "Young gave a breakdown of costs",
+    "Sgt. Bell arrested a man who overdosed on fentanyl",
+    "the officer helped a woman who has diabetes",
+    "Raman has a plan for insulin pricing",
+    "agenda:\n- on insulin pricing",
+    "he got paid in April",
+    "Price has delusions of grandeur",
+    "the council had a breakdown in talks",
+]
+
+
+@pytest.mark.parametrize("text", HEALTH_RULE_NEGATIVES)
+def test_health_general_rule_negatives(text: str) -> None:
+    assert run(HEALTH, text) == []
+
+
 def test_being_at_a_hospital_is_review_strength_only() -> None:
     """A visit, a call or a shift reads the same as a stay: below the default hide bar (0.5)."""
     (found,) = run(HEALTH, "Officer Bell was at the hospital to take a report")

@@ -31,7 +31,14 @@ import re
 
 import ahocorasick
 
-from bot.detectors.health_terms import GENERAL_FACILITIES, KINDS, STRICT_FORMS
+from bot.detectors.health_terms import (
+    GENERAL_FACILITIES,
+    KINDS,
+    STRICT_FORMS,
+    SUFFIX_EXCEPTIONS,
+    SUFFIX_MIN_STEM,
+    SUFFIXES,
+)
 from bot.models import Category, Finding
 
 __all__ = ["HealthDetector", "is_mbi"]
@@ -91,13 +98,43 @@ def _clean_id(raw: str) -> str:
 
 _WORD = re.compile(r"[\w'+-]+")
 _CLAUSE_END = re.compile(r"[.!?;\n]\s")
+# Separators between the fields of a posted dossier ("name / address / on suboxone",
+# "- on lithium", "Whitaker: in rehab"): a link opening a field needs no subject.
+_FIELD_SEP = re.compile(r"\s[/|•·]\s|\n[ \t]*(?:[-*•>][ \t])?|^[ \t]*[-*•>][ \t]|:[ \t]")
 _WINDOW = 90
 
 _MODIFIERS = frozenset(
     """a an the some his her their stage type grade ii iii iv early late advanced severe
     chronic terminal bad serious really pretty full-blown heavy daily prescription strong
     mild hour hours day days week weeks month months year-long court-ordered mandatory
-    involuntary recovering former ex functioning high-functioning raging""".split()
+    involuntary recovering former ex functioning high-functioning raging one two three four
+    emergency court-mandated rare major minor massive double triple
+    experimental weekly monthly regular new another second third multiple little big huge
+    nasty brutal scheduled elective invasive successful failed botched aggressive rough
+    active untreated undiagnosed full-on lifelong""".split()
+)
+# Reflexives and durations say nothing about whose health it is: "checked herself into",
+# "spent two weeks in", "spent the night at" link as if they were not there.
+_REFLEXIVES = frozenset({"himself", "herself", "themselves", "themself", "hisself"})
+_DURATION_UNITS = frozenset(
+    "night nights day days week weeks weekend weekends month months year years hour hours"
+    .split()
+)
+_DURATION_WORDS = frozenset(
+    "a an the few couple of last whole entire one two three four five six seven eight nine "
+    "ten several".split()
+)
+# Head nouns a free qualifier may precede ("gambling addiction", "spinal fusion surgery",
+# "rare blood disorder"): up to two words between the link and the head are skipped.
+_HEADS = frozenset(
+    "surgery surgeries addiction disorder disease syndrome cancer tumor tumors infection "
+    "injury transplant".split()
+)
+# Strangers introduced in passing: "the guy who overdosed" is nobody protected.
+_STRANGERS = frozenset(
+    """guy guys dude dudes man men woman women lady ladies person people kid someone
+    somebody patient patients suspect suspects driver victim victims inmate inmates
+    resident residents folks homeless stranger customer customers""".split()
 )
 _POSSESSIVES = frozenset({"his", "her", "their"})
 _THIRD = frozenset(
@@ -149,7 +186,9 @@ _PREPOSITIONS = frozenset({"in", "into", "on", "at", "out", "to", "off", "back"}
 _DETERMINERS = frozenset(
     "the a an this that these those any every each some no another its".split()
 )
-_STAGE_BEFORE = re.compile(r"(?:stage|type|grade)\s{1,2}(?:[0-4]|i{1,3}|iv)[abc]?\s{1,2}$")
+_STAGE_BEFORE = re.compile(
+    r"(?:stage|type|grade)\s{1,2}(?:[0-4]|i{1,3}|iv|one|two|three|four)[abc]?\s{1,2}$"
+)
 
 # Linking phrases per kind, as token tuples, and which are strong enough without a subject.
 _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
@@ -162,6 +201,8 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
         ("dxd", "with"): True, ("diagnosed", "as"): True, ("living", "with"): True,
         ("struggling", "with"): True, ("struggles", "with"): True,
         ("dealing", "with"): False, ("sick", "with"): False,
+        ("came", "down", "with"): True, ("coming", "down", "with"): True,
+        ("in", "remission", "from"): True, ("lives", "with"): True, ("has", "got"): False,
         ("battling",): True, ("fighting",): False, ("suffers", "from"): True,
         ("suffering", "from"): True, ("suffered", "from"): True,
         ("recovering", "from"): True, ("treated", "for"): True,
@@ -179,6 +220,9 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
         ("off", "her"): False, ("off",): False, ("withdrawal", "from"): True,
         ("withdrawing", "from"): True, ("od'd", "on"): True, ("overdosed", "on"): True,
         ("positive", "for"): True, ("tested", "positive", "for"): True,
+        ("put", "on"): True, ("started", "on"): True, ("back", "on"): True,
+        ("weaned", "off"): True, ("detoxing", "from"): True, ("dependent", "on"): True,
+        ("relapsed", "on"): True, ("od'ed", "on"): True, ("switched", "to"): False,
     },
     "treatment": {
         ("in",): True, ("on",): False, ("getting",): True, ("gets",): False,
@@ -190,6 +234,12 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
         ("went", "to"): True, ("going", "to"): False, ("sent", "to"): True,
         ("checked", "into"): True, ("entered",): False, ("into",): False,
         ("court-ordered",): True, ("court", "ordered"): True, ("did",): False,
+        ("court-mandated",): True, ("court", "mandated"): True, ("ordered", "to"): True,
+        ("admitted", "to"): True, ("committed", "to"): True, ("recovering", "from"): True,
+        ("went", "in", "for"): True, ("goes", "in", "for"): True, ("going", "in", "for"): True,
+        ("in", "for"): False, ("wears",): False, ("wearing",): False, ("uses",): False,
+        ("scheduled", "for"): True, ("needed",): False, ("spent", "in"): False,
+        ("released", "from"): True, ("discharged", "from"): True,
         ("does",): False, ("doing",): False, ("seeing",): False, ("sees",): False,
         ("saw",): False, ("see",): False, ("attends",): False, ("attending",): False,
     },
@@ -203,6 +253,7 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
         ("staying", "at"): False, ("stays", "at"): False, ("back", "in"): False,
         ("in", "and", "out", "of"): True, ("locked", "up", "in"): True,
         ("spent", "time", "in"): False, ("ended", "up", "in"): False, ("at",): False,
+        ("spent", "in"): False, ("spent", "at"): False, ("transferred", "to"): True,
     },
     "event": {(): False},
 }  # fmt: skip
@@ -212,11 +263,12 @@ _ABSTRACT_AFTER = re.compile(
     r"\s{0,2}(?:research|funding|funds|awareness|fundraiser|charity|society|foundation|walk|"
     r"run|month|rates?|cases|patients|policy|policies|bill|ordinance|screenings?|prevention|"
     r"clinics?|programs?|services|crisis|epidemic|outbreak|vaccines?|season|"
-    r"staff|workers|nurses|doctors|budget|costs?|prices?|coverage|caps?|access|parking|"
+    r"staff|workers|nurses|doctors|budget|costs?|prices?|pricing|coverage|caps?|access|parking|"
     r"board|district|system|industry|companies|company|ads?|commercials?|legislation|"
     r"ribbon|groundbreaking|opening|event|gala|meeting|press|rally|protest|expansion|"
-    r"of\s{1,2}(?:the|a|an|this|that|old|historic|vacant|abandoned|city|buildings?|"
-    r"houses?|homes?|properties|property|luck|genius|brilliance|inspiration))(?![a-z])",
+    r"claims?|lawsuits?|settlements?|reports?|attorneys?|lawyers?|ramps?)(?![a-z])"
+    # "rehab of the building", "stroke of genius", "breakdown of costs"
+    r"|\s{1,2}of\s{1,2}(?!(?:his|her|their|him)\b)[a-z]",
     _I,
 )
 # What may separate the word before a case-sensitive acronym from it (see _triggers).
@@ -235,9 +287,12 @@ class _Hit:
 
 
 def _build_automaton() -> ahocorasick.Automaton:
+    """Whole terms and word endings in one automaton: one pass finds both."""
     auto = ahocorasick.Automaton()
+    for suffix, kind in SUFFIXES.items():
+        auto.add_word(suffix, (suffix, kind, True))
     for term, kind in KINDS.items():
-        auto.add_word(term, (term, kind))
+        auto.add_word(term, (term, kind, False))
     auto.make_automaton()
     return auto
 
@@ -255,7 +310,7 @@ def _triggers() -> tuple[str, ...]:
     "never". Terms containing a digit or a shorter trigger add nothing.
     """
     digits = tuple("0123456789")
-    candidates: set[str] = set()
+    candidates: set[str] = set(SUFFIXES)
     for term in KINDS:
         if any(d in term for d in digits):
             continue
@@ -348,7 +403,16 @@ class HealthDetector:
                 if stage:
                     hit.start = stage.start()
             previous = hit if hit.conf > 0.0 else previous
-        return [h for h in hits if h.conf > 0.0]
+        kept: list[_Hit] = []
+        for hit in hits:
+            if hit.conf <= 0.0:
+                continue
+            if kept and hit.start < kept[-1].end:  # a head widened over an earlier term
+                if hit.end - hit.start > kept[-1].end - kept[-1].start:
+                    kept[-1] = hit
+                continue
+            kept.append(hit)
+        return kept
 
 
 def _overlaps(found: list[Finding], start: int, end: int) -> bool:
@@ -359,9 +423,20 @@ def _vocabulary_hits(text: str, lowered: str) -> list[_Hit]:
     """Longest whole-word vocabulary matches, left to right, without overlap."""
     raw: list[tuple[int, int, str, str, bool]] = []
     n = len(lowered)
-    for end_idx, (term, kind) in _AUTOMATON.iter(lowered):
+    for end_idx, (term, kind, suffix) in _AUTOMATON.iter(lowered):
         start = end_idx - len(term) + 1
         end = end_idx + 1
+        if suffix:
+            # a word ending: the hit is the whole word ("hysterectomy", "lisinopril")
+            stem = start
+            while stem > 0 and start - stem < 30 and lowered[stem - 1].isalpha():
+                stem -= 1
+            if start - stem < SUFFIX_MIN_STEM or (stem > 0 and lowered[stem - 1].isdigit()):
+                continue
+            if (end < n and lowered[end].isalnum()) or lowered[stem:end] in SUFFIX_EXCEPTIONS:
+                continue
+            raw.append((stem, end, lowered[stem:end], kind, False))
+            continue
         if start > 0 and lowered[start - 1].isalnum():
             continue
         if end < n and lowered[end] == "s" and (end + 1 == n or not lowered[end + 1].isalnum()):
@@ -386,24 +461,102 @@ def _vocabulary_hits(text: str, lowered: str) -> list[_Hit]:
 
 
 def _attribution(text: str, lowered: str, hit: _Hit) -> float:
-    """How surely the words before `hit` attribute it to a (third) person; 0 when not."""
+    """How surely the words before `hit` attribute it to a (third) person; 0 when not.
+
+    A head noun reached over free qualifiers is widened to include them.
+    """
     lo = max(0, hit.start - _WINDOW)
     prefix_end = hit.start
     cut = None
     for m in _CLAUSE_END.finditer(lowered, lo, prefix_end):
         cut = m.end()
+    field = None
+    for m in _FIELD_SEP.finditer(lowered, cut if cut is not None else lo, prefix_end):
+        field = m.end()
+    if field is not None:
+        cut = field
     if cut is not None:
         lo = cut
     spans = [(m.start(), m.end()) for m in _WORD.finditer(lowered, lo, prefix_end)]
     toks = ["with" if lowered[s:e] == "w" else lowered[s:e] for s, e in spans]  # "w/ cancer"
-    i = len(toks) - 1
+    toks, spans = _without_fillers(toks, spans)
+    i = _skip_modifiers(toks, len(toks) - 1)
+    found = _linked(text, toks, spans, i, hit, field is not None)
+    if found is None and hit.term in _HEADS:
+        # "has a gambling addiction", "had spinal fusion surgery": skip free qualifiers
+        k = i
+        for _ in range(2):
+            if k < 0 or not _is_qualifier(toks[k]):
+                break
+            k -= 1
+            found = _linked(text, toks, spans, _skip_modifiers(toks, k), hit, field is not None)
+            if found is not None:
+                if found > 0.0:  # report the qualified head: "gambling addiction"
+                    hit.start = spans[k + 1][0]
+                    hit.term = lowered[hit.start : hit.end]
+                break
+    return found or 0.0
+
+
+def _without_fillers(
+    toks: list[str], spans: list[tuple[int, int]]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """Drop reflexives and durations ("herself", "two weeks", "the night") from the prefix."""
+    if not any(t in _REFLEXIVES or t in _DURATION_UNITS for t in toks):
+        return toks, spans
+    keep = [True] * len(toks)
+    for k, tok in enumerate(toks):
+        if tok in _REFLEXIVES:
+            keep[k] = False
+        elif tok in _DURATION_UNITS:
+            keep[k] = False
+            b = k - 1
+            while b >= 0 and k - b <= 3 and (toks[b] in _DURATION_WORDS or toks[b].isdigit()):
+                keep[b] = False
+                b -= 1
+    return (
+        [t for t, ok in zip(toks, keep, strict=True) if ok],
+        [sp for sp, ok in zip(spans, keep, strict=True) if ok],
+    )
+
+
+def _skip_modifiers(toks: list[str], i: int) -> int:
+    """Index of the last token before `i`'s run of modifiers ("stage 3", "a", "severe")."""
     skipped = 0
-    # "stage 3", "a", "the", "severe": modifiers between the link and the term.
     while i >= 0 and skipped < 4 and (toks[i] in _MODIFIERS or toks[i].isdigit()) and (
         toks[i] not in _POSSESSIVES
     ):
         i -= 1
         skipped += 1
+    return i
+
+
+def _is_qualifier(tok: str) -> bool:
+    """A free word that may qualify a head noun ("gambling" addiction), not grammar."""
+    return (
+        tok.replace("-", "").isalpha()
+        and not tok.endswith("'s")
+        and tok not in _POSSESSIVES
+        and tok not in _FIRST_SECOND
+        and tok not in _THIRD
+        and tok not in _AUX
+        and tok not in _NOT_NAMES
+        and tok not in _DETERMINERS
+        and tok not in _FILLERS
+        and tok not in _PREPOSITIONS
+        and tok not in _PEOPLE
+    )
+
+
+def _linked(
+    text: str, toks: list[str], spans: list[tuple[int, int]], i: int, hit: _Hit,
+    in_field: bool = False,
+) -> float | None:
+    """Confidence that the words up to token i attribute `hit`; None when nothing links.
+
+    `in_field`: the words start a dossier field, so a link with nothing before it
+    ("/ on suboxone") is about the person the dossier is on.
+    """
     if i >= 0 and hit.kind != "facility":
         tok = toks[i]
         if tok in _POSSESSIVES:
@@ -416,7 +569,7 @@ def _attribution(text: str, lowered: str, hit: _Hit) -> float:
         return 0.85 if hit.kind == "condition" else 0.0
     link_len, strong = _match_link(toks, i, hit.kind)
     if link_len < 0:
-        return 0.0
+        return None
     if hit.loose and tuple(toks[i - link_len + 1 : i + 1]) not in _LOOSE_LINKS:
         return 0.0  # lowercase "ms"/"als": only right after "has" / "diagnosed with"
     j = i - link_len
@@ -424,6 +577,10 @@ def _attribution(text: str, lowered: str, hit: _Hit) -> float:
     while j >= 0 and aux < 4 and toks[j] in _AUX:
         j -= 1
         aux += 1
+    if j > 0 and toks[j] in ("who", "who's", "whos") and (
+        toks[j - 1] in _STRANGERS and (j < 2 or toks[j - 2] not in _POSSESSIVES)
+    ):
+        return 0.0  # "the guy who overdosed": a stranger, not the person discussed
     subject = _subject(text, toks, spans, j)
     if subject == "first":
         return 0.0
@@ -440,7 +597,7 @@ def _attribution(text: str, lowered: str, hit: _Hit) -> float:
         if aux or toks[j].endswith("'s") or (link and link[0] not in _PREPOSITIONS):
             return 0.7
         return 0.0
-    if strong and (j < 0 or toks[j] in _FILLERS):
+    if (strong or (in_field and j < 0 and link_len > 0)) and (j < 0 or toks[j] in _FILLERS):
         return 0.6
     return 0.0
 

@@ -42,7 +42,33 @@ CONDITIONS = _terms(
     miscarriage, infertility, infertile, erectile dysfunction, concussion, brain injury, tbi,
     suicidal, suicide attempt, attempted suicide, self harm, self-harm, terminally ill,
     terminal cancer, cancer survivor, overdose, anger issues, mental health issues,
-    drinking issues, drug issues, heart issues, substance issues
+    drinking issues, drug issues, heart issues, substance issues,
+    arthritis, rheumatoid arthritis, osteoarthritis, psoriatic arthritis, gout, osteoporosis,
+    glaucoma, cataracts, macular degeneration, going blind, gone blind, went blind,
+    legally blind, hearing loss, going deaf, tinnitus, migraines, chronic migraines, vertigo,
+    anemia, hemophilia, thyroid disease, thyroid cancer, hypothyroidism, hyperthyroidism,
+    graves' disease, hashimoto's, addison's disease, cushing's, irritable bowel syndrome, ibs,
+    ulcerative colitis, diverticulitis, pancreatitis, fatty liver, ulcer, ulcers, bleeding ulcer,
+    gallstones, kidney stones, sepsis, mrsa, mono, mononucleosis, lyme disease,
+    meningitis, bronchitis, hepatitis a, non-hodgkin's lymphoma, hodgkin's lymphoma,
+    mesothelioma, glioblastoma, glioma, colorectal cancer, uterine cancer, esophageal cancer,
+    oral cancer, testicular cancer, metastatic cancer, multiple myeloma, neuropathy,
+    aneurysm, brain aneurysm, blood clot, blood clots, dvt, pulmonary embolism, afib,
+    atrial fibrillation, arrhythmia, heart murmur, congestive heart failure, cardiomyopathy,
+    angina, coronary artery disease, high cholesterol, obesity, morbidly obese, insomnia,
+    narcolepsy, generalized anxiety disorder, social anxiety, agoraphobia, personality disorder,
+    narcissistic personality disorder, antisocial personality disorder, dissociative identity
+    disorder, paranoid schizophrenia, psychotic episode, manic episode, breakdown, delusions,
+    hallucinations, postpartum psychosis, tourette's, tourettes, asperger's, aspergers,
+    autism spectrum disorder, on the spectrum, dyslexia, learning disability,
+    intellectual disability, developmental delay, spina bifida, paraplegic,
+    quadriplegic, amputee, gambling addiction, gambling problem, sex addiction,
+    porn addiction, pill addiction, painkiller addiction, alcohol addiction,
+    alcohol use disorder, alcohol problem, pill problem, drug habit, pill habit, coke habit,
+    crack habit, heroin habit, cocaine addiction, high risk pregnancy, high-risk pregnancy,
+    ectopic pregnancy, stillbirth, preeclampsia, gestational diabetes, infection,
+    staph infection, kidney infection, yeast infection, injury, brain damage,
+    spinal cord injury, head injury, back injury, disease, syndrome, disorder, tumors
     """
 )
 
@@ -50,7 +76,8 @@ CONDITIONS = _terms(
 EVENTS = _terms(
     """
     overdosed, od'd, relapsed, miscarried, hospitalized, institutionalized,
-    tried to kill himself, tried to kill herself, attempted suicide
+    tried to kill himself, tried to kill herself, attempted suicide, od'ed, oded,
+    overdosing, got sober, stroked out, passed out drunk
     """
 )
 
@@ -66,7 +93,22 @@ MEDICATIONS = _terms(
     pain meds, benzos, metformin, ozempic, wegovy, mounjaro, truvada, prep, antiretrovirals,
     heroin, meth, crystal meth, cocaine, crack, ketamine, chemo drugs, blood thinners,
     warfarin, eliquis, xarelto, viagra, cialis, steroids, testosterone, hrt, birth control,
-    ambien, gabapentin, adderal
+    ambien, gabapentin, adderal, sertraline, citalopram, escitalopram, bupropion, trazodone,
+    mirtazapine, quetiapine, olanzapine, aripiprazole, risperidone, lurasidone, latuda,
+    rexulti, vraylar, lamotrigine, topiramate, topamax, keppra, dilantin, phenobarbital,
+    tegretol, carbamazepine, buspirone, buspar, hydroxyzine, propranolol, clonidine,
+    guanfacine, strattera, focalin, dexedrine, modafinil, provigil, naloxone, narcan,
+    sublocade, antabuse, disulfiram, campral, acamprosate, chantix, prednisone, steroid shots,
+    methotrexate, humira, enbrel, remicade, stelara, dupixent, keytruda, tamoxifen, herceptin,
+    letrozole, anastrozole, synthroid, levothyroxine, jardiance, farxiga, trulicity, victoza,
+    saxenda, zepbound, semaglutide, tirzepatide, plavix, coumadin, lipitor, crestor, zocor,
+    norvasc, amlodipine, lisinopril, losartan, metoprolol, atorvastatin, lasix, furosemide,
+    albuterol, biktarvy, descovy, genvoya, tenofovir, codeine, lunesta, oxycodone, pills,
+    sleeping pills, diet pills, mdma, lsd, shrooms, pcp, xans, blood pressure meds,
+    heart meds, seizure meds, adhd meds, anxiety meds, depression meds, bipolar meds,
+    diabetes meds, hiv meds, cholesterol meds, thyroid meds, sleep meds, pain medication,
+    psychiatric medication, anxiety medication, antianxiety meds, mood stabilizers,
+    mood stabilizer, stimulants, opioid painkillers, muscle relaxers
     """
 )
 
@@ -83,7 +125,23 @@ TREATMENTS = _terms(
     methadone treatment, ivf, fertility treatment, abortion, shrink, therapist,
     psychiatrist, psychologist, oncologist, anger management, 28 day program,
     28-day program, 30 day program, 30-day program, treatment program, recovery program,
-    12 step program, outpatient program, intensive outpatient
+    12 step program, outpatient program, intensive outpatient,
+    double bypass, triple bypass, quadruple bypass, open heart, angioplasty,
+    bariatric surgery, weight loss surgery, gastric sleeve, lap band, plastic surgery,
+    cosmetic surgery, c-section, cesarean, hysterectomy, mastectomy, double mastectomy,
+    lumpectomy, vasectomy, tubal ligation, tubes tied, colonoscopy, immunotherapy,
+    proton therapy, stem cell transplant, bone marrow transplant, amputation, stent, stents,
+    pacemaker, defibrillator, insulin pump, feeding tube, colostomy bag, colostomy,
+    oxygen tank, cpap, infusions, infusion therapy, electroconvulsive therapy, tms,
+    group therapy, family therapy, grief counseling, talk therapy, speech therapy,
+    occupational therapy, hormone therapy, testosterone therapy, outpatient rehab,
+    inpatient rehab, residential treatment, partial hospitalization, medical detox,
+    methadone program, suboxone program, sober house, palliative care,
+    pain management, dialysis treatments, gamblers anonymous, narcotics anonymous,
+    alcoholics anonymous, aa meetings, na meetings, ga meetings, aa meeting, na meeting,
+    ga meeting, surgeries, spinal tap, biopsy, biopsies,
+    mri, ct scan, pet scan, transfusion, blood transfusion, skin graft, prosthetic,
+    prosthetic leg, hearing aids, hearing aid, wheelchair, crutches
     """
 )
 
@@ -97,8 +155,41 @@ FACILITIES = _terms(
     valley hope, research medical, research medical center, truman medical,
     truman medical center, saint luke's, st. luke's, st luke's, children's mercy,
     cottonwood springs, crittenton, rainbow center, rainbow mental health facility,
-    menorah medical, betty ford, hazelden, memory care
+    menorah medical, betty ford, hazelden, memory care, nicu, picu, va hospital,
+    behavioral health center, behavioral health facility, urgent care, trauma center,
+    burn unit, cardiac unit, stroke unit,
+    oncology ward, oncology unit, maternity ward, labor and delivery, cancer ward,
+    suboxone clinic, pain clinic, sober living house,
+    assisted living, hospice center, hospice care
     """
+)
+
+
+def _compounds(heads: str, tails: str) -> frozenset[str]:
+    """Every "head tail" pair: qualifier vocabularies grow by combination, not by listing."""
+    return frozenset(f"{h.strip()} {t.strip()}" for h in heads.split(",") for t in tails.split(","))
+
+
+# "knee replacement", "spinal fusion", "detox unit", "alcohol treatment", "torn ACL".
+TREATMENTS = TREATMENTS | _compounds(
+    "knee, hip, shoulder, ankle, elbow, wrist, joint, heart valve, valve, disc, jaw",
+    "replacement, replacements, reconstruction",
+) | _compounds(
+    "spinal, spine, back, neck, lumbar, cervical", "fusion"
+) | _compounds(
+    "alcohol, drug, substance abuse, addiction, opioid, gambling, eating disorder, trauma, "
+    "ptsd, grief, dual diagnosis",
+    "treatment, counseling, therapy, rehab, program, classes",
+) | _compounds(
+    "mental health, psychiatric, cancer, psych", "treatment, counseling, therapy"
+)
+CONDITIONS = CONDITIONS | _compounds(
+    "torn, ruptured, blown", "acl, meniscus, rotator cuff, achilles, disc"
+) | _compounds("herniated, slipped, bulging", "disc, discs")
+FACILITIES = FACILITIES | _compounds(
+    "detox, rehab, psych, psychiatric, behavioral health, mental health, addiction, recovery, "
+    "substance abuse, eating disorder, methadone, crisis stabilization",
+    "unit, ward, center, facility, hospital, clinic",
 )
 
 # Places people also visit, work at or report from: being "at" one is not a stay.
@@ -106,7 +197,9 @@ GENERAL_FACILITIES = _terms(
     """
     hospital, ER, emergency room, ICU, nursing home, cancer center, dialysis center,
     research medical, research medical center, truman medical, truman medical center,
-    saint luke's, st. luke's, st luke's, children's mercy, menorah medical, memory care
+    saint luke's, st. luke's, st luke's, children's mercy, menorah medical, memory care,
+    va hospital, urgent care, trauma center, maternity ward, labor and delivery, cancer ward,
+    oncology ward, oncology unit, cardiac unit
     """
 )
 GENERAL_FACILITIES = frozenset(t.lower() for t in GENERAL_FACILITIES)
@@ -126,7 +219,31 @@ STRICT_FORMS: dict[str, frozenset[str]] = {
     "bpd": frozenset({"BPD"}),
     "std": frozenset({"STD"}),
     "stds": frozenset({"STDs", "STDS"}),
+    "tms": frozenset({"TMS"}),
+    "pcp": frozenset({"PCP"}),
 }
+
+# Word endings that name a health fact whatever the stem: surgical procedures
+# ("hysterectomy", "rhinoplasty"), inflammations ("bronchitis") and drug-name stems
+# from the USAN naming scheme ("lisinopril", "metoprolol", "atorvastatin"). A
+# suffix counts only at the end of a word whose stem has at least `SUFFIX_MIN_STEM`
+# letters (so "April" is not a "-pril" drug), and it still needs attribution.
+SUFFIXES: dict[str, str] = {
+    **dict.fromkeys(
+        ("ectomy", "ectomies", "otomy", "ostomy", "oscopy", "plasty"), "treatment"
+    ),
+    "itis": "condition",
+    **dict.fromkeys(
+        ("pril", "olol", "statin", "azepam", "azolam", "oxetine", "triptan", "prazole",
+         "sartan", "cillin", "mycin", "cycline", "floxacin", "glutide", "gliptin", "zodone",
+         "triptyline", "codone", "morphone", "trexate", "apine", "idone", "afil", "isone",
+         "asone", "barbital", "tinib", "umab", "ximab", "zumab"),
+        "medication",
+    ),
+}  # fmt: skip
+SUFFIX_MIN_STEM = 3
+# Ordinary words that happen to end like a procedure.
+SUFFIX_EXCEPTIONS = frozenset({"dichotomy", "dichotomies"})
 
 KINDS: dict[str, str] = {}
 for _kind, _set in (
@@ -147,5 +264,8 @@ __all__ = [
     "KINDS",
     "MEDICATIONS",
     "STRICT_FORMS",
+    "SUFFIXES",
+    "SUFFIX_EXCEPTIONS",
+    "SUFFIX_MIN_STEM",
     "TREATMENTS",
 ]
