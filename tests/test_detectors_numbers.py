@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.detectors.email import EmailDetector
 from bot.detectors.financial import FinancialDetector, is_bitcoin_address, is_card_number
@@ -370,6 +372,23 @@ def test_credit_and_debt_negatives(text: str) -> None:
 
 
 # -- robustness ---------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [*"0123456789", " ", "-", ".", "(", ")", "+", "@", "$", "k", ",", "\n", "#", ":", "/", "x",
+     "bc1", "DE89 ", "ssn ", "acct ", "routing ", "loan #", "he owes ", "credit score ",
+     "last 4 of ssn ", "xxx-xx-", "https://", ".com", "５", "é"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_findings_are_well_formed_on_any_text(text: str) -> None:
+    for detector in (SSN, PHONE, EMAIL, FIN):
+        for f in detector.detect(text):
+            assert 0 <= f.start < f.end <= len(text)
+            assert 0.0 < f.confidence <= 1.0
+            assert f.category is detector.category and f.kind and f.value
+
 
 @pytest.mark.parametrize(
     "text",
