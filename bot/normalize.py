@@ -431,7 +431,12 @@ _NUMBER_WORDS = {
     "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3",
     "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }  # fmt: skip
-_NUM_TOKEN = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|o|[0-9]{1,4}+)(?![\w'’])"
+_DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|o)"
+_NUM_TOKEN = (
+    rf"(?:(?:double|triple)[ \t\-]{{1,3}}+(?:{_DIGIT_WORD}|[0-9])"
+    rf"|{_DIGIT_WORD}|[0-9]{{1,4}}+)(?![\w'’])"
+)
+_REPEATS = {"double": 2, "triple": 3}
 _NUM_RUN = re.compile(rf"(?<![\w'’]){_NUM_TOKEN}(?:[ \t,\-]++{_NUM_TOKEN})*+", re.IGNORECASE)
 _NUM_TOKENS = re.compile(_NUM_TOKEN, re.IGNORECASE)
 _MIN_NUMBER_WORDS = 3
@@ -440,6 +445,13 @@ _MIN_NUMBER_WORDS = 3
 def _run_edge_only(token: str) -> bool:
     """True for tokens that may sit inside a run of number words but not at its ends."""
     return (len(token) > 1 and (token.isdigit() or token.lower() == "oh")) or token in ("o", "O")
+
+
+def _token_digits(token: str) -> str:
+    """Digits a number-word token stands for: "five" → "5", "triple five" → "555"."""
+    parts = token.lower().replace("-", " ").split()
+    digit = _NUMBER_WORDS.get(parts[-1], parts[-1])
+    return digit * _REPEATS.get(parts[0], 1)
 
 
 def _spelled_digits_pass(text: str) -> list[Edit]:
@@ -462,7 +474,7 @@ def _spelled_digits_pass(text: str) -> list[Edit]:
                 edits.append((prev_end, t.start(), ""))
             word = t.group()
             if not word.isdigit():
-                edits.append((t.start(), t.end(), _NUMBER_WORDS[word.lower()]))
+                edits.append((t.start(), t.end(), _token_digits(word)))
             prev_end = t.end()
     return edits
 

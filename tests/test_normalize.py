@@ -151,6 +151,11 @@ def test_digit_groups_join_only_inside_a_spelled_run() -> None:
     assert normalize("816 five five five 0142").text == "816 555 0142"
 
 
+def test_double_and_triple_repeat_a_digit() -> None:
+    message = "eight one six triple five oh one double-four"
+    assert_maps_to(message, "8165550144", message)
+
+
 def test_oh_and_o_only_count_inside_a_run() -> None:
     assert normalize("oh one two three").text == "oh 123"
     assert normalize("one oh one").text == "101"
@@ -385,7 +390,8 @@ def test_repetitive_100kb_messages_are_linear(message: str) -> None:
 CHAT_ALPHABET = st.sampled_from(
     [
         *"abcdeotOIl0123456789 .-_/,\n|*`~<>#@[](){}:!&^",
-        "at", "dot", " at ", " dot ", "one", "oh", "five", "<@", "<#", "<t:", "```", "mailto:",
+        "at", "dot", " at ", " dot ", "one", "oh", "five", "double ", "<@", "<#",
+        "<t:", "```", "mailto:",
         "\u200b", "\u00ad", "\ufe0f", "а", "ο", "Ι", "８", "٨", "\u0301", "\u0336", "İ", "\x00",
     ]
 )  # fmt: skip
