@@ -365,6 +365,75 @@ def test_school_work_negative(text: str) -> None:
     assert SCHOOL_WORK.detect(text) == []
 
 
+# General grammar for saying where someone works or studies, beyond "works at".
+SCHOOL_WORK_RULES = [
+    # a relative named between the relation word and the copula
+    ("the deputy's daughter Maya is at Rosedale Middle School", "Rosedale Middle School",
+     "school", "rosedale middle school"),
+    ("his son kai's at Liberty North High", "Liberty North High", "school",
+     "liberty north high"),
+    ("her twins are still at Meadowbrook Elementary", "Meadowbrook Elementary", "school",
+     "meadowbrook elementary"),
+    # a possessive institution noun with a copula
+    ("his daughter's preschool is Sunny Days Learning Center", "Sunny Days Learning Center",
+     "school", "sunny days learning center"),
+    ("her job is at the Hallmark plant", "Hallmark plant", "employment", "hallmark plant"),
+    ("the judge's husband's work is over at Garmin in Olathe", "Garmin in Olathe",
+     "employment", "garmin in olathe"),
+    # job titles after "the"; staff, payroll and faculty; "works out of"
+    ("she's the head custodian at Oak Grove Elementary", "Oak Grove Elementary", "employment",
+     "oak grove elementary"),
+    ("she's the front office lady at Red Oak Montessori", "Red Oak Montessori", "school",
+     "red oak montessori"),
+    ("he's on the faculty at Avila", "Avila", "employment", "avila"),
+    ("his wife is on payroll at Children's Mercy", "Children's Mercy", "employment",
+     "children's mercy"),
+    ("her brother works out of the UPS hub in Lenexa", "UPS hub in Lenexa", "employment",
+     "ups hub in lenexa"),
+    ("she mans the counter at the Sonic on Blue Ridge", "Sonic on Blue Ridge", "employment",
+     "sonic on blue ridge"),
+    ("her husband got hired at Cerner", "Cerner", "employment", "cerner"),
+    # starting, transferring, getting in
+    ("their son transferred to Rockhurst High", "Rockhurst High", "school",
+     "rockhurst high"),
+    ("his girlfriend started at Burns & McDonnell", "Burns & McDonnell", "employment",
+     "burns & mcdonnell"),
+    ("her kid got into Pembroke Hill", "Pembroke Hill", "school", "pembroke hill"),
+    # studies and majors with an object between verb and place
+    ("his daughter is majoring in biology at Park University", "Park University", "school",
+     "park university"),
+    ("her son trains at Olathe Northwest", "Olathe Northwest", "school", "olathe northwest"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "sub", "kind", "value"), SCHOOL_WORK_RULES)
+def test_school_work_general_rules(text: str, sub: str, kind: str, value: str) -> None:
+    found = _run(SCHOOL_WORK, text)
+    assert [(f.start, f.end, f.kind, f.value) for f in found] == [
+        (*_span(text, sub), kind, value)
+    ]
+    assert found[0].confidence >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his son is in Chicago this week",
+        "she's the one at the front of the line",
+        "the fire started at Westport Flea Market",
+        "the show started at Knuckleheads",
+        "he got to City Hall late",
+        "social security for Dana Reyes",
+        "her office is a mess",
+        "their job is to protect people",
+        "she's the speaker at Union Station tonight",
+    ],
+)
+def test_school_work_general_rule_negatives(text: str) -> None:
+    found = [f for f in _run(SCHOOL_WORK, text) if f.confidence >= 0.3]
+    assert found == []
+
+
 @pytest.mark.parametrize(
     ("text", "sub"),
     [
@@ -376,6 +445,7 @@ def test_school_work_negative(text: str) -> None:
         ("she works for Jackson County", "Jackson County"),
         ("Capt. Reyes runs South Patrol", "South Patrol"),
         ("he works with the Fire Department", "Fire Department"),
+        ("the fire captain works at Station 19", "Station"),
     ],
 )
 def test_official_employer_is_public_and_low_confidence(text: str, sub: str) -> None:

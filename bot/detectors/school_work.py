@@ -78,7 +78,7 @@ _ROLES = (
 _OFFICIAL_RE = re2.compile(
     r"(?i)^(?:the[ \t]+)?(?:city|county|state|government|feds?|city[ \t]+hall|kcpd|kcmo|kck|"
     r"kcfd|kckpd|fbi|dea|atf|irs|usps|post[ \t]+office|public[ \t]+works|water[ \t]+services|"
-    r"municipal[ \t]+court|mayor'?s[ \t]+office|department|"
+    r"municipal[ \t]+court|mayor'?s[ \t]+office|department|station|firehouse|fire[ \t]+house|"
     r".*\b(?:police|sheriff'?s?|fire[ \t]+department|fire[ \t]+station|precinct|"
     r"patrol|substation|squad|city[ \t]+council|courthouse|county|government|"
     r"police[ \t]+department|highway[ \t]+patrol)\b.*)$"
@@ -141,7 +141,8 @@ _SCHOOL_ALT = _alt(_SCHOOL_WORDS)
 _INST_SUFFIX = (
     r"(?i:" + _alt(["middle", "high", "elementary", "grade", "primary", "charter", "prep"])
     + r")?[ \t]*(?i:" + _SCHOOL_ALT
-    + r"|hospital|clinic|store|plant|warehouse|factory|center|office|shop|restaurant|bank)\b"
+    + r"|hospital|clinic|store|plant|warehouse|factory|center|office|shop|restaurant|bank|hub|"
+    r"depot|yard|terminal|garage|lab|branch|location|distribution[ \t]+center)\b"
 )
 _OBJ = (
     r"(?P<obj>(?i:" + _alt(_CHAINS) + r")\b(?:" + _S + _INST_SUFFIX + r")?"
@@ -179,15 +180,23 @@ _WORK_VERBS = (
     r"position|bartend(?:s|ed|ing)?|waitress(?:es|ed|ing)?|waits" + _S + r"tables|"
     r"cook(?:s|ed|ing)?|clean(?:s|ed|ing)?|drives|drove|driving|deliver(?:s|ed|ing)?|"
     r"coach(?:es|ed|ing)?|tutor(?:s|ed|ing)?|babysit(?:s|ting)?|nann(?:ies|ying)|"
-    r"sub(?:s|bing)|stationed|assigned|posted"
+    r"sub(?:s|bing)|stationed|assigned|posted|hired|"
+    r"on" + _S + r"(?:the" + _S + r")?(?:staff|payroll|faculty)|"
+    r"(?:runs|ran|running|mans|manning|staffs|staffing)" + _S + r"the" + _S
+    + r"(?:[a-z-]+" + _S + r"){0,2}?(?:register|counter|desk|kitchen|grill|bar|floor|line|"
+    r"deli|pharmacy|cash|drive-thru|door|warehouse|shop|store|office|front|lab|library)"
 )
-_SPORTS = r"(?:plays?|played|playing|runs" + _S + r"track|swims|wrestles|cheers|cheerleads)"
+_SPORTS = (
+    r"(?:plays?|played|playing|runs" + _S + r"track|swims|wrestles|cheers|cheerleads|dances|"
+    r"trains|practices|competes|rows|skates|boxes)"
+)
 # One pattern per cue family, each followed by the same place + qualifier tail. They run
 # separately so a generic cue ("his wife ... at") never hides a specific one ("works at")
 # that starts later in the same phrase; `_CUE_KINDS` orders them, most specific first.
 _CUES: dict[str, str] = {
     "work": (
-        r"\b(?P<cue>(?i:(?:" + _WORK_VERBS + r")" + _MOD + _S + _AT + r"(?:at|for|with|by|to)))"
+        r"\b(?P<cue>(?i:(?:" + _WORK_VERBS + r")" + _MOD + _S + _AT
+        + r"(?:at|for|with|by|to|out" + _S + r"of)))"
     ),
     "role": r"\b(?P<cue>(?i:(?:" + _alt(_ROLES) + r")s?" + _S + _AT + r"(?:at|for)))",
     "school": (
@@ -195,8 +204,9 @@ _CUES: dict[str, str] = {
         + r"(?:school|daycare|preschool|college|class(?:es)?|practice)" + _S
         + r"(?:at|in|over" + _S + r"at))?|attend(?:s|ing|ed)?|enroll?(?:s|ed)?" + _S
         + r"(?:at|in)|(?:student|freshman|sophomore|junior|senior|kindergartn?er|grader|"
-        + r"pupil)s?" + _S + r"at|(?:grade|kindergarten|pre-?k)" + _S + r"at|stud(?:ies|ying)"
-        + _S + r"at|class(?:es)?" + _S + r"at|graduated" + _S + r"from))"
+        + r"pupil)s?" + _S + r"at|(?:grade|kindergarten|pre-?k)" + _S + r"at|"
+        + r"(?:stud(?:ies|ying|ied)|major(?:s|ing|ed)?)" + _MOD + _S + r"at|class(?:es)?" + _S
+        + r"at|graduated" + _S + r"from))"
     ),
     "label": (
         r"(?m:^)[ \t>*•-]*(?P<cue>(?i:(?:(?:kids?|sons?|daughters?|child(?:ren)?)(?:'s)?"
@@ -208,13 +218,29 @@ _CUES: dict[str, str] = {
         + r"(?:up|off))?" + _MOD + _S + r"(?:at|from)))"
     ),
     "childat": (
-        r"\b(?P<cue>(?i:" + _CHILD + r"(?:'s|’s|" + _S + r"(?:is|are))" + _S + r"(?:at|in)))"
+        r"\b(?P<cue>(?i:" + _CHILD + r"(?:" + _S + r"[a-z][a-z'’-]*)??(?:'s|’s|" + _S
+        + r"(?:is|are|was|were))(?:" + _S + r"(?:now|still|currently|also|already))?" + _S
+        + r"(?:at|in)))"
+    ),
+    # "her kid's school is Hogan Prep", "his job is at Garmin", "lucia's daycare is ..."
+    "possis": (
+        r"(?P<cue>(?i:(?:'s|’s|\bhis|\bher|\btheir)" + _S + r"(?:" + _CHILD + r"(?:'s|’s)?"
+        + _S + r")?(?P<inst>school|daycare|day" + _S + r"care|preschool|college|job|work|"
+        r"workplace|employer|office|shift)" + _S + r"(?:is|was|=)(?:" + _S
+        + r"(?:now|still))?(?:" + _S + _AT + r"(?:at|in))?))"
+    ),
+    # "started at UMKC", "transferred to Rockhurst", "got hired at Garmin"
+    "start": (
+        r"\b(?P<cue>(?i:(?:start(?:s|ed|ing)?(?:" + _S + r"(?:school|college|classes|"
+        r"kindergarten|preschool|work|a" + _S + r"new" + _S + r"job|a" + _S + r"job))?|"
+        r"transferr?(?:s|ed|ing)|(?:got" + _S + r")?accepted)" + _S + r"(?:at|to|into)|"
+        r"got" + _S + r"into))"
     ),
     "sport": r"\b(?P<cue>(?i:" + _SPORTS + _MOD + _S + r"(?:at|for)))",
     "trans": r"\b(?P<cue>(?i:manages|runs|ran|owns|owned|co-owns))",
     "arole": (
-        r"\b(?P<cue>(?i:(?:is|was|as|'s|’s)" + _S + r"an?" + _S + r"(?:[a-z-]+" + _S + r")?"
-        r"(?P<roleword>[a-z-]+)" + _S + r"at))"
+        r"\b(?P<cue>(?i:(?:is|was|as|'s|’s)" + _S + r"(?P<det>an?|the)" + _S
+        + r"(?:[a-z0-9-]+" + _S + r"){0,2}?(?P<roleword>[a-z-]+)" + _S + r"at))"
     ),
     "relat": (
         r"\b(?P<cue>(?i:" + _RELATION + r"(?:'s|’s)?(?:" + _S + r"[a-z]+){0,2}?" + _S
@@ -233,6 +259,13 @@ _SEEN_RE = re2.compile(r"(?i)\b(?:saw|seen|see|met|meet|with|spotted|ran[ \t]+in
 _WS_RE = re2.compile(r"\s+")
 _WORD_RE = re2.compile(r"[^\s.,]+")
 _NEXT_WORD_RE = re2.compile(r"[ \t]+([a-z][a-z'’-]*)")
+_PERSONISH_RE = re2.compile(
+    r"(?i)\b(?:he|she|they|his|her|their|him|" + _RELATION + r"|" + _CHILD + r")\b|['’]s\b"
+    r"|\b(?-i:[A-Z][a-z]+)[ \t]+(?:just[ \t]+|recently[ \t]+)?$"
+)
+_NOT_A_GUARD_RE = re2.compile(
+    r"(?i)\b(?:social|national|homeland|job|food|border|data|financial|cyber)[ \t]*$"
+)
 _PAST_BEFORE_RE = re2.compile(r"\b(?:used[ \t]+to|formerly|once|previously|retired)[ \t]+$")
 
 _TRIGGERS: tuple[str, ...] = (
@@ -246,7 +279,10 @@ _TRIGGERS: tuple[str, ...] = (
     "son", "daughter",
     "child", "boy", "girl", "twins", "niece", "nephew", "toddler", "wife", "husband", "gf",
     "bf", "friend", "partner", "spouse", "fianc", "mom", "dad", "mother", "father",
-    "sister", "brother", "ex", "roommate", "school", "employer",
+    "sister", "brother", "ex", "roommate", "school", "employer", "hired", "staff", "payroll",
+    "faculty", "mans", "manning", "start", "transfer", "accepted", "got into", "daycare",
+    "day care", "preschool", "college", "office", "dance", "train", "practice", "compete",
+    "rows", "skate", "boxes", "major",
     *_ROLES,
 )  # fmt: skip
 
@@ -345,15 +381,40 @@ class SchoolWorkDetector:
         """(kind, confidence) for a cue + named place, or (None, 0) when it is no location."""
         school_kind = "school" if is_school else "employment"
         if cue_kind in ("work", "role"):
+            if cue.startswith("security") and _NOT_A_GUARD_RE.search(lookback) is not None:
+                return None, 0.0  # "social security for Karen": a benefit, not a job
             if cue.endswith(" for") and not (chain or is_school):
                 return "employment", 0.4  # "works for Daniel Whitaker" may name a person
             return "employment", 0.8
         if cue_kind == "trans":
             return ("employment", 0.75) if follows_ok else (None, 0.0)
         if cue_kind == "arole":
-            if m.group(_GROUPS["arole"]["roleword"]).lower() in _EVENT_WORDS or not follows_ok:
+            role = m.group(_GROUPS["arole"]["roleword"]).lower()
+            if role in _EVENT_WORDS or not follows_ok:
                 return None, 0.0  # "there's a rally at Mill Creek Park"
+            if m.group(_GROUPS["arole"]["det"]).lower() == "the" and (
+                role.rstrip("s") not in _ROLE_NOUNS
+            ):
+                return None, 0.0  # "she's the one at ...": only a job title says "works"
             return school_kind, 0.65
+        if cue_kind == "possis":
+            inst = m.group(_GROUPS["possis"]["inst"]).lower()
+            if inst in ("office",):
+                return school_kind, 0.6
+            if inst in ("job", "work", "workplace", "employer", "shift"):
+                return school_kind if is_school else "employment", 0.8
+            return ("school", 0.85) if follows_ok or is_school else (None, 0.0)
+        if cue_kind == "start":
+            if is_school:
+                return "school", 0.8
+            person = _PERSONISH_RE.search(lookback[-30:]) is not None or about_child
+            if person and (chain or follows_ok) and not _NOT_SCHOOL.intersection(
+                obj.lower().split()
+            ):
+                if not chain and (about_child or cue.startswith(("transfer", "got", "accept"))):
+                    return "school", 0.7  # "her kid got into Pembroke Hill"
+                return "employment", 0.6  # "her husband started at Garmin in May"
+            return None, 0.0
         if cue_kind == "label":
             if cue[:1] in "kcsd" and not cue.startswith(("school", "sons", "son'")) and (
                 _CHILD_RE.match(cue) and not any(w in cue for w in ("school", "work", "job"))
@@ -372,6 +433,8 @@ class SchoolWorkDetector:
         if cue_kind == "childat":
             if is_school:
                 return "school", 0.85
+            if cue.endswith("in"):
+                return None, 0.0  # "his son is in Chicago": a city, not a school
             if chain or not follows_ok or _NOT_SCHOOL.intersection(obj.lower().split()):
                 return None, 0.0
             return "school", 0.65  # "the Whitaker kids are at Border Star"
@@ -446,6 +509,11 @@ def _is_chain(lowered: str) -> bool:
 
 
 _CHAIN_SET = frozenset(_CHAINS)
+# Job titles and person nouns that make "she's the ___ at X" a workplace.
+_ROLE_NOUNS = frozenset(_ROLES) | frozenset(
+    """lady guy woman man person girl head boss owner cashier para paraprofessional
+    receptionist nurse teacher coach""".split()
+)
 _STREET_TYPE_WORDS = frozenset(
     "street st avenue ave road rd boulevard blvd drive dr parkway pkwy lane ln terrace ter "
     "terr trafficway highway hwy plaza pike way court ct place pl circle cir".split()
