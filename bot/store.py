@@ -28,6 +28,9 @@ import aiosqlite
 from bot.models import Action, Category, Incident, IncidentStatus, Subject
 
 log = logging.getLogger("doxguard.store")
+# aiosqlite logs every statement with its parameters at DEBUG (sealed blobs, excerpts,
+# ids): keep it at INFO whatever the root level is, so `doxguard -v` stays quiet on data
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 P = ParamSpec("P")
 T = TypeVar("T")
