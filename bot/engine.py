@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import time
+from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,9 +122,9 @@ def _newer(candidate: str, current: str | None) -> bool:
     """Snowflakes, Slack ts and console ids all grow; compare numerically when we can."""
     if current is None:
         return True
-    try:
-        return float(candidate) > float(current)
-    except ValueError:
+    try:  # exact: float() would make two snowflakes of the same millisecond equal
+        return Decimal(candidate) > Decimal(current)
+    except (InvalidOperation, ValueError):
         return candidate != current
 
 
