@@ -16,8 +16,8 @@ import json
 import logging
 import re
 import time
-from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 

@@ -636,3 +636,13 @@ async def test_store_is_shared_schema(config: Config) -> None:
     store = await Store.open(config.database_path)
     assert await store.list_incidents() == []
     await store.close()
+
+
+def test_cursor_order_is_exact_for_snowflakes_and_slack_ts() -> None:
+    from bot.engine import _newer
+
+    # two snowflakes of the same millisecond differ only in the low bits; float() ties them
+    assert _newer("1200000000000000001", "1200000000000000000")
+    assert not _newer("1200000000000000000", "1200000000000000001")
+    assert _newer("1777600100.000300", "1777600100.000200")
+    assert _newer("abc", None) and not _newer("abc", "abc")
