@@ -55,6 +55,18 @@ DATE_CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("29 Feb 1980", [("29 Feb 1980", "1980-02-29")]),
     ("3/14/05", [("3/14/05", "2005-03-14")]),
     ("2024-03-15T14:30:00Z", [("2024-03-15T14:30:00Z", "2024-03-15")]),
+    # days as ordinal words, "of"/"in" before the year, a year said before its day
+    ("April third, 1966", [("April third, 1966", "1966-04-03")]),
+    ("Nov the twenty-ninth '88", [("Nov the twenty-ninth '88", "1988-11-29")]),
+    ("the thirty first of December 1999", [("thirty first of December 1999", "1999-12-31")]),
+    ("August 9th of 1983", [("August 9th of 1983", "1983-08-09")]),
+    ("August 9 in 1983", [("August 9 in 1983", "1983-08-09")]),
+    ("June of 1990", [("June of 1990", "1990-06")]),
+    ("in 1983 on August 9", [("1983 on August 9", "1983-08-09")]),
+    ("1983, on the 9th of Aug", [("1983, on the 9th of Aug", "1983-08-09")]),
+    ("1983 on 8/9", [("1983 on 8/9", "1983-08-09")]),
+    ("the fourth of July fireworks", []),
+    ("April thirty-first, 1966", []),
     # not dates
     ("meet at 3:14 pm", []),
     ("version 2.10.21 is out", []),
@@ -122,6 +134,19 @@ BIRTH_POSITIVES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("| name | Grace Okafor |\n| dob | 10/02/1971 |", [("10/02/1971", "1971-10-02",
                                                       "date_of_birth")]),
     ("Price (DOB 01/09/1968) lives in Waldo", [("01/09/1968", "1968-01-09", "date_of_birth")]),
+    # split and spelled-out birth dates
+    ("she was born in 1983 on august 9", [("1983 on august 9", "1983-08-09",
+                                          "date_of_birth")]),
+    ("he was born 1983, aug 9th", [("1983, aug 9th", "1983-08-09", "date_of_birth")]),
+    ("born on August 9 in 1983", [("August 9 in 1983", "1983-08-09", "date_of_birth")]),
+    ("her birthday is August ninth, 1983", [("August ninth, 1983", "1983-08-09",
+                                            "birthday")]),
+    ("born the ninth of August '83", [("ninth of August '83", "1983-08-09",
+                                       "date_of_birth")]),
+    ("born in August of 1983", [("August of 1983", "1983-08", "birth_month_year")]),
+    # an ordinal birthday gives the year like "turns 50 on"
+    ("his 50th birthday is March 14", [("March 14", "1977-03-14", "birthday_age")]),
+    ("her 40th bday was on 2/3", [("2/3", "1986-02-03", "birthday_age")]),
 ]
 
 
@@ -156,6 +181,10 @@ BIRTH_NEGATIVES = [
     "turns out the hearing is on 5/5/2025",
     "he turned in his badge on 3/3/2021",
     "our firstborn arrived 5/5/2021",
+    "the department was founded in 1874 on March 3",
+    "born on the fourth of july is on tcm tonight",
+    "the 50th anniversary is March 14",
+    "his 50th birthday party at the lodge, 2/3",
 ]
 
 
@@ -429,7 +458,11 @@ def test_large_adversarial_message_stays_fast() -> None:
     pieces = ["3/14/79", "1/2/3/4/5", "12.05.2021.", "0000", "//..", "born", "DOB", "he has",
               "cancer", "on", "insulin", "rehab", "MS", "his", "diagnosed with", "member ID",
               "1EG4-TE5-MK73", "medicaid", "123456789", "birthday is", "March 14", "b.", "'79"]
-    text = " ".join(pieces[(i * 7) % len(pieces)] for i in range(12000))[:100_000]
+    newer = ["born in", "1979 on", "October second,", "twenty-first of", "50th birthday is",
+             "ectomy", "xyzitis", "a gambling", "addiction", "himself", "two weeks", "/", "who",
+             "surgery", "May"]
+    text = (" ".join(pieces[(i * 7) % len(pieces)] for i in range(6000))[:50_000] + " "
+            + " ".join(newer[(i * 4) % len(newer)] for i in range(12000)))[:100_000]
     for detector in (BIRTH, HEALTH):
         started = time.perf_counter()
         found = detector.detect(text)

@@ -65,6 +65,12 @@ _TURNS = re.compile(
     r"(?:\s{1,3}(?:years?|yrs?)(?:\s{1,3}old)?)?\s{1,3}on" + _GAP + r"$",
     _I,
 )
+# "his 50th birthday is March 14": an ordinal birthday gives the year like "turns 50"
+_NTH_BIRTHDAY = re.compile(
+    r"(?<![\w])(?P<age>\d{1,3})(?:st|nd|rd|th)\s{1,3}(?:birth\s{0,2}day|bday|b-day|b['’]day)"
+    + _GAP + r"$",
+    _I,
+)
 # "born in 1979", "b. 1979", "born '79", "birth year: 1979"
 _BIRTH_YEAR = re.compile(
     r"(?<![a-z])(?:born|b\.|birth\s{0,2}year(?:\s{1,3}(?:is|was))?:?)"
@@ -169,13 +175,14 @@ class BirthDateDetector:
         """(kind, confidence, value) when a birth cue is attached to `dm`, else None."""
         lo = max(0, dm.start - _WINDOW)
         if dm.kind in ("md", "ymd") and dm.month and dm.day:
-            turns = _TURNS.search(text, lo, dm.start)
+            turns = _TURNS.search(text, lo, dm.start) or _NTH_BIRTHDAY.search(text, lo, dm.start)
             if turns:
                 age = int(turns["age"])
                 if dm.year is not None:
                     year = dm.year - age
                 else:
-                    past = turns["verb"].lower() == "turned"
+                    said = turns[0].lower()
+                    past = said.startswith("turned") or " was" in said or " fell" in said
                     year = _occurrence(dm.month, dm.day, today, past) - age
                 if 1850 < year <= today.year:
                     return "birthday_age", 0.85, iso_value(year, dm.month, dm.day)

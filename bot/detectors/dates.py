@@ -61,8 +61,27 @@ _SP = r"[ \t]{0,3}"
 _SEP = r"(?:[ \t]{0,3}[,/.-]?[ \t]{0,3})"
 _ORD = r"(?:st|nd|rd|th)?"
 _APOS = "['’‘]"
-# ", 1979" / " 1979" / "-1979" / " '79" after a day or month
-_YEAR_TAIL = _SEP + r"(?P<y>\d{4})|" + _SP + r",?" + _SP + _APOS + r"(?P<yy>\d{2})"
+# ", 1979" / " 1979" / "-1979" / " '79" / " of 1979" / " in 1979" after a day or month
+_YEAR_TAIL = (
+    r"(?:" + _SEP + r"|,?[ \t]{1,3}(?:of|in)[ \t]{1,3})(?P<y>\d{4})|" + _SP + r",?" + _SP + _APOS
+    + r"(?P<yy>\d{2})"
+)
+# Days as ordinal words: "October second", "the twenty-first of May".
+_DAY_WORDS: dict[str, int] = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+        "twentieth".split()
+    )
+}
+for _i, _w in enumerate("first second third fourth fifth sixth seventh eighth ninth".split()):
+    _DAY_WORDS[f"twenty {_w}"] = 21 + _i
+_DAY_WORDS["thirtieth"] = 30
+_DAY_WORDS["thirty first"] = 31
+_DAY_WORD = "(?:" + "|".join(
+    w.replace(" ", "[ -]") for w in sorted(_DAY_WORDS, key=len, reverse=True)
+) + ")"
 _TIME = (
     r"(?:T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
@@ -89,10 +108,24 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _LB + r"(?P<d>\d{1,2})" + _ORD + r"(?:" + _SP + r"of)?" + _SEP + r"(?P<mon>" + _MONTH
         + r")\.?(?![a-z])"
         r"(?:" + _YEAR_TAIL + r"|-(?P<yd>\d{2}))?" + _RB, _I)),
-    # March 1979, May-2021, Sept. '79
+    # March 1979, May-2021, Sept. '79, March of 1979
     ("mon_year", re.compile(
-        r"(?<![\w$])(?P<mon>" + _MONTH + r")\.?(?:" + _SEP + r"(?P<y>\d{4})|" + _SP + _APOS
-        + r"(?P<yy>\d{2}))" + _RB, _I)),
+        r"(?<![\w$])(?P<mon>" + _MONTH + r")\.?(?:(?:" + _SEP + r"|[ \t]{1,3}of[ \t]{1,3})"
+        r"(?P<y>\d{4})|" + _SP + _APOS + r"(?P<yy>\d{2}))" + _RB, _I)),
+    # October second, 1971 / March the twenty-first / the ninth of May 1970
+    ("mon_dayword", re.compile(
+        r"(?<![\w$])(?P<mon>" + _MONTH + r")\.?[ \t]{1,3}(?:the[ \t]{1,3})?(?P<dw>" + _DAY_WORD
+        + r")(?![\w-])(?:" + _YEAR_TAIL + r")?" + _RB, _I)),
+    ("dayword_mon", re.compile(
+        r"(?<![\w$-])(?P<dw>" + _DAY_WORD + r")[ \t]{1,3}of[ \t]{1,3}(?P<mon>" + _MONTH
+        + r")\.?(?![a-z])(?:" + _YEAR_TAIL + r")?" + _RB, _I)),
+    # 1978 on March 14 / 1978, Feb 14 / 1978 on 3/14: a year said before its day
+    ("year_on", re.compile(
+        _LB + r"(?P<y>(?:1[89]|20)\d\d)(?:,[ \t]{0,3}(?:on[ \t]{1,3})?|[ \t]{1,3}on[ \t]{1,3})"
+        r"(?:the[ \t]{1,3})?"
+        r"(?:(?P<mon>" + _MONTH + r")\.?[ \t]{0,3}(?P<d>\d{1,2})" + _ORD + r"(?!\d)"
+        r"|(?P<d2>\d{1,2})" + _ORD + r"(?:[ \t]{1,3}of)?[ \t]{1,3}(?P<mon2>" + _MONTH
+        + r")\.?(?![a-z])|(?P<a>\d{1,2})/(?P<b>\d{1,2}))" + _RB, _I)),
     # '79
     ("apos_year", re.compile(r"(?<![\w'’‘])" + _APOS + r"(?P<yy>\d{2})(?![^\W_])")),
 )
@@ -173,6 +206,20 @@ def _build(
         return None
     if kind in ("mon_day", "day_mon"):
         mo, d, y = _month(m["mon"]), int(m["d"]), _year(m, today)
+        return (y, mo, d, False) if _valid(y, mo, d) else None
+    if kind in ("mon_dayword", "dayword_mon"):
+        mo, y = _month(m["mon"]), _year(m, today)
+        d = _DAY_WORDS[re.sub(r"[ \t-]+", " ", m["dw"].lower())]
+        if (mo, d, y, kind) == (7, 4, None, "dayword_mon"):
+            return None  # "the Fourth of July" is the holiday, not somebody's birthday
+        return (y, mo, d, y is None) if _valid(y, mo, d) else None
+    if kind == "year_on":
+        y = int(m["y"])
+        if m["a"]:
+            mo, d = int(m["a"]), int(m["b"])
+        else:
+            mo = _month(m["mon"] or m["mon2"])
+            d = int(m["d"] or m["d2"])
         return (y, mo, d, False) if _valid(y, mo, d) else None
     if kind == "mon_year":
         return _year(m, today), _month(m["mon"]), None, False
