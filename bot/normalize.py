@@ -633,7 +633,25 @@ def _email_pass(text: str) -> list[Edit]:
 
 
 # ---------------------------------------------------------------------------
-# Pass 6: single digits split by one separator each ("8 1 6 5", "0.7.8.0").
+# Pass 6: ASCII letters standing in for digits inside a number ("816-555-O142").
+
+_DIGIT_LOOKALIKE_TOKEN = re.compile(r"(?<!\w)[0-9OoIl]{3,}+(?!\w)")
+_AS_DIGIT = str.maketrans("OoIl", "0011")
+
+
+def _digit_lookalike_pass(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for m in _DIGIT_LOOKALIKE_TOKEN.finditer(text):
+        token = m.group()
+        digits = sum(c.isdigit() for c in token)
+        # Mostly digits: "O142", "8l6". Words like "lOl" or "1OO" stay as they are.
+        if digits >= 2 and digits * 2 > len(token) and digits < len(token):
+            edits.append((m.start(), m.end(), token.translate(_AS_DIGIT)))
+    return edits
+
+
+# ---------------------------------------------------------------------------
+# Pass 7: single digits split by one separator each ("8 1 6 5", "0.7.8.0").
 
 _SPLIT_DIGITS = re.compile(
     r"(?<![\w.\-/])(?<![0-9][ _])(?<![0-9]\n)"
@@ -664,6 +682,7 @@ _GUARD_PATTERNS = (
     r"(?i:\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b)",  # spelled digits
     r"(?i:\b(?:at|dot)\b)|[\[({<][ \t]*[.@]|[ \t]@|@[ \t]",  # email obfuscation
     r"(?:^|[^0-9A-Za-z_])[0-9](?:\r?\n|[ ._/\-])[0-9]",  # split digits
+    r"[0-9][OoIl]|[OoIl][0-9]",  # letters standing in for digits
 )
 _CONTROLS = 0
 
@@ -682,6 +701,7 @@ _ASCII_PASSES: tuple[tuple[int, Callable[[str], list[Edit]]], ...] = (
     (1, _markup_pass),
     (2, _spelled_digits_pass),
     (3, _email_pass),
+    (5, _digit_lookalike_pass),
     (4, _split_digits_pass),
 )
 _MAX_ROUNDS = 8

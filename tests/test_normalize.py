@@ -120,6 +120,17 @@ def test_lookalike_letters_inside_digits_read_as_digits() -> None:
     assert normalize("816О555О142").text == "81605550142"  # Cyrillic О
 
 
+def test_ascii_letters_standing_in_for_digits() -> None:
+    message = "cell 816-555-O142, ssn 4l2-55-O123"
+    norm = assert_maps_to(message, "816-555-0142", "816-555-O142")
+    assert norm.text == "cell 816-555-0142, ssn 412-55-0123"
+
+
+@pytest.mark.parametrize("message", ["lol IOI 1OO% Oslo l0l", "ID I0 and 2O"])
+def test_words_with_o_and_l_stay(message: str) -> None:
+    assert normalize(message).text == message
+
+
 def test_whole_words_in_another_script_are_left_alone() -> None:
     message = "привет, как дела? Ελλάδα"
     assert normalize(message).text == message
