@@ -1,18 +1,28 @@
 """Normalized view of a message, with an offset map back to the original.
 
 Detectors look for PII in `NormalizedText.text`, where the usual filter dodges
-are undone: compatibility forms and invisible characters, confusable letters,
-chat markup, spelled-out and split-up digits, and `name at gmail dot com`
-emails. Every rewrite records where its output came from, so a span found in
-`text` maps back (`to_original`) to the characters of the message that a
-moderator sees.
+are undone. Passes, in order:
+
+1. Unicode: drop invisible/format characters, controls and lone surrogates;
+   NFKC (fullwidth, mathematical letters, circled digits); any script's decimal
+   digits to ASCII; decoration marks (zalgo, keycaps) on ASCII letters.
+2. Confusables (Unicode TR39 via `confusable_homoglyphs`): lookalike letters
+   fold to ASCII inside Latin words; whole words in another script stay.
+3. Chat markup: Discord markdown, spoilers and code; Slack/Discord `<...>`
+   tokens (mailto/tel keep the address, links their label, mentions, emoji and
+   timestamps become digit-free placeholders).
+4. Spelled-out digits ("eight one six ..."), 5. obfuscated emails
+   ("name at gmail dot com"), 6. O/l standing in for 0/1 inside numbers,
+   7. single digits split by separators ("8 1 6 5").
+
+Every rewrite records where its output came from, so a span found in `text`
+maps back (`to_original`) to the characters of the message a moderator sees.
 
 Speed matters because every chat message passes through here: plain ASCII
-chat with nothing to rewrite costs one precompiled regex search and returns an
-identity view. Rewrites are a short list of passes; each one is a linear regex
-scan (possessive quantifiers, bounded repeats, anchored matches) plus edits,
-and the passes repeat until the text stops changing, which makes `normalize`
-idempotent.
+chat with nothing to rewrite costs one RE2 set match (about a microsecond) and
+returns an identity view. Each pass is a linear regex scan (possessive
+quantifiers, bounded repeats, anchored matches) plus edits, and the passes
+repeat until the text stops changing, which makes `normalize` idempotent.
 """
 
 from __future__ import annotations
