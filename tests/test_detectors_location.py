@@ -97,6 +97,55 @@ ADDRESS_POSITIVES = [
     ("addy: 3517 Charlotte St", "3517 Charlotte St", "residence", "3517 CHARLOTTE ST"),
 ]  # fmt: skip
 
+# General address spellings: dotted and lowercase directions, house-number ranges and
+# halves, highway addresses, the wider USPS suffix list, field labels, a unit said first.
+ADDRESS_RULES = [
+    ("he lives at 2250 s.e. 9th ter", "2250 s.e. 9th ter", "residence", "2250 SE 9TH TER"),
+    ("she lives at 77 n. 3rd st.", "77 n. 3rd st.", "residence", "77 N 3RD ST"),
+    ("they rent 6600-6602 Wyandotte St", "6600-6602 Wyandotte St", "address",
+     "6600-6602 WYANDOTTE ST"),
+    ("he lives at 45 1/2 Cherry St", "45 1/2 Cherry St", "residence", "45 1/2 CHERRY ST"),
+    ("her house is 18020 State Route 291, Harrisonville", "18020 State Route 291", "residence",
+     "18020 STATE RTE 291"),
+    ("his place is 10400 Hwy 150, Lee's Summit", "10400 Hwy 150, Lee's Summit", "residence",
+     "10400 HWY 150 LEE'S SUMMIT"),
+    ("lives at 301 Hawthorn Knoll", "301 Hawthorn Knoll", "residence", "301 HAWTHORN KNL"),
+    ("lives at 12 Creek Bend", "12 Creek Bend", "residence", "12 CREEK BND"),
+    ("home is 8 Willow Crescent, Liberty", "8 Willow Crescent, Liberty", "residence",
+     "8 WILLOW CRES LIBERTY"),
+    ("residence: 1404 Jarboe St", "1404 Jarboe St", "residence", "1404 JARBOE ST"),
+    ("house: 2912 Oak Hill", "2912 Oak Hill", "residence", "2912 OAK HILL"),
+    ("she stays in unit 6 at 4420 Warwick", "4420 Warwick", "residence", "4420 WARWICK"),
+    ("lives at 500 Sunny Acres Ln Lot 22, the mobile home park", "500 Sunny Acres Ln Lot 22",
+     "residence", "500 SUNNY ACRES LN LOT 22"),
+    ("Reyes's address: 4019 Benton Blvd", "4019 Benton Blvd", "residence",
+     "4019 BENTON BLVD"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "sub", "kind", "value"), ADDRESS_RULES)
+def test_address_general_rules(text: str, sub: str, kind: str, value: str) -> None:
+    found = _run(ADDRESS, text)
+    assert [(f.start, f.end, f.kind, f.value) for f in found] == [
+        (*_span(text, sub), kind, value)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "take exit 12 Hwy 7 north",
+        "the 2 Way St",
+        "we walked 3 miles to Meadow View",
+        "PO Box 4471, Kansas City MO 64141",
+        "send it to P.O. Box 22, Raytown",
+        "the 9 Green Hills fans",
+    ],
+)
+def test_address_general_rule_negatives(text: str) -> None:
+    assert [f for f in _run(ADDRESS, text) if f.confidence >= 0.5] == []
+
+
 # (message, covered substring): event, business and official addresses
 ADDRESS_VENUES = [
     ("protest at 1209 Wornall Rd tomorrow", "1209 Wornall Rd"),
@@ -494,8 +543,11 @@ def _street_soup(seed: int, size: int = 100_000) -> str:
         "1 " * 50_000,
         "works at " + "Aa " * 33_000,
         "picks " * 16_000 + "up at",
+        ("lives at 12-14 1/2 N.E. Oak Hill Hwy 7 house: " * 2500)[:100_000],
+        "his son " + "tyler " * 16_000 + "is at",
     ],
-    ids=["soup1", "soup2", "repeated-address", "repeated-block", "digits", "caps", "picks"],
+    ids=["soup1", "soup2", "repeated-address", "repeated-block", "digits", "caps", "picks",
+         "new-address-forms", "child-name"],
 )
 def test_large_adversarial_message_is_linear(text: str) -> None:
     """A guard against catastrophic backtracking, not a benchmark: generous 2 s bound."""

@@ -35,13 +35,32 @@ STREET_TYPES: dict[str, str] = {
     "ROW": "ROW", "RUN": "RUN", "SQUARE": "SQ", "SQ": "SQ", "STREET": "ST", "ST": "ST",
     "STR": "ST", "TERRACE": "TER", "TER": "TER", "TERR": "TER", "TRAIL": "TRL", "TRL": "TRL",
     "TRAFFICWAY": "TRFY", "TRFY": "TRFY", "WAY": "WAY", "WY": "WAY",
+    "BEND": "BND", "BND": "BND", "CRESCENT": "CRES", "CRES": "CRES", "CREEK": "CRK",
+    "CRK": "CRK", "ESTATES": "ESTS", "ESTS": "ESTS", "GLEN": "GLN", "GLN": "GLN",
+    "GREEN": "GRN", "GRN": "GRN", "HEIGHTS": "HTS", "HTS": "HTS", "HILL": "HL", "HL": "HL",
+    "HILLS": "HLS", "HLS": "HLS", "HOLLOW": "HOLW", "HOLW": "HOLW", "LANDING": "LNDG",
+    "LNDG": "LNDG", "MEADOW": "MDW", "MDW": "MDW", "MEADOWS": "MDWS", "MDWS": "MDWS",
+    "PASS": "PASS", "TRACE": "TRCE", "TRCE": "TRCE", "VIEW": "VW", "VW": "VW",
+    "VILLAGE": "VLG", "VLG": "VLG", "VISTA": "VIS", "VIS": "VIS", "WALK": "WALK",
+    "COMMONS": "CMNS", "CMNS": "CMNS", "KNOLL": "KNL", "KNL": "KNL", "MANOR": "MNR",
+    "MNR": "MNR", "ORCHARD": "ORCH", "ORCH": "ORCH", "OVAL": "OVAL", "SHORES": "SHRS",
+    "SHRS": "SHRS", "SPRINGS": "SPGS", "SPGS": "SPGS", "CRT": "CT",
 }  # fmt: skip
 
 # Suffixes that are also everyday words ("200 people drive", "the fast lane"): they only
 # count after a Capitalized street name or when written capitalized themselves.
 _WEAK_TYPES = frozenset(
     "CIRCLE COURT COVE CROSSING DRIVE HIGHWAY LANE LOOP PATH PIKE PLACE PLAZA POINT "
-    "RIDGE ROUTE ROW RUN SQUARE TRAIL WAY PL PT ROW".split()
+    "RIDGE ROUTE ROW RUN SQUARE TRAIL WAY PL PT ROW BEND CRESCENT CREEK ESTATES GLEN GREEN "
+    "HEIGHTS HILL HILLS HOLLOW LANDING MEADOW MEADOWS PASS TRACE VIEW VILLAGE VISTA WALK "
+    "COMMONS KNOLL MANOR ORCHARD OVAL SHORES SPRINGS".split()
+)
+
+# Suffixes that are just as often the name itself ("Meadow View", "Creek Bend").
+_ALSO_NAMES = frozenset(
+    "BEND CRESCENT CREEK ESTATES GLEN GREEN HEIGHTS HILL HILLS HOLLOW LANDING MEADOW "
+    "MEADOWS PASS TRACE VIEW VILLAGE VISTA WALK COMMONS KNOLL MANOR ORCHARD OVAL SHORES "
+    "SPRINGS RIDGE POINT CROSSING".split()
 )
 
 DIRECTIONS: dict[str, str] = {
@@ -107,7 +126,10 @@ def _alt(words: list[str]) -> str:
 
 _TYPE = r"(?i:" + _alt([t.lower() for t in STREET_TYPES]) + r")\b\.?"
 _DIR_WORDS = r"(?i:northeast|northwest|southeast|southwest|north|south|east|west)\b"
-_DIR = r"(?:" + _DIR_WORDS + r"|(?:NE|NW|SE|SW|[NSEW])\.?\b|(?:ne|nw|se|sw|[nsew])\b)"
+_DIR = (
+    r"(?:" + _DIR_WORDS + r"|[NSns]\.[ \t]?[EWew]\.?|(?:NE|NW|SE|SW|[NSEW])\.?\b|"
+    r"(?:ne|nw|se|sw|[nsew])\b\.?)"
+)
 _POSTDIR = r"(?:" + _DIR_WORDS + r"|(?:NE|NW|SE|SW|[NSEW])\b)"
 _ORD = r"\d{1,3}(?i:st|nd|rd|th)\b"
 # Latin letters only: small RE2 programs (a full Unicode class blows the DFA budget).
@@ -115,7 +137,8 @@ _UP = "A-ZÀ-ÖØ-Þ"
 _LET = "A-Za-zÀ-ÖØ-öø-ÿ"
 _WORD = r"(?:[" + _LET + r"][" + _LET + r"'’-]*\.?|" + _ORD + r")"
 _CAPWORD = r"(?:[" + _UP + r"][" + _LET + r"'’-]*\.?|" + _ORD + r")"
-_NUM = r"\d{1,6}(?:[A-Za-z]\b)?"
+# "4410", "4410B", a duplex's "3412-3414", a half lot's "123 1/2"
+_NUM = r"\d{1,6}(?:[A-Za-z]\b|-\d{1,5}\b|[ \t]1/2\b)?"
 _UNIT = (
     r"(?:,?[ \t]*(?:(?i:apartment|apt|unit|suite|ste|room|rm|floor|fl|building|bldg|lot|"
     r"trailer|trlr)\b\.?[ \t]*#?[ \t]*|#[ \t]*)"
@@ -140,7 +163,9 @@ _TAIL = (
 # two words that only count with a unit, a city/state/ZIP tail or a tight residence cue.
 _STREET_RE = re2.compile(
     r"\b(?P<num>" + _NUM + r")[ \t]+(?:(?P<pre>" + _DIR + r")[ \t]+)?"
-    r"(?:(?P<name>" + _WORD + r"(?:[ \t]+" + _WORD + r"){0,3}?)[ \t]+(?P<type>" + _TYPE + r")"
+    r"(?:(?P<hwy>(?i:highway|hwy|route|rte|state[ \t]+route|state[ \t]+highway|us|"
+    r"county[ \t]+road|county[ \t]+rd|cr)\.?[ \t]*\d{1,4}[A-Za-z]?\b)"
+    r"|(?P<name>" + _WORD + r"(?:[ \t]+" + _WORD + r"){0,3}?)[ \t]+(?P<type>" + _TYPE + r")"
     r"(?:[ \t]+(?P<post>" + _POSTDIR + r"))?"
     r"|(?P<bare>" + _WORD + r"(?:[ \t]+" + _CAPWORD + r")?))"
     r"(?P<unit>" + _UNIT + r")?(?P<tail>" + _TAIL + r")?"
@@ -174,7 +199,9 @@ _CHAIN_ALT = "|".join(
 
 _RESIDENCE_RE = re2.compile(
     r"(?i)\b(?:lives?|living|lived|resides?|residing|residence|home|house|crib|"
-    r"moved|moving|stays?|staying|sleeps|"
+    r"moved|moving|stays?|staying|sleeps|trailer[ \t]+park|mobile[ \t]+home(?:[ \t]+park)?|"
+    r"(?:\w['’]s|his|her|their)[ \t]+(?:home[ \t]+|house[ \t]+|real[ \t]+|personal[ \t]+)?"
+    r"(?:address|addy|addr)|"
     r"(?:his|her|their|my|your|mom'?s|dad'?s|parents'?|wife'?s|husband'?s|family'?s)"
     r"[ \t]+(?:place|apartment|apt|condo|duplex|townhouse|pad|address))\b"
 )
@@ -196,8 +223,15 @@ _VENUE_RE = re2.compile(
 # A cue that sits right before the number: enough to accept "lives at 4471 Holly".
 _TIGHT_CUE_RE = re2.compile(
     r"(?i)(?:\b(?:lives?|living|resides?|residing|moved|moving|staying|stays|"
-    r"house[ \t]+is|home[ \t]+is|place[ \t]+is)(?:[ \t]+[a-z']+){0,3}?[ \t]+"
-    r"(?:at|on|to|in|into|@)|\baddress(?:[ \t]+is)?[ \t]*:?|\b(?:home|addy)[ \t]*:)[ \t]*$"
+    r"house[ \t]+is|home[ \t]+is|place[ \t]+is)(?:[ \t]+[a-z0-9']+){0,3}?[ \t]+"
+    r"(?:at|on|to|in|into|@)|\b(?:address|addr)(?:[ \t]+is)?[ \t]*:?|"
+    r"\b(?:home|addy|house|place|crib|residence|apartment|apt|condo)(?:[ \t]*[:=]|[ \t]+is))"
+    r"[ \t]*$"
+)
+_NEXT_WORD_RE = re2.compile(r"[ \t]+([a-z][a-z'’]*)\b")
+# Lowercase words that may follow an address ("... Creek Bend is his house").
+_MAY_FOLLOW = _STOPWORDS | frozenset(
+    "now lol lmao too also tho btw right just still yet anymore".split()
 )
 _SENTENCE_END_RE = re2.compile(r"[!?\n]|\.[ \t]")
 _WS_RE = re2.compile(r"\s+")
@@ -252,6 +286,7 @@ def _standard(label: str, token: str) -> str:
     """USPS standard spelling of one labelled token."""
     bare = token.rstrip(".")
     if label in ("StreetNamePreDirectional", "StreetNamePostDirectional"):
+        bare = bare.replace(".", "").replace(" ", "")  # "N.E." -> "NE"
         return DIRECTIONS.get(bare, bare)
     if label in ("StreetNamePostType", "StreetNamePreType"):
         return STREET_TYPES.get(bare, bare)
@@ -440,11 +475,19 @@ class AddressDetector:
             return None
         unit, tail = m.group("unit"), m.group("tail")
         tight = _TIGHT_CUE_RE.search(text[max(0, start - 40) : start]) is not None
-        if m.group("type") is not None:
+        if m.group("hwy") is not None:
+            if not (unit or tail or tight):
+                return None  # "exit 12 Hwy 7" is a direction, "lives at 10400 Hwy 150" a home
+            base = 0.55
+        elif m.group("type") is not None:
             words = m.group("name").split()
             typ = m.group("type").rstrip(".")
             if not self._plausible_name(words, typ):
                 return None
+            if typ.upper() in _WEAK_TYPES and not (unit or tail or tight):
+                after = _NEXT_WORD_RE.match(text, end)
+                if after is not None and after.group(1) not in _MAY_FOLLOW:
+                    return None  # "the 9 Green Hills fans": a name, not a street
             base = 0.6
         else:
             words = m.group("bare").split()
@@ -478,7 +521,11 @@ class AddressDetector:
         lowered = [w.lower().rstrip(".") for w in words]
         if any(w in _STOPWORDS for w in lowered):
             return False
-        if all(w.upper() in STREET_TYPES or w.upper() in DIRECTIONS for w in lowered):
+        if all(
+            (w.upper() in STREET_TYPES and w.upper() not in _ALSO_NAMES)
+            or w.upper() in DIRECTIONS
+            for w in lowered
+        ):
             return False
         capped = all(_is_cap(w) for w in words)
         if not capped:
