@@ -65,7 +65,8 @@ DATE_CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("in 1983 on August 9", [("1983 on August 9", "1983-08-09")]),
     ("1983, on the 9th of Aug", [("1983, on the 9th of Aug", "1983-08-09")]),
     ("1983 on 8/9", [("1983 on 8/9", "1983-08-09")]),
-    ("the fourth of July fireworks", []),
+    ("the fourth of July fireworks", [("fourth of July", "--07-04")]),
+    ("June 2nd of '85", [("June 2nd of '85", "1985-06-02")]),
     ("April thirty-first, 1966", []),
     # not dates
     ("meet at 3:14 pm", []),
@@ -144,6 +145,8 @@ BIRTH_POSITIVES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("born the ninth of August '83", [("ninth of August '83", "1983-08-09",
                                        "date_of_birth")]),
     ("born in August of 1983", [("August of 1983", "1983-08", "birth_month_year")]),
+    ("her birthday's the first of May, born 1985", [
+        ("first of May", "1985-05-01", "birthday_split"), ("1985", "1985-05-01", "birth_year")]),
     # an ordinal birthday gives the year like "turns 50 on"
     ("his 50th birthday is March 14", [("March 14", "1977-03-14", "birthday_age")]),
     ("her 40th bday was on 2/3", [("2/3", "1986-02-03", "birthday_age")]),
@@ -367,6 +370,15 @@ HEALTH_RULE_POSITIVES: list[tuple[str, tuple[str, str, str]]] = [
     ("he wears an insulin pump", ("insulin pump", "insulin pump", "treatment")),
     ("she's on the spectrum", ("on the spectrum", "on the spectrum", "condition")),
     ("her daughter has type two diabetes", ("type two diabetes", "diabetes", "condition")),
+    # cosmetic procedures, organs taken out, fractures, more word endings
+    ("the lieutenant's wife got a facelift", ("facelift", "facelift", "treatment")),
+    ("he had his appendix taken out", ("appendix taken out", "appendix taken out",
+                                       "treatment")),
+    ("her son fractured his wrist at practice", ("fractured his wrist", "fractured his wrist",
+                                                 "event")),
+    ("she has scoliosis", ("scoliosis", "scoliosis", "condition")),
+    ("he has toxoplasmosis", ("toxoplasmosis", "toxoplasmosis", "condition")),
+    ("the sergeant is a former meth addict", ("meth addict", "meth addict", "condition")),
     # a field of a posted dossier needs no subject
     ("Stone / 64 / on dialysis", ("dialysis", "dialysis", "treatment")),
     ("- in rehab since march", ("rehab", "rehab", "treatment")),
@@ -390,6 +402,8 @@ HEALTH_RULE_NEGATIVES = [
     "he got paid in April",
     "Price has delusions of grandeur",
     "the council had a breakdown in talks",
+    "his diagnosis of the budget was wrong",
+    "she has a job in academia",
 ]
 
 

@@ -120,6 +120,9 @@ ADDRESS_RULES = [
      "residence", "500 SUNNY ACRES LN LOT 22"),
     ("Reyes's address: 4019 Benton Blvd", "4019 Benton Blvd", "residence",
      "4019 BENTON BLVD"),
+    ("she lives on Belleview Ave, 6630 if you want it", "Belleview Ave, 6630", "residence",
+     "6630 BELLEVIEW AVE"),
+    ("his house on Swope Pkwy, #2104", "Swope Pkwy, #2104", "residence", "2104 SWOPE PKWY"),
 ]  # fmt: skip
 
 
@@ -140,6 +143,10 @@ def test_address_general_rules(text: str, sub: str, kind: str, value: str) -> No
         "PO Box 4471, Kansas City MO 64141",
         "send it to P.O. Box 22, Raytown",
         "the 9 Green Hills fans",
+        "she lives on Main St 2 blocks from me",
+        "he lives on Troost Ave, 10 minutes from work",
+        "crews responded to a fire at 2230 E 35th St",
+        "the crash at 7800 Blue Ridge Blvd shut down traffic",
     ],
 )
 def test_address_general_rule_negatives(text: str) -> None:
@@ -442,6 +449,8 @@ SCHOOL_WORK_RULES = [
     ("she mans the counter at the Sonic on Blue Ridge", "Sonic on Blue Ridge", "employment",
      "sonic on blue ridge"),
     ("her husband got hired at Cerner", "Cerner", "employment", "cerner"),
+    ("his wife Tanya's at the Price Chopper on 95th every morning", "Price Chopper on 95th",
+     "employment", "price chopper on 95th"),
     # starting, transferring, getting in
     ("their son transferred to Rockhurst High", "Rockhurst High", "school",
      "rockhurst high"),

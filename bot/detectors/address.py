@@ -185,6 +185,19 @@ _ON_BLOCK_RE = re2.compile(
 )
 
 _STREET_GROUP = _ON_BLOCK_RE.groupindex["street"]
+# "lives on Ward Parkway, 5915 to be exact": the street first, the house number after
+_ON_NUMBER_RE = re2.compile(
+    r"(?i:\b(?:lives?|living|lived|resides?|house|home|place|moved|stays?|staying)"
+    r"(?:[ \t]+[a-z']+){0,2}?[ \t]+on)[ \t]+(?P<street>(?:" + _DIR + r"[ \t]+)?" + _CAPWORD
+    + r"(?:[ \t]+" + _CAPWORD + r")?[ \t]+" + _TYPE + r"),?[ \t]+(?:(?i:number|no\.?|#)[ \t]*)?"
+    r"(?P<num>\d{1,6})(?P<after>[A-Za-z%]*[ \t]*[A-Za-z&.]*)"
+)
+_ON_NUMBER_GROUPS = _ON_NUMBER_RE.groupindex
+# What a number after "lives on X St," must not be followed by: it is not a house number.
+_NOT_HOUSE_NUMBER = frozenset(
+    "block blocks and & th st nd rd % am pm a.m. p.m. people times years yrs minutes mins "
+    "hours hrs dollars bucks miles mi houses doors min".split()
+)
 
 # Chain stores named next to an address make it a business address.
 _CHAIN_ALT = "|".join(
@@ -218,7 +231,9 @@ _VENUE_RE = re2.compile(
     r"studio|gallery|barbershop|pharmacy|dental|dentist|dmv|pantry|food[ \t]+drive|"
     r"donations?|drop-?off|dock|books|bookstore|memorial|recommend|in[ \t]+stock|"
     r"grand[ \t]+opening|tickets|admission|rsvp|menu|burnt[ \t]+ends|happy[ \t]+hour|"
-    r"storefront|llc|inc|co-?op|ymca|" + _CHAIN_ALT + r")\b"
+    r"storefront|llc|inc|co-?op|ymca|fire|crash|accident|shooting|scene|incident|robbery|"
+    r"burglary|break-in|stabbing|collision|wreck|arrest|raid|standoff|call[ \t]+to|"
+    r"responded|" + _CHAIN_ALT + r")\b"
 )
 # A cue that sits right before the number: enough to accept "lives at 4471 Holly".
 _TIGHT_CUE_RE = re2.compile(
@@ -561,6 +576,17 @@ class AddressDetector:
                 continue
             start = m.start(_STREET_GROUP)
             out.append(self._block(text, start, m.end(), m.group("num"), street, budget))
+        for m in _ON_NUMBER_RE.finditer(text):
+            after = m.group("after").strip().lower()
+            if after and (after in _NOT_HOUSE_NUMBER or after[:2] in ("th", "st", "nd", "rd")
+                          or after.split()[0] in _NOT_HOUSE_NUMBER or after[0] in "%&"):
+                continue
+            street = _WS_RE.sub(" ", m.group("street"))
+            value = self._value(f"{m.group('num')} {street}", budget)
+            if value is not None:
+                start = m.start(_ON_NUMBER_GROUPS["street"])
+                end = m.end(_ON_NUMBER_GROUPS["num"])
+                out.append(Finding(self.category, start, end, value, 0.85, "residence"))
         return out
 
     def _block(

@@ -80,6 +80,8 @@ _BIRTH_YEAR = re.compile(
     r"(?:(?P<y>(?:19|20)\d\d)|['’](?P<yy>\d\d))(?![\w/.-])",
     _I,
 )
+# The film title, not somebody's birth ("Born on the Fourth of July is on TCM").
+_TITLE = re.compile(r"born\s{1,3}on\s{1,3}the\s{1,3}fourth\s{1,3}of\s{1,3}july", _I)
 # Any cue at all: dates with none of these near them skip the (costlier) grammar checks.
 _ANY_CUE = re.compile(r"born|birth|dob|d\.o\.b|d\. o\. b|bday|b-day|b['’]day|b\.|turn", _I)
 # "April 11 (1981)": a year in brackets right after a month and day.
@@ -189,6 +191,8 @@ class BirthDateDetector:
                 return None
         pre = _PRE_CUE.search(text, lo, dm.start)
         label: str | None = None
+        if pre and pre["born"] and dm.year is None and _TITLE.match(text, pre.start()):
+            return None
         if pre:
             if _NOT_A_PERSON.search(text, max(0, pre.start() - 30), pre.start()):
                 return None  # "the ordinance was born on July 23, 2020"

@@ -62,9 +62,10 @@ _SEP = r"(?:[ \t]{0,3}[,/.-]?[ \t]{0,3})"
 _ORD = r"(?:st|nd|rd|th)?"
 _APOS = "['’‘]"
 # ", 1979" / " 1979" / "-1979" / " '79" / " of 1979" / " in 1979" after a day or month
+_OF_IN = r",?[ \t]{1,3}(?:of|in)[ \t]{1,3}"
 _YEAR_TAIL = (
-    r"(?:" + _SEP + r"|,?[ \t]{1,3}(?:of|in)[ \t]{1,3})(?P<y>\d{4})|" + _SP + r",?" + _SP + _APOS
-    + r"(?P<yy>\d{2})"
+    r"(?:" + _SEP + r"|" + _OF_IN + r")(?P<y>\d{4})|(?:" + _SP + r",?" + _SP + r"|" + _OF_IN
+    + r")" + _APOS + r"(?P<yy>\d{2})"
 )
 # Days as ordinal words: "October second", "the twenty-first of May".
 _DAY_WORDS: dict[str, int] = {
@@ -210,8 +211,6 @@ def _build(
     if kind in ("mon_dayword", "dayword_mon"):
         mo, y = _month(m["mon"]), _year(m, today)
         d = _DAY_WORDS[re.sub(r"[ \t-]+", " ", m["dw"].lower())]
-        if (mo, d, y, kind) == (7, 4, None, "dayword_mon"):
-            return None  # "the Fourth of July" is the holiday, not somebody's birthday
         return (y, mo, d, y is None) if _valid(y, mo, d) else None
     if kind == "year_on":
         y = int(m["y"])

@@ -128,7 +128,7 @@ _DURATION_WORDS = frozenset(
 # "rare blood disorder"): up to two words between the link and the head are skipped.
 _HEADS = frozenset(
     "surgery surgeries addiction disorder disease syndrome cancer tumor tumors infection "
-    "injury transplant".split()
+    "injury transplant addict".split()
 )
 # Strangers introduced in passing: "the guy who overdosed" is nobody protected.
 _STRANGERS = frozenset(

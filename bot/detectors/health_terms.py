@@ -12,7 +12,7 @@ from __future__ import annotations
 
 def _terms(block: str) -> frozenset[str]:
     """Comma-separated terms (newlines are just layout)."""
-    return frozenset(t.strip() for t in block.replace("\n", " ").split(",") if t.strip())
+    return frozenset(" ".join(t.split()) for t in block.split(",") if t.strip())
 
 
 CONDITIONS = _terms(
@@ -183,6 +183,26 @@ TREATMENTS = TREATMENTS | _compounds(
 ) | _compounds(
     "mental health, psychiatric, cancer, psych", "treatment, counseling, therapy"
 )
+# Cosmetic procedures; an organ "removed" or "taken out"; fractures.
+TREATMENTS = TREATMENTS | _terms(
+    """tummy tuck, breast augmentation, breast implants, breast reduction, facelift, face lift,
+    liposuction, nose job, boob job, butt lift, hair transplant, lap-band, eyelid surgery,
+    lasik"""
+) | _compounds(
+    "gallbladder, appendix, tonsils, kidney, spleen, thyroid, uterus, ovaries, ovary, prostate, "
+    "breast, breasts, colon, lung, wisdom teeth, adenoids",
+    "removed, taken out, out",
+)
+_BONES = (
+    "leg, arm, hip, wrist, ankle, collarbone, ribs, pelvis, jaw, foot, hand, femur, kneecap, "
+    "skull, vertebra"
+)
+CONDITIONS = CONDITIONS | _compounds("broken, fractured, shattered", _BONES) | _terms(
+    """endometriosis, anemia, leukemia, septicemia, hypoglycemia, scoliosis, psoriasis,
+    cirrhosis, sarcoidosis, fibroids, pcos, polycystic ovary syndrome"""
+)
+# The verb is the fact, as in "overdosed": "broke his leg".
+EVENTS = EVENTS | _compounds("broke his, broke her, fractured his, fractured her", _BONES)
 CONDITIONS = CONDITIONS | _compounds(
     "torn, ruptured, blown", "acl, meniscus, rotator cuff, achilles, disc"
 ) | _compounds("herniated, slipped, bulging", "disc, discs")
@@ -233,6 +253,8 @@ SUFFIXES: dict[str, str] = {
         ("ectomy", "ectomies", "otomy", "ostomy", "oscopy", "plasty"), "treatment"
     ),
     "itis": "condition",
+    "osis": "condition",
+    "emia": "condition",
     **dict.fromkeys(
         ("pril", "olol", "statin", "azepam", "azolam", "oxetine", "triptan", "prazole",
          "sartan", "cillin", "mycin", "cycline", "floxacin", "glutide", "gliptin", "zodone",
@@ -243,7 +265,10 @@ SUFFIXES: dict[str, str] = {
 }  # fmt: skip
 SUFFIX_MIN_STEM = 3
 # Ordinary words that happen to end like a procedure.
-SUFFIX_EXCEPTIONS = frozenset({"dichotomy", "dichotomies"})
+SUFFIX_EXCEPTIONS = frozenset(
+    """dichotomy dichotomies diagnosis prognosis hypnosis osmosis symbiosis apotheosis
+    metamorphosis mitosis meiosis academia""".split()
+)
 
 KINDS: dict[str, str] = {}
 for _kind, _set in (

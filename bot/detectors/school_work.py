@@ -243,7 +243,7 @@ _CUES: dict[str, str] = {
         + r"(?:[a-z0-9-]+" + _S + r"){0,2}?(?P<roleword>[a-z-]+)" + _S + r"at))"
     ),
     "relat": (
-        r"\b(?P<cue>(?i:" + _RELATION + r"(?:'s|’s)?(?:" + _S + r"[a-z]+){0,2}?" + _S
+        r"\b(?P<cue>(?i:" + _RELATION + r"(?:'s|’s)?(?:" + _S + r"[a-z]+(?:'s|’s)?){0,2}?" + _S
         + r"(?:at|@)))"
     ),
 }
