@@ -351,6 +351,8 @@ def _confusable_pass(text: str) -> list[Edit]:
 _LABEL = r"[^<>\n]{0,500}+"
 _MARKUP = re.compile(
     rf"""
+    (?=[<|*~`_\\>\#-])  # every branch starts with one of these: skip other positions fast
+    (?:
     (?P<mailto><mailto:(?P<addr>[^<>|\s]{{1,320}}+)(?:\|{_LABEL})?>)
   | (?P<tel><tel:(?P<number>[^<>|\s]{{1,64}}+)(?:\|{_LABEL})?>)
   | (?P<link><(?P<url>(?:https?|ftp)://[^<>|\s]{{1,2000}}+)(?:\|(?P<label>{_LABEL}))?>)
@@ -366,6 +368,7 @@ _MARKUP = re.compile(
   | (?P<fence>```[A-Za-z][\w+\#.\-]{{0,30}}+(?=\r?\n))
   | (?P<run>[|*~`_\\]++)
   | (?P<line>^(?:>>>[ ]|>[ ]|\#{{1,3}}[ ]|-\#[ ])++)
+    )
     """,
     re.VERBOSE | re.MULTILINE,
 )
@@ -690,7 +693,9 @@ _GUARD_PATTERNS = (
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",  # controls (the Unicode pass)
     r"[<`|*~_\\]|(?m:^(?:>|#|-#))",  # chat markup
     r"(?i:\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b)",  # spelled digits
-    r"(?i:\b(?:at|dot)\b)|[\[({<][ \t]*[.@]|[ \t]@|@[ \t]",  # email obfuscation
+    # email obfuscation: "dot", or "at" followed by something domain-like, or bracketed forms
+    r"(?i:\bdot\b)|(?i:\bat\b[^\n]{1,80}?\.[a-z]{2,})|(?i:[\[({<{]\s*at\s*[\])}>}])"
+    r"|[\[({<][ \t]*[.@]|[ \t]@|@[ \t]",
     r"(?:^|[^0-9A-Za-z_])[0-9](?:\r?\n|[ ._/\-])[0-9]",  # split digits
     r"[0-9][OoIl]|[OoIl][0-9]",  # letters standing in for digits
 )
@@ -729,6 +734,41 @@ def _apply_pass(
     return new
 
 
+# Emoji are a quarter of real chat and need none of the Unicode work; a variation
+# selector, ZWJ or skin tone only counts as harmless right after a pictograph (inside a
+# word it is an evasion, and the Unicode pass removes it).
+_EMOJI_JOINERS = frozenset("\u200d\ufe0e\ufe0f")
+_PICTOGRAPH: dict[str, bool] = {}
+
+
+def _is_pictograph(char: str) -> bool:
+    known = _PICTOGRAPH.get(char)
+    if known is None:
+        conf = _confusables()
+        known = (
+            _SPECIAL.match(char) is None  # the Unicode pass has work for these (e.g. U+2800)
+            and unicodedata.category(char) in ("So", "Sk")
+            and unicodedata.normalize("NFKC", char) == char
+            and char not in conf.letter_map
+            and char not in conf.punct_map
+        )
+        if len(_PICTOGRAPH) < 65_536:  # bounded: one entry per distinct character seen
+            _PICTOGRAPH[char] = known
+    return known
+
+
+def _only_pictographs(text: str) -> bool:
+    """Every non-ASCII run is emoji (with joiners after them): nothing to normalize there."""
+    for m in _NON_ASCII_RUN.finditer(text):
+        run = m.group()
+        if not _is_pictograph(run[0]):
+            return False
+        for char in run[1:]:
+            if char not in _EMOJI_JOINERS and not _is_pictograph(char):
+                return False
+    return True
+
+
 def normalize(text: str) -> NormalizedText:
     """Normalized view of `text` for detection, with the map back to `text`.
 
@@ -736,21 +776,24 @@ def normalize(text: str) -> NormalizedText:
     """
     # RE2 takes UTF-8, so text that may hold lone surrogates goes to the Unicode pass first.
     hits: list[int] | tuple[()] | None = None
-    if text.isascii():
+    if text.isascii() or _only_pictographs(text):
         hits = _GUARDS.Match(text) or ()
         if not hits:
             return NormalizedText(text, text)
     levels: list[_Level] = []
     current = text
+    # The Unicode passes run until they change nothing; the ASCII passes after them only
+    # remove or replace ASCII, so they never hand the Unicode passes new work.
+    unicode_settled = hits is not None
     for _ in range(_MAX_ROUNDS):
         changed = False
-        if not current.isascii():
-            hits = None
-        if hits is None or _CONTROLS in hits:
+        if not unicode_settled or (hits is not None and _CONTROLS in hits):
+            unicode_changed = False
             for apply_pass in (_unicode_pass, _confusable_pass):
                 new = _apply_pass(current, apply_pass, levels)
                 if new is not None:
-                    current, changed = new, True
+                    current, changed, unicode_changed = new, True, True
+            unicode_settled = not unicode_changed
             hits = _GUARDS.Match(current) or ()
         for index, apply_pass in _ASCII_PASSES:
             if index in hits:

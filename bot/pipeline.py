@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
+
 from bot.config import Config, load_config
 from bot.context import NO_LINKS, ConversationContext, Linked
 from bot.detectors import Detector, build_detectors
@@ -23,7 +25,7 @@ from bot.models import ALLOW, ChatMessage, EventKind, Finding, ReportedFinding, 
 from bot.normalize import NormalizedText, normalize
 from bot.policy import Policy, subjects_for
 from bot.registry import Registry, load_servants
-from bot.signals import has_role_word
+from bot.signals import refers_to_role
 
 _ORDER = {c: i for i, c in enumerate(__import__("bot.models").models.Category)}
 
@@ -34,6 +36,7 @@ class Pipeline:
     def __init__(self, config: Config, registry: Registry):
         self.config = config
         self.detectors: list[Detector] = build_detectors(config.detection.default_region)
+        self._build_triggers()
         self._allowlist: set[str] = set()
         self.set_registry(registry)
 
@@ -61,14 +64,38 @@ class Pipeline:
         return ConversationContext(self.config.context)
 
     # -- scanning ----------------------------------------------------------
+    def _build_triggers(self) -> None:
+        """One automaton over every detector's trigger words: one pass picks the detectors."""
+        self._always = 0
+        self._all = (1 << len(self.detectors)) - 1
+        table: dict[str, int] = {}
+        for i, detector in enumerate(self.detectors):
+            if not detector.triggers:
+                self._always |= 1 << i
+            for trigger in detector.triggers:
+                table[trigger] = table.get(trigger, 0) | (1 << i)
+        self._triggers = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for trigger, bits in table.items():
+            self._triggers.add_word(trigger, bits)
+        if table:
+            self._triggers.make_automaton()
+
+    def _wanted(self, folded: str) -> int:
+        """Bit i set: detector i has a trigger in the text (or none, so always runs)."""
+        wanted = self._always
+        if self._triggers.kind == ahocorasick.AHOCORASICK:
+            for _, bits in self._triggers.iter(folded):
+                wanted |= bits
+                if wanted == self._all:
+                    break
+        return wanted
+
     def _detect(self, norm: NormalizedText) -> list[Finding]:
-        folded = norm.folded
+        wanted = self._wanted(norm.folded)
         findings: list[Finding] = []
-        for detector in self.detectors:
-            triggers = detector.triggers
-            if triggers and not any(t in folded for t in triggers):
-                continue
-            findings.extend(detector.detect(norm.text))
+        for i, detector in enumerate(self.detectors):
+            if wanted >> i & 1:
+                findings.extend(detector.detect(norm.text))
         return findings
 
     def scan(self, message: ChatMessage, ctx: ConversationContext | None = None) -> Verdict:
@@ -86,7 +113,7 @@ class Pipeline:
         subjects = subjects_for(self.registry, mentions, linked, folded)
         if ctx is not None:
             ctx.record(message, self._refers_to(mentions, subjects, linked, message))
-        if not subjects and not has_role_word(folded):
+        if not subjects and not refers_to_role(folded):
             return ALLOW  # nobody protected can be concerned: the common, cheap case
         findings = self._detect(norm)
         action, subjects, acted, intent, reasons = self.policy.decide(folded, subjects, findings)

@@ -126,6 +126,7 @@ _NAME_AFTER = re.compile(
 )
 log = logging.getLogger("doxguard.registry")
 COMMON_WORD_ZIPF = 4.3  # wordfreq Zipf frequency above which a surname is also a common word
+MAX_SHARED_SURNAME = 3  # more servants than this share a surname: it alone names nobody
 
 
 def _fold(text: str) -> str:
@@ -295,12 +296,20 @@ class Registry:
             else:
                 table[i].append(pattern)
 
+        # A surname shared by many servants names none of them in particular: at a
+        # million names "May" would be 256 officers. Those match by full name or alias only.
+        shared: dict[str, int] = {}
+        for s in self._list:
+            if s.surname:
+                key = _fold(s.surname)
+                shared[key] = shared.get(key, 0) + 1
         for si, s in enumerate(self._list):
             add(s.name, (si, _NAME, 0, 0))
             for alias in s.aliases:
                 add(alias, (si, _ALIAS, 0, 0))
-            if s.surname and len(s.surname) >= 3:
-                add(s.surname, (si, _SURNAME, 0, int(_is_common_word(s.surname))))
+            surname = s.surname
+            if len(surname) >= 3 and shared[_fold(surname)] <= MAX_SHARED_SURNAME:
+                add(surname, (si, _SURNAME, 0, int(_is_common_word(surname))))
             for mi, member in enumerate(s.family):
                 add(member.name, (si, _FAMILY, mi, 0))
         self._lengths = array("H", (min(len(k), 65535) for k in index))
@@ -387,9 +396,13 @@ class Registry:
             if start < last_end:
                 continue
             kept = False
+            as_name: bool | None = None  # decided once per match, not once per servant
             for j in range(self._starts[i], self._starts[i + 1]):
-                if self._capital[j] and not self._reads_as_name(text, start, end):
-                    continue
+                if self._capital[j]:
+                    if as_name is None:
+                        as_name = self._reads_as_name(text, start, end)
+                    if not as_name:
+                        continue
                 s = self._list[self._servant_ix[j]]
                 kind = self._kinds[j]
                 if kind == _FAMILY:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import re2
+
 # Threatening or inciting language, reported to moderators as intent signals.
 _INTENT: dict[str, str] = {
     "pull up": r"\bpull(?:ing)? up (?:on|to|at)\b|\blet'?s pull up\b",
@@ -76,13 +78,24 @@ _SELF = (
     r"card|account|iban|routing|insurance|member|policy|medicare|school|job|work|office|shop|"
     r"store|business|house|home|place|apt|apartment|info|contact"
 )
+# Run on every message, so RE2 (linear-time, much faster on big alternations).
+_ROLE_REFERENCE = re2.compile(
+    _ROLE_WORD.pattern
+    + r"(?:\s+\w+){0,3}?\s+(?:who|whose|that|which|named|called)\b"  # "the cop (guy) who"
+    + "|"
+    + _ROLE_WORD.pattern
+    + r"\s+(?:at|from|with|lives?|has|had|is|was|got|gets|takes|drives|owes)\b"
+    + "|"
+    + _ROLE_WORD.pattern
+    + r"(?:'s|’s|s')"  # "some cop's wife", "the officers' kids"
+)
 _FIRST_PERSON = re.compile(
     rf"\bmy (?:\w+ ){{0,2}}(?:{_SELF})\b|\bour (?:\w+ ){{0,2}}(?:{_SELF})\b"
     r"|\bi (?:live|stay|work|was born|go to|attend|moved)\b|\bi'?m (?:at|on|in|located|reachable)\b"
     r"|\b(?:call|text|reach|contact|dm|email|e-mail|ping|message|msg|hit|find|venmo|pay|"
     r"write|fax) (?:me|us)\b|\bhmu\b|\b(?:mine|ours) is\b|\bwe (?:live|are at|'re at)\b"
 )
-_THIRD_PERSON = re.compile(
+_THIRD_PERSON = re2.compile(
     r"\b(?:he|she|him|his|her|hers|they|them|their|he's|she's|they're|hes|shes)\b"
 )
 _CLAUSE_END = re.compile(r"[.!?\n;]\s|\bbut\b|\bbtw\b")
@@ -106,6 +119,15 @@ def calls_to_find(folded: str) -> bool:
 def has_role_word(folded: str) -> bool:
     """Mentions a public servant by role ("the cop who ...") without a name."""
     return _ROLE_WORD.search(folded) is not None
+
+
+def refers_to_role(folded: str) -> bool:
+    """Points at one particular public servant by role: "the cop who ...", "that officer at".
+
+    "the cops were out on Troost" names a role but nobody in particular, so the
+    detectors need not run for it.
+    """
+    return _ROLE_REFERENCE.search(folded) is not None
 
 
 def has_third_person(folded: str) -> bool:

@@ -455,3 +455,13 @@ def test_dash_and_apostrophe_lookalikes_become_ascii() -> None:
 
 def test_letters_of_other_scripts_are_not_taken_for_punctuation() -> None:
     assert normalize("ノート").text == "ノート"  # katakana ノ looks like '/' but is a letter
+
+
+def test_emoji_take_the_fast_path_but_joiners_inside_words_are_still_removed() -> None:
+    for text in ("❤️ love it", "👨\u200d👩\u200d👧 fam 🔥🔥", "ok 👍🏽"):
+        norm = normalize(text)
+        assert norm.text == text and norm.is_identity
+    assert normalize("Whi\ufe0ftaker").text == "Whitaker"  # a selector inside a name is an evasion
+    assert normalize("Whi\u200dtaker 😭").text == "Whitaker 😭"
+    assert normalize("8\ufe0f\u20e3 eight").text == "8 eight"  # keycaps still fold to the digit
+    assert normalize("\u2800816 😭").text.startswith(" 816")  # Braille blank reads as a space

@@ -189,3 +189,11 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
     reg = load_servants(src, cache_dir=cache)
     assert "Daniel Whitaker" in reg and reg.cache_writer is not None
     reg.cache_writer.join()
+
+
+def test_surname_shared_by_many_servants_matches_only_by_full_name() -> None:
+    servants = [Servant(f"{first} May", "police_officer") for first in ("Al", "Bo", "Cy", "Di")]
+    reg = Registry([*servants, Servant("Ed Quill", "city_employee")])
+    norm = normalize("Officer May and Quill were there; Bo May too")
+    found = [(m.servant, m.kind) for m in reg.find_mentions(norm.text, norm.folded)]
+    assert found == [("Ed Quill", "surname"), ("Bo May", "name")]
