@@ -20,7 +20,7 @@ import hmac
 from bot.config import DetectionSettings
 from bot.context import Linked
 from bot.models import Action, Category, Finding, Mention, Subject
-from bot.registry import Registry, street_line
+from bot.registry import Registry
 from bot.signals import about_author, calls_to_find, has_role_word, has_third_person, intent_signals
 
 _ORDER = {c: i for i, c in enumerate(Category)}
@@ -74,6 +74,11 @@ class Policy:
         self.settings = settings
         self.registry = registry
         self._public = frozenset().union(*(s.public.values for s in registry.servants))
+        self._public_addresses: dict[str, list[str]] = {}
+        for servant in registry.servants:
+            for line in servant.public.addresses_norm:
+                number, _, _ = line.partition(" ")
+                self._public_addresses.setdefault(number, []).append(line)
         self.allowlist: set[str] = set()
         self.allowlist_secret: bytes | None = None  # set by the engine (see allowlist_key)
 
@@ -84,8 +89,14 @@ class Policy:
         if f.value in self._public:
             return True
         if f.category is Category.HOME_ADDRESS:
-            line = street_line(f.value)
-            return line is not None and line in self._public
+            # normalized values start with their street line ("511 E 11TH ST KANSAS ..."):
+            # compare prefixes among public addresses with the same house number, no parsing
+            number, _, _ = f.value.partition(" ")
+            for line in self._public_addresses.get(number, ()):
+                if f.value == line or f.value.startswith(line + " ") or line.startswith(
+                    f.value + " "
+                ):
+                    return True
         return False
 
     def _relevant(self, f: Finding, folded: str, servants: list[str]) -> bool:

@@ -418,3 +418,12 @@ def test_pathological_input_completes(text: str) -> None:
     for detector in (SSN, PHONE, EMAIL, FIN):
         detector.detect(text)
     assert time.perf_counter() - started < 5.0
+
+
+def test_phone_gate_skips_short_numbers_but_not_spread_out_ones() -> None:
+    from bot.detectors.phone import _SEVEN_DIGITS
+
+    for chat in ("meet at 7:30, score was 24-17, tickets $15", "8/14 at 9pm", "call 911"):
+        assert _SEVEN_DIGITS.search(chat) is None
+    for number in ("(816) 555-0142", "+44 20 7946 0958", "816\n555\n0154", "816.555.0142"):
+        assert _SEVEN_DIGITS.search(number) is not None
