@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import logging
 import re
 import signal
@@ -431,7 +432,14 @@ class SlackBot:
         ):
             log.warning("slack: refused a request with a missing or bad signature")
             return web.Response(status=401, text="invalid signature")
-        bolt_request = await to_bolt_request(request)
+        if not _well_formed(body, request.content_type):
+            log.warning("slack: refused a malformed request body (%d bytes)", len(body))
+            return web.Response(status=400, text="malformed payload")
+        try:
+            bolt_request = await to_bolt_request(request)
+        except Exception as exc:  # bolt cannot read it: answer, never crash the handler
+            log.warning("slack: refused an unreadable request (%s)", type(exc).__name__)
+            return web.Response(status=400, text="malformed payload")
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def _healthz(self, request: web.Request) -> web.Response:
@@ -774,6 +782,23 @@ class SlackBot:
         except Exception as exc:
             log.error("slack: button %s failed: %s", name, type(exc).__name__)
             return CommandReply("That action failed; see the bot's log.", ok=False)
+
+
+def _well_formed(body: str, content_type: str) -> bool:
+    """A JSON body must be an object, and an event callback must carry an event object.
+
+    Bolt assumes both; anything else (a truncated retry, a proxy's error page) would
+    raise inside it, so it is refused with a 400 before it gets there.
+    """
+    if content_type != "application/json":
+        return True  # form posts (commands, interactivity): bolt parses and checks them
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    if not isinstance(data, dict):
+        return False
+    return data.get("type") != "event_callback" or isinstance(data.get("event"), dict)
 
 
 def _ts_key(ts: Any) -> float:
