@@ -30,6 +30,9 @@ from bot.signals import refers_to_role
 _ORDER = {c: i for i, c in enumerate(__import__("bot.models").models.Category)}
 
 
+MAX_FINDINGS_PER_DETECTOR = 32
+
+
 class Pipeline:
     """Holds everything built once (automaton, detectors, policy) and scans messages."""
 
@@ -95,7 +98,10 @@ class Pipeline:
         findings: list[Finding] = []
         for i, detector in enumerate(self.detectors):
             if wanted >> i & 1:
-                findings.extend(detector.detect(norm.text))
+                found = detector.detect(norm.text)
+                # a message with thousands of "addresses" is spam or an attack on the bot:
+                # the first few decide the verdict, the rest only cost policy time
+                findings.extend(found[:MAX_FINDINGS_PER_DETECTOR])
         return findings
 
     def scan(self, message: ChatMessage, ctx: ConversationContext | None = None) -> Verdict:
