@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import re
 import sys
@@ -212,6 +213,10 @@ async def run_console(
         return 2
     chat = ConsoleChat(moderator, platform, stdout, config.console.default_user,
                        config.console.default_channel)
+    if isinstance(stdin, io.TextIOWrapper):
+        # bytes that are not UTF-8 (a pasted binary, a bad terminal) become U+FFFD
+        # instead of a UnicodeDecodeError that would end the chat
+        stdin.reconfigure(errors="replace")
     interactive = stdin.isatty()
     try:
         chat._flush()  # notices of incidents resumed at start

@@ -181,7 +181,9 @@ def test_invalid_utf8_on_stdin_does_not_stop_the_console(tmp_path: Path) -> None
     (tmp_path / "doxguard.toml").write_text(
         f'servants_file = "{SERVANTS}"\n[storage]\npath = "{tmp_path / "dg.db"}"\n')
     environ = {k: v for k, v in os.environ.items() if not k.endswith(("_TOKEN", "_SECRET"))}
-    environ.update(PYTHONPATH=str(REPO), DOXGUARD_SEAL_KEY=generate_key())
+    # strict decoding, as under a UTF-8 locale (the C locale would be lenient by itself)
+    environ.update(PYTHONPATH=str(REPO), DOXGUARD_SEAL_KEY=generate_key(),
+                   PYTHONIOENCODING="utf-8:strict")
     stdin = b"\xff\xfe\xfa broken bytes\n" + f"#general @alice: {DOX}\n".encode()
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run", "--config", str(tmp_path / "doxguard.toml")],
