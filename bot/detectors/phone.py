@@ -56,6 +56,19 @@ _SSN_SHAPE = re.compile(r"^\d{3}([-. ])\d{2}\1\d{4}$")
 # Digit and non-digit classes are disjoint, so the match is linear.
 _SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,4}[0-9]){6}")
 
+# What PhoneNumberMatcher may put between the digit groups of one candidate (its
+# `_PUNCTUATION` class: dashes, blanks, parens, brackets, dots, slashes, tildes, "x").
+_MATCHER_PUNCT = (
+    r"[-x\u2010-\u2015\u2212\u30fc\uff0d-\uff0f \u00a0\u00ad\u200b\u2060\u3000()"
+    r"\uff08\uff09\uff3b\uff3d.\[\]/~\u2053\u223c\uff5e]"
+)
+# A NANP number is ten digits (eleven with the leading 1), and a matcher candidate is
+# digit groups joined by at most four of the characters above, so a text without "+"
+# or the "011" exit code has no valid number unless ten digits are joined that way.
+# Dates, times, prices and order numbers ("4/20/2027 at 1:15") fail it.
+_TEN_DIGITS = re.compile(rf"[0-9](?:{_MATCHER_PUNCT}{{0,4}}[0-9]){{9}}")
+_INTERNATIONAL = re.compile(r"[+\uff0b]|011")
+
 
 class PhoneDetector:
     """Valid phone numbers for a default region (plus optional extra regions)."""
@@ -74,18 +87,29 @@ class PhoneDetector:
         extra = (r.upper() for r in extra_regions)
         self.regions = (self.region, *dict.fromkeys(r for r in extra if r != self.region))
         self.leniency = leniency
+        # Every region shares country code 1: a number needs ten digits unless dialled
+        # internationally. The matcher already checked validity at VALID and above.
+        self._nanp_only = all(phonenumbers.country_code_for_region(r) == 1 for r in self.regions)
+        self._matcher_validates = leniency >= Leniency.VALID
 
     def detect(self, text: str) -> list[Finding]:
         if _SEVEN_DIGITS.search(text) is None:
             return []  # no phone number has fewer than 7 digits: skip the costly matcher
         view = join_digit_lines(text)
+        if (
+            self._nanp_only
+            and _TEN_DIGITS.search(view) is None
+            and _INTERNATIONAL.search(view) is None
+        ):
+            return []
         taken = bytearray(len(view))  # 1 where a number was already found
         spans: list[tuple[int, int, PhoneNumber]] = []
         dense = _dense_runs(view)
         matcher_view = _blank(view, dense)
         for region in self.regions:
             for match in PhoneNumberMatcher(matcher_view, region, leniency=self.leniency):
-                self._add(spans, taken, match.start, match.end, match.number)
+                self._add(spans, taken, match.start, match.end, match.number,
+                          validated=self._matcher_validates)
         nanp = "US" in self.regions or "CA" in self.regions
         shapes = [(_NANP_SHAPE, 0, len(view))] if nanp else []
         shapes += [(_INTL_SHAPE, lo, hi) for lo, hi in dense]
@@ -116,9 +140,11 @@ class PhoneDetector:
 
     @staticmethod
     def _add(spans: list[tuple[int, int, PhoneNumber]], taken: bytearray, start: int, end: int,
-             number: PhoneNumber) -> None:
+             number: PhoneNumber, validated: bool = False) -> None:
         """Keep the first (default-region) reading of any overlapping span."""
-        if any(taken[start:end]) or not phonenumbers.is_valid_number(number):
+        if any(taken[start:end]):
+            return
+        if not validated and not phonenumbers.is_valid_number(number):
             return
         taken[start:end] = b"\x01" * (end - start)
         spans.append((start, end, number))
