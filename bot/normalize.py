@@ -209,30 +209,51 @@ def _is_dropped(c: str) -> bool:
     return any(a <= o <= b for a, b in _IGNORABLE_RANGES)
 
 
+# Per-character and per-cluster answers are pure functions of the characters, and a
+# message in a foreign script or a wall of lookalikes repeats the same few hundred, so
+# they are remembered (bounded: one entry per distinct character or cluster seen).
+_CACHE_LIMIT = 65_536
+_MARKS: dict[str, bool] = {}
+_CLUSTERS: dict[str, str] = {}
+
+
 def _is_mark(c: str) -> bool:
-    return unicodedata.category(c)[0] == "M"
+    known = _MARKS.get(c)
+    if known is None:
+        known = unicodedata.category(c)[0] == "M"
+        if len(_MARKS) < _CACHE_LIMIT:
+            _MARKS[c] = known
+    return known
 
 
 def _normalize_cluster(cluster: str) -> str:
     """One base character and its marks: drop invisibles, NFKC, ASCII digits, no zalgo."""
+    known = _CLUSTERS.get(cluster)
+    if known is not None:
+        return known
     kept = "".join(
         "\n" if c in _LINE_BREAKS else " " if c == _BLANK else c
         for c in cluster
         if not _is_dropped(c)
     )
-    if not kept:
-        return ""
-    out = unicodedata.normalize("NFKC", kept)
-    if not out.isascii():
-        out = "".join(str(d) if (d := unicodedata.decimal(c, None)) is not None else c for c in out)
-        # Marks left on an ASCII letter (NFKC found no precomposed form) are decoration.
-        if out[0].isascii() and all(_is_mark(c) for c in out[1:]):
-            out = out[0]
+    out = kept
+    if kept:
+        out = unicodedata.normalize("NFKC", kept)
+        if not out.isascii():
+            out = "".join(
+                str(d) if (d := unicodedata.decimal(c, None)) is not None else c for c in out
+            )
+            # Marks left on an ASCII letter (NFKC found no precomposed form) are decoration.
+            if out[0].isascii() and all(_is_mark(c) for c in out[1:]):
+                out = out[0]
+    if len(cluster) <= 8 and len(_CLUSTERS) < _CACHE_LIMIT:
+        _CLUSTERS[cluster] = out
     return out
 
 
 def _unicode_pass(text: str) -> list[Edit]:
     edits: list[Edit] = []
+    marks = _MARKS
     for m in _NON_ASCII_RUN.finditer(text):
         a, b = m.span()
         run = m.group()
@@ -247,13 +268,21 @@ def _unicode_pass(text: str) -> list[Edit]:
             a -= 1  # the ASCII base the marks sit on
         # Split into clusters: a non-mark character followed by its marks.
         cs = a
-        for i in range(a + 1, b + 1):
-            if i == b or not _is_mark(text[i]):
+        for i in range(a + 1, b):
+            c = text[i]
+            mark = marks.get(c)
+            if mark is None:
+                mark = _is_mark(c)
+            if not mark:
                 cluster = text[cs:i]
                 out = _normalize_cluster(cluster)
                 if out != cluster:
                     edits.append((cs, i, out))
                 cs = i
+        cluster = text[cs:b]
+        out = _normalize_cluster(cluster)
+        if out != cluster:
+            edits.append((cs, b, out))
     return edits
 
 
