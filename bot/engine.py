@@ -700,7 +700,11 @@ class Moderator:
 
         if not self.is_moderator(request.caller):
             return self._refuse(request.caller, f"command {request.name!r}")
-        return await execute(self, request)
+        try:
+            return await execute(self, request)
+        except StoreError as exc:
+            self._fail(exc)
+            raise
 
     async def press(self, caller: Caller, action: str, incident_id: str) -> CommandReply:
         """A notice button: "restore" | "confirm" | "dismiss" | "timeout" (caller checked)."""
@@ -708,7 +712,11 @@ class Moderator:
 
         if not self.is_moderator(caller):
             return self._refuse(caller, f"button {action!r}")
-        return await press_action(self, caller, action, incident_id)
+        try:
+            return await press_action(self, caller, action, incident_id)
+        except StoreError as exc:
+            self._fail(exc)
+            raise
 
     async def complete(self, kind: str, prefix: str) -> list[str]:
         """Autocomplete: kind "servant" (names) or "incident" (recent ids), at most 25."""
