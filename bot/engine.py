@@ -577,10 +577,12 @@ class Moderator:
         delay = self.retry_delay
         outcome = HideOutcome(False, "not attempted")
         for attempt in range(attempts):
+            wait = delay
             try:
                 outcome = await self.platform.hide(message)
             except PlatformError as exc:
                 outcome = HideOutcome(False, describe_platform_error(exc), exc.retryable)
+                wait = max(delay, float(getattr(exc, "retry_after", None) or 0.0))
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except _TRANSIENT as exc:
@@ -591,7 +593,7 @@ class Moderator:
                 outcome = HideOutcome(False, f"unexpected error ({type(exc).__name__})")
             if outcome.ok or not outcome.retryable or attempt == attempts - 1:
                 return outcome
-            await asyncio.sleep(delay)
+            await asyncio.sleep(min(wait, MAX_BACKOFF))  # a platform's Retry-After wins
             delay = min(delay * 2, MAX_BACKOFF)
         return outcome
 

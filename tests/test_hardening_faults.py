@@ -143,14 +143,17 @@ async def test_rate_limits_and_server_errors_back_off_then_succeed(
 
 async def test_retry_after_of_a_rate_limit_is_honoured(config: Config, key: str) -> None:
     fake = TimedPlatform()
-    limited = PlatformError("rate limited", retryable=True, status=429)
-    limited.retry_after = 0.15  # type: ignore[attr-defined]
-    fake.fail_next("notify_moderators", limited)
+    for method in ("hide", "notify_moderators"):
+        limited = PlatformError("rate limited", retryable=True, status=429)
+        limited.retry_after = 0.15  # type: ignore[attr-defined]
+        fake.fail_next(method, limited)
     moderator = await start(config, fake, retry_delay=0.0)
     before = time.monotonic()
     incident = await moderator.handle(msg(1, dox(1)))
-    assert incident is not None and incident.notice_sent
-    assert time.monotonic() - before >= 0.15
+    assert incident is not None and incident.status is IncidentStatus.HIDDEN
+    assert incident.notice_sent
+    assert fake.hide_times[1] - fake.hide_times[0] >= 0.15  # waited as the platform asked
+    assert time.monotonic() - before >= 0.30  # and again for the notice
     await moderator.close()
 
 
