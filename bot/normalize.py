@@ -724,8 +724,12 @@ _GUARD_PATTERNS = (
     r"(?i:\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b)",  # spelled digits
     # email obfuscation: "dot", or "at" followed by something domain-like, or bracketed forms
     r"(?i:\bdot\b)|(?i:\bat\b[^\n]{1,80}?\.[a-z]{2,})|(?i:[\[({<{]\s*at\s*[\])}>}])"
-    r"|[\[({<][ \t]*[.@]|[ \t]@|@[ \t]",
-    r"(?:^|[^0-9A-Za-z_])[0-9](?:\r?\n|[ ._/\-])[0-9]",  # split digits
+    r"|[\[({<][ \t]*[.@]"
+    # a blank beside a plain "@" only matters before a dotted domain ("jo @ mail.com");
+    # "lol @user you coming?" is chat
+    r"|[ \t]@[ \t]*[A-Za-z0-9][A-Za-z0-9\-]*\.|@[ \t]+[A-Za-z0-9][A-Za-z0-9\-]*\.",
+    # split digits: four single digits, one separator each, not inside a number or date
+    r"(?:^|[^0-9A-Za-z_.\-/])[0-9](?:(?:\r?\n|[ ._/\-])[0-9]){3}",
     r"[0-9][OoIl]|[OoIl][0-9]",  # letters standing in for digits
 )
 _CONTROLS = 0
@@ -832,8 +836,6 @@ def normalize(text: str) -> NormalizedText:
                     hits = _GUARDS.Match(current) or ()
         if not changed:
             break
-        if current.isascii():
-            hits = _GUARDS.Match(current) or ()
-            if not hits:
-                break
+        if not hits and current.isascii():
+            break  # `hits` was taken after the last change: nothing left to do
     return NormalizedText(current, text, tuple(levels))

@@ -465,3 +465,53 @@ def test_emoji_take_the_fast_path_but_joiners_inside_words_are_still_removed() -
     assert normalize("Whi\u200dtaker 😭").text == "Whitaker 😭"
     assert normalize("8\ufe0f\u20e3 eight").text == "8 eight"  # keycaps still fold to the digit
     assert normalize("\u2800816 😭").text.startswith(" 816")  # Braille blank reads as a space
+
+
+# --- the cheap guards never hide work from a pass -------------------------------------
+
+EMAIL_AND_DIGIT_ALPHABET = st.sampled_from(
+    [
+        *"abxyz0123456789 \t\n.-_/@[](){}<>'", "at", "dot", " at ", " @ ", "@ ", " @",
+        "gmail", "com", "org", ".com", "[dot]", "(at)", "\r\n",
+    ]
+)  # fmt: skip
+_pick = st.sampled_from
+email_like = st.tuples(
+    _pick(["", "hi ", "x.", "1 "]), _pick(["jo", "a.b", "x_1", "lol", "me", "9"]),
+    _pick(["", " ", "  ", "\t", "     "]), _pick(["@", "at", "AT", "[at]", "(@)", "@@"]),
+    _pick(["", " ", "  ", "\t"]), _pick(["mail", "gmail", "ex-ample", "a1", "kcpd"]),
+    _pick([".", " dot ", "[.]", " . ", "(dot)", ".."]), _pick(["com", "org", "x", "c0m", "io"]),
+    _pick(["", " lol", ".", "x", "-1"]),
+).map("".join)
+digits_like = st.lists(
+    st.tuples(_pick("0123456789"), _pick(["", " ", ".", "-", "/", "_", "\n", "\r\n", "  ", ":"])),
+    min_size=1, max_size=8,
+).map(lambda parts: "".join(d + s for d, s in parts))
+guard_text = st.one_of(
+    chat_text,
+    st.lists(EMAIL_AND_DIGIT_ALPHABET, max_size=30).map("".join),
+    st.lists(st.one_of(email_like, digits_like, _pick([" ", "a", "."])), max_size=4).map("".join),
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(guard_text)
+def test_a_pass_whose_guard_misses_has_nothing_to_rewrite(message: str) -> None:
+    """The guards skip passes for speed; a skipped pass must have had no edit to make."""
+    from bot import normalize as module
+
+    text = normalize(message).text if not message.isascii() else message
+    hits = module._GUARDS.Match(text) or ()
+    for index, apply_pass in module._ASCII_PASSES:
+        if index not in hits:
+            edits = [e for e in apply_pass(text) if text[e[0] : e[1]] != e[2]]
+            assert edits == [], (apply_pass.__name__, text)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["jo @ mail.example.com", "jo @mail.example.com", "jo@ mail.example.com",
+     "call 8 1 6 5 5 5", "pin 0.7.8.0", "x 1/2/3/4 y"],
+)  # fmt: skip
+def test_spaced_at_signs_and_split_digits_still_reach_their_pass(message: str) -> None:
+    assert normalize(message).text != message
