@@ -520,7 +520,7 @@ class Moderator:
         if error in _PER_MESSAGE_ERRORS:
             log.info("incident %s: could not hide: %s", incident.id, error)
             return
-        key = (*where, error)
+        key = (*where, re.sub(r"\d+", "#", error))  # "rate limited for 12s" ~ "... 30s"
         first = self._problems.get(key)
         if first is None:
             self._problems[key] = incident.id
