@@ -53,6 +53,9 @@ CRYPTO_CONTEXT = ContextWords(
 # Digits with single spaces or dashes between groups; linear (one separator per step).
 _DIGIT_ISLAND = re.compile(r"(?<![\w.,$€£])\d+(?:[ -]\d+)*(?![\w$€£%])(?!\.\d)(?!,\d)")
 _GROUP = re.compile(r"\d+")
+# The shortest number `_classify` accepts (an account or loan number): islands with fewer
+# digits are skipped before any candidate is built.
+_MIN_NUMBER_DIGITS = 6
 # Labels that make a long number something other than a card or account.
 _OTHER_NUMBER = re.compile(
     r"(?i:order|invoice|tracking|track|case|ticket|ref|reference|confirmation|receipt|"
@@ -80,6 +83,10 @@ _CREDIT_SCORE = re.compile(
     # "collections on her credit report and a 510 score": a bare "score" after a credit cue.
     r"|\bcredit\s+(?:report|history|file)\b[^.!?\n]{0,60}?\b(?P<c>[3-8]\d\d)\s+score\b"
 )
+
+# Every alternative of _CREDIT_SCORE holds one of these words (same case rules): a cheap
+# search rules most texts out before the big pattern runs.
+_SCORE_CUE = re.compile(r"(?i)credit|fico|vantage")
 
 _PERSON = (
     r"(?:he|she|they|his|her|their|him|them|he's|she's|they're|hes|shes|wife|husband|"
@@ -139,6 +146,8 @@ _DEBT_TRIGGERS = (
     "charge off", "late payment", "repo", "loan", "credit card", "child support", "back taxes",
     "bills", "in the hole", "underwater", "upside down",
 )
+
+_DEBT_TRIGGER = re.compile("|".join(re.escape(t) for t in _DEBT_TRIGGERS))
 
 
 def _card_lengths(digits: str) -> tuple[int, ...]:
@@ -222,8 +231,13 @@ class FinancialDetector:
 
     def _numbers(self, text: str, taken: list[Finding]) -> list[Finding]:
         out: list[Finding] = []
-        cues = _Cues(text)
+        cues: _Cues | None = None
         for island in _DIGIT_ISLAND.finditer(text):
+            raw = island.group()
+            if len(raw) - raw.count(" ") - raw.count("-") < _MIN_NUMBER_DIGITS:
+                continue  # times, prices, scores: too few digits for any number we classify
+            if cues is None:
+                cues = _Cues(text)  # only texts with a long number pay for the cue index
             groups = [(g.start(), g.end()) for g in _GROUP.finditer(text, *island.span())]
             i = 0
             while i < len(groups):
@@ -357,6 +371,8 @@ class FinancialDetector:
 
     def _credit_scores(self, text: str, taken: list[Finding]) -> list[Finding]:
         out: list[Finding] = []
+        if _SCORE_CUE.search(text) is None:
+            return out
         for m in _CREDIT_SCORE.finditer(text):
             value = m.group("a") or m.group("b") or m.group("c") or m.group("d")
             if not 300 <= int(value) <= 850 or _overlaps(taken, *m.span()):
@@ -366,8 +382,7 @@ class FinancialDetector:
         return out
 
     def _debts(self, text: str, taken: list[Finding]) -> list[Finding]:
-        lowered = text.lower()
-        if not any(t in lowered for t in _DEBT_TRIGGERS):
+        if _DEBT_TRIGGER.search(text.lower()) is None:
             return []
         out: list[Finding] = []
         for m in _DEBT.finditer(text):
