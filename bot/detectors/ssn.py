@@ -45,6 +45,9 @@ _LAST_FOUR = re.compile(
     rf"|\b{_SSN_WORDS}\s*(?:is\s+)?(?:ending|ends)\s+(?:in|with)\s*(?P<b>\d{{4}})(?!\d)"
     r"|(?<![\w*-])(?:xxx|\*\*\*)[-. ]?(?:xx|\*\*)[-. ]?(?P<c>\d{4})(?!\d)"
 )
+# Each alternative above holds "last", "end(ing|s)", "xxx" or "***" (same case rules):
+# one cheap search keeps the big pattern off ordinary chat.
+_LAST_FOUR_CUE = re.compile(r"(?i)last|end|xxx|\*\*\*")
 
 # Numbers the SSA never issued or that were published (Woolworth wallet card, LifeLock,
 # SSA pamphlets); python-stdnum blocks some, the rest are listed here.
@@ -114,6 +117,8 @@ class SSNDetector:
     def _last_four(self, text: str, taken: list[Finding]) -> list[Finding]:
         """Partial SSNs said to be one: the span is the four digits, the value too."""
         out: list[Finding] = []
+        if _LAST_FOUR_CUE.search(text) is None:
+            return out
         for m in _LAST_FOUR.finditer(text):
             group = next(g for g in ("a", "b", "c") if m.group(g))
             start, end = m.span(group)
