@@ -790,15 +790,21 @@ def _is_pictograph(char: str) -> bool:
     return known
 
 
+_PICTOGRAPH_RUNS: dict[str, bool] = {}
+
+
 def _only_pictographs(text: str) -> bool:
     """Every non-ASCII run is emoji (with joiners after them): nothing to normalize there."""
-    for m in _NON_ASCII_RUN.finditer(text):
-        run = m.group()
-        if not _is_pictograph(run[0]):
+    for run in _NON_ASCII_RUN.findall(text):
+        known = _PICTOGRAPH_RUNS.get(run)
+        if known is None:
+            known = _is_pictograph(run[0]) and all(
+                char in _EMOJI_JOINERS or _is_pictograph(char) for char in run[1:]
+            )
+            if len(run) <= 8 and len(_PICTOGRAPH_RUNS) < _CACHE_LIMIT:
+                _PICTOGRAPH_RUNS[run] = known  # chat repeats the same few emoji runs
+        if not known:
             return False
-        for char in run[1:]:
-            if char not in _EMOJI_JOINERS and not _is_pictograph(char):
-                return False
     return True
 
 
