@@ -150,6 +150,7 @@ BIRTH_POSITIVES: list[tuple[str, list[tuple[str, str, str]]]] = [
     # an ordinal birthday gives the year like "turns 50 on"
     ("his 50th birthday is March 14", [("March 14", "1977-03-14", "birthday_age")]),
     ("her 40th bday was on 2/3", [("2/3", "1986-02-03", "birthday_age")]),
+    ("DOB listed as 5/6/1981", [("5/6/1981", "1981-05-06", "date_of_birth")]),
 ]
 
 
@@ -379,10 +380,23 @@ HEALTH_RULE_POSITIVES: list[tuple[str, tuple[str, str, str]]] = [
     ("she has scoliosis", ("scoliosis", "scoliosis", "condition")),
     ("he has toxoplasmosis", ("toxoplasmosis", "toxoplasmosis", "condition")),
     ("the sergeant is a former meth addict", ("meth addict", "meth addict", "condition")),
+    # transplant lists, "been to", insurer and label separated by a comma
+    ("he's on the waiting list for a donor kidney", ("donor kidney", "donor kidney",
+                                                     "treatment")),
+    ("she's been to rehab twice", ("rehab", "rehab", "treatment")),
+    ("his Humana, member ID H5521908", ("H5521908", "H5521908", "insurance_id")),
     # a field of a posted dossier needs no subject
     ("Stone / 64 / on dialysis", ("dialysis", "dialysis", "treatment")),
     ("- in rehab since march", ("rehab", "rehab", "treatment")),
 ]
+
+
+def test_a_conjunction_carries_the_clause_subject() -> None:
+    text = "the judge was diagnosed with nodules and had a biopsy"
+    assert [(text[f.start : f.end], f.kind) for f in run(HEALTH, text)] == [
+        ("nodules", "condition"), ("biopsy", "treatment")]
+    assert run(HEALTH, "Reyes cut a ribbon and had a biopsy")[0].confidence == 0.7
+    assert run(HEALTH, "I went home and had a biopsy") == []
 
 
 @pytest.mark.parametrize(("text", "expected"), HEALTH_RULE_POSITIVES)

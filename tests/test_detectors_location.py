@@ -147,6 +147,9 @@ def test_address_general_rules(text: str, sub: str, kind: str, value: str) -> No
         "he lives on Troost Ave, 10 minutes from work",
         "crews responded to a fire at 2230 E 35th St",
         "the crash at 7800 Blue Ridge Blvd shut down traffic",
+        "water main break at 3300 Paseo Blvd, avoid the area",
+        "crews are repaving 4800 Main St through friday",
+        "the inspector red-tagged the house at 2908 Park Ave",
     ],
 )
 def test_address_general_rule_negatives(text: str) -> None:
@@ -451,6 +454,7 @@ SCHOOL_WORK_RULES = [
     ("her husband got hired at Cerner", "Cerner", "employment", "cerner"),
     ("his wife Tanya's at the Price Chopper on 95th every morning", "Price Chopper on 95th",
      "employment", "price chopper on 95th"),
+    ("her brother drives for the KCATA", "KCATA", "employment", "kcata"),
     # starting, transferring, getting in
     ("their son transferred to Rockhurst High", "Rockhurst High", "school",
      "rockhurst high"),
@@ -519,6 +523,7 @@ def test_official_employer_is_public_and_low_confidence(text: str, sub: str) -> 
         ("she used to work at the Sonic on Prospect", "Sonic on Prospect"),
         ("he graduated from Rockhurst", "Rockhurst"),
         ("works for Daniel Whitaker", "Daniel Whitaker"),
+        ("she cleans for the Hendersons", "Hendersons"),
     ],
 )
 def test_weaker_school_work_evidence_is_review_range(text: str, sub: str) -> None:

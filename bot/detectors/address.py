@@ -233,7 +233,9 @@ _VENUE_RE = re2.compile(
     r"grand[ \t]+opening|tickets|admission|rsvp|menu|burnt[ \t]+ends|happy[ \t]+hour|"
     r"storefront|llc|inc|co-?op|ymca|fire|crash|accident|shooting|scene|incident|robbery|"
     r"burglary|break-in|stabbing|collision|wreck|arrest|raid|standoff|call[ \t]+to|"
-    r"responded|" + _CHAIN_ALT + r")\b"
+    r"responded|crews?|working|construction|repairs?|repaving|condemned|inspected|"
+    r"inspection|red-tagged|demolition|demolished|water[ \t]+main|main[ \t]+break|potholes?|"
+    r"closure|closed|job[ \t]+site|worksite|" + _CHAIN_ALT + r")\b"
 )
 # A cue that sits right before the number: enough to accept "lives at 4471 Holly".
 _TIGHT_CUE_RE = re2.compile(
@@ -247,6 +249,9 @@ _NEXT_WORD_RE = re2.compile(r"[ \t]+([a-z][a-z'’]*)\b")
 # Lowercase words that may follow an address ("... Creek Bend is his house").
 _MAY_FOLLOW = _STOPWORDS | frozenset(
     "now lol lmao too also tho btw right just still yet anymore".split()
+)
+_ANY_HOUSE_RE = re2.compile(
+    r"(?i)\b(?:the|a|an|that|this|every|each|one|vacant|abandoned|empty|old)[ \t]+$"
 )
 _SENTENCE_END_RE = re2.compile(r"[!?\n]|\.[ \t]")
 _WS_RE = re2.compile(r"\s+")
@@ -436,6 +441,9 @@ def _context_kind(text: str, start: int, end: int) -> tuple[str, int]:
     best = ("", 1 << 30)
     for regex, kind in ((_VENUE_RE, "venue"), (_RESIDENCE_RE, "residence")):
         for m in regex.finditer(before_text):
+            if kind == "residence" and m.group(0).lower() in ("house", "home", "houses", "homes"):
+                if _ANY_HOUSE_RE.search(before_text[max(0, m.start() - 12) : m.start()]):
+                    continue  # "condemned the house at ...": a property, not somebody's home
             dist = len(before_text) - m.end()
             if dist < best[1] or (dist == best[1] and kind == "venue"):
                 best = (kind, dist)

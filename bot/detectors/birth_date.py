@@ -41,6 +41,7 @@ _LABEL = (
 # Words allowed between a cue and its date: "is", "on", "the", a weekday, ...
 _GAP_WORDS = (
     r"(?:is|was|on|of|in|the|falls|fell|will|would|be|it['’]?s|date|around|like|coming|up|"
+    r"reads|read|says|said|shows|showed|listed|as|states|per|shown|given|"
     r"mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
 _GAP = r"(?:[\s:=#,|?(\-–—]{1,4}" + _GAP_WORDS + r"(?![a-z])){0,4}[\s:=#,|?(\-–—]{0,6}"

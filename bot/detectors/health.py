@@ -73,7 +73,7 @@ _INSURANCE_ID = re.compile(
     r"(?<![a-z])(?P<label>member|subscriber|policy|insurance|insurer|ins\.?|group|plan|"
     r"blue\s?cross|blue\s?shield|bcbs|blue\s?kc|aetna|cigna|humana|united\s?healthcare|uhc|"
     r"kaiser|anthem|ambetter|wellcare|molina|tricare|oscar|medica)"
-    r"(?:\s{0,2}(?:member|card|policy|subscriber))?\s{0,2}(?:id|number|no\.?|num|#)"
+    r"(?:[\s,:]{0,3}(?:member|card|policy|subscriber))?[\s,:]{0,3}(?:id|number|no\.?|num|#)"
     + _ID_GAP + _ID,
     _I,
 )
@@ -130,6 +130,7 @@ _HEADS = frozenset(
     "surgery surgeries addiction disorder disease syndrome cancer tumor tumors infection "
     "injury transplant addict".split()
 )
+_CONJUNCTIONS = frozenset({"and", "then", "&", "but", "plus"})
 # Strangers introduced in passing: "the guy who overdosed" is nobody protected.
 _STRANGERS = frozenset(
     """guy guys dude dudes man men woman women lady ladies person people kid someone
@@ -239,7 +240,10 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
         ("went", "in", "for"): True, ("goes", "in", "for"): True, ("going", "in", "for"): True,
         ("in", "for"): False, ("wears",): False, ("wearing",): False, ("uses",): False,
         ("scheduled", "for"): True, ("needed",): False, ("spent", "in"): False,
-        ("released", "from"): True, ("discharged", "from"): True,
+        ("released", "from"): True, ("discharged", "from"): True, ("been", "to"): True,
+        ("waiting", "list", "for"): True, ("transplant", "list", "for"): True,
+        ("on", "a", "waiting", "list", "for"): True, ("on", "the", "waiting", "list", "for"): True,
+        ("on", "the", "transplant", "list", "for"): True,
         ("does",): False, ("doing",): False, ("seeing",): False, ("sees",): False,
         ("saw",): False, ("see",): False, ("attends",): False, ("attending",): False,
     },
@@ -582,8 +586,15 @@ def _linked(
     ):
         return 0.0  # "the guy who overdosed": a stranger, not the person discussed
     subject = _subject(text, toks, spans, j)
+    carried = False
+    if subject == "none" and j > 0 and toks[j] in _CONJUNCTIONS:
+        # "X was diagnosed with polyps and had a colonoscopy": the clause's subject carries
+        subject = _subject(text, toks, spans, 0)
+        carried = subject in ("third", "maybe")
     if subject == "first":
         return 0.0
+    if carried:
+        return 0.7
     if hit.term in GENERAL_FACILITIES and link_len == 1 and toks[i] == "at":
         # "was at the hospital" is as often a visit, a call or a shift as a stay: review only.
         return 0.45 if subject in ("third", "maybe") and (aux or subject == "third") else 0.0

@@ -384,6 +384,9 @@ class SchoolWorkDetector:
             if cue.startswith("security") and _NOT_A_GUARD_RE.search(lookback) is not None:
                 return None, 0.0  # "social security for Karen": a benefit, not a job
             if cue.endswith(" for") and not (chain or is_school):
+                after_cue = m.group(0)[len(m.group(_GROUPS[cue_kind]["cue"])) :].strip()
+                if after_cue[:4].lower() == "the " and (obj.isupper() or " " in obj.strip()):
+                    return "employment", 0.75  # "drives for the ATA": an organization
                 return "employment", 0.4  # "works for Daniel Whitaker" may name a person
             return "employment", 0.8
         if cue_kind == "trans":
