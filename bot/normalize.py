@@ -540,6 +540,13 @@ _DOT_REV = re.compile(
     re.I,
 )
 _LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}+(?![\w\-'’])")
+# An "at" token only matters when a label, a dot and the start of another label follow
+# it (see the domain walk in `_email_pass`): searching for that directly skips the
+# thousands of "@"s in a dump without walking each one's local part and domain.
+_AT_BEFORE_DOMAIN = re.compile(
+    rf"(?:{_AT.pattern})(?=[ \t]{{0,4}}+{_LABEL_RE.pattern}(?:{_DOT.pattern})[A-Za-z0-9])",
+    re.I,
+)
 # Reversed, so the lookahead checks the character before the local part ("I'm" is no local).
 _LOCAL_REV = re.compile(r"[A-Za-z0-9_%+\-.]{1,64}+(?![\w%+\-.'’])")
 _BLANKS = re.compile(r"[ \t]{0,4}+")
@@ -602,7 +609,7 @@ def _email_pass(text: str) -> list[Edit]:
     pos = 0
     n = len(text)
     while True:
-        at = _AT.search(text, pos)
+        at = _AT_BEFORE_DOMAIN.search(text, pos)
         if at is None:
             break
         pos = at.end()
