@@ -417,6 +417,10 @@ HEALTH_RULE_NEGATIVES = [
     "Price has delusions of grandeur",
     "the council had a breakdown in talks",
     "his diagnosis of the budget was wrong",
+    "Reyes has a water quality disorder on her hands",
+    "the chief's plan is a cancer on this city",
+    "the commissioner has the flu shot data",
+    "the sergeant's campaign is on life support",
     "she has a job in academia",
 ]
 

@@ -485,6 +485,7 @@ def test_school_work_general_rules(text: str, sub: str, kind: str, value: str) -
         "the fire started at Westport Flea Market",
         "the show started at Knuckleheads",
         "he got to City Hall late",
+        "her son got into trouble at school",
         "social security for Dana Reyes",
         "her office is a mess",
         "their job is to protect people",

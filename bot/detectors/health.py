@@ -167,7 +167,10 @@ _NOT_NAMES = frozenset(
     why how everyone everybody someone somebody anyone anybody nobody noone people
     city county state country nation america kansas missouri kc police department
     government council and but so if also then yeah yes no ok lol omg those many most
-    few all both none nothing something anything everything""".split()
+    few all both none nothing something anything everything plan plans idea ideas bill
+    policy budget ordinance law proposal campaign administration office agenda program
+    project economy system team party platform career reputation presidency tenure
+    administration's department's campaign's plan's""".split()
 )
 
 # Words that may precede a subjectless phrase ("lol in rehab again", "and takes Xanax").
@@ -270,7 +273,11 @@ _ABSTRACT_AFTER = re.compile(
     r"staff|workers|nurses|doctors|budget|costs?|prices?|pricing|coverage|caps?|access|parking|"
     r"board|district|system|industry|companies|company|ads?|commercials?|legislation|"
     r"ribbon|groundbreaking|opening|event|gala|meeting|press|rally|protest|expansion|"
-    r"claims?|lawsuits?|settlements?|reports?|attorneys?|lawyers?|ramps?)(?![a-z])"
+    r"claims?|lawsuits?|settlements?|reports?|attorneys?|lawyers?|ramps?|shots?|data|stats|"
+    r"statistics|numbers|testing|study|studies)(?![a-z])"
+    # "a cancer on this city", "a disease in our society"
+    r"|\s{1,2}(?:on|in|to|of)\s{1,2}(?:(?:this|the|our|that)\s{1,2}(?:city|town|country|"
+    r"society|community|council|department|force|nation|party|world)|society|democracy)\b"
     # "rehab of the building", "stroke of genius", "breakdown of costs"
     r"|\s{1,2}of\s{1,2}(?!(?:his|her|their|him)\b)[a-z]",
     _I,
@@ -489,7 +496,7 @@ def _attribution(text: str, lowered: str, hit: _Hit) -> float:
     if found is None and hit.term in _HEADS:
         # "has a gambling addiction", "had spinal fusion surgery": skip free qualifiers
         k = i
-        for _ in range(2):
+        for _ in range(2 if hit.kind == "treatment" else 1):
             if k < 0 or not _is_qualifier(toks[k]):
                 break
             k -= 1

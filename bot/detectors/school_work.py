@@ -408,6 +408,8 @@ class SchoolWorkDetector:
                 return school_kind if is_school else "employment", 0.8
             return ("school", 0.85) if follows_ok or is_school else (None, 0.0)
         if cue_kind == "start":
+            if not (obj[:1].isupper() or chain):
+                return None, 0.0  # "got into trouble at school": no place named
             if is_school:
                 return "school", 0.8
             person = _PERSONISH_RE.search(lookback[-30:]) is not None or about_child
