@@ -27,6 +27,10 @@ _DOMAIN = re.compile(
     re.IGNORECASE,
 )
 
+# An "@" can only start an address when a domain follows it: searching for that directly
+# skips the "@"s of a dump ("@@ a@ @b.") without walking back over each local part.
+_AT_BEFORE_DOMAIN = re.compile(rf"@(?={_DOMAIN.pattern})", re.IGNORECASE)
+
 # Endings that look like a TLD in "icon@2x.png" or "logo@home.svg" but are file
 # extensions, not delegated top-level domains.
 _NOT_TLDS = frozenset(
@@ -45,15 +49,16 @@ class EmailDetector:
     def detect(self, text: str) -> list[Finding]:
         findings: list[Finding] = []
         last_end = 0
-        at = text.find("@")
-        while at != -1:
+        m = _AT_BEFORE_DOMAIN.search(text)
+        while m is not None:
+            at = m.start()
             found = self._at(text, at, last_end)
             if found is not None:
                 findings.append(found)
                 last_end = found.end
-                at = text.find("@", found.end)
+                m = _AT_BEFORE_DOMAIN.search(text, found.end)
             else:
-                at = text.find("@", at + 1)
+                m = _AT_BEFORE_DOMAIN.search(text, at + 1)
         return findings
 
     def _at(self, text: str, at: int, floor: int) -> Finding | None:
