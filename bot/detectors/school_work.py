@@ -175,12 +175,13 @@ _RELATION = (
     r"father|sister|brother|ex|ex-wife|ex-husband|roommate)"
 )
 _WORK_VERBS = (
-    r"work(?:s|ed|ing)?|clock(?:s|ed|ing)?" + _S + r"in|employed|volunteer(?:s|ed|ing)?|"
+    r"work(?:s|ed|ing)?|clock(?:s|ed|ing)?" + _S + r"(?:in|out)|employed|volunteer(?:s|ed|ing)?|"
     r"intern(?:s|ed|ing)?|teach(?:es|ing)?|taught|moonlight(?:s|ed|ing)?|job|shifts?|gig|"
     r"position|bartend(?:s|ed|ing)?|waitress(?:es|ed|ing)?|waits" + _S + r"tables|"
     r"cook(?:s|ed|ing)?|clean(?:s|ed|ing)?|drives|drove|driving|deliver(?:s|ed|ing)?|"
     r"coach(?:es|ed|ing)?|tutor(?:s|ed|ing)?|babysit(?:s|ting)?|nann(?:ies|ying)|"
-    r"sub(?:s|bing)|stationed|assigned|posted|hired|"
+    r"sub(?:s|bing)|stationed|assigned|posted|hired|residency|internship|rotation|clinicals|"
+    r"practicum|apprenticeship|externship|fellowship|"
     r"on" + _S + r"(?:the" + _S + r")?(?:staff|payroll|faculty)|"
     r"(?:runs|ran|running|mans|manning|staffs|staffing)" + _S + r"the" + _S
     + r"(?:[a-z-]+" + _S + r"){0,2}?(?:register|counter|desk|kitchen|grill|bar|floor|line|"
@@ -196,7 +197,8 @@ _SPORTS = (
 _CUES: dict[str, str] = {
     "work": (
         r"\b(?P<cue>(?i:(?:" + _WORK_VERBS + r")" + _MOD + _S + _AT
-        + r"(?:at|for|with|by|to|out" + _S + r"of)))"
+        + r"(?:at|for|with|by|to|out" + _S + r"of)|clock(?:s|ed|ing)?" + _S + r"out" + _S
+        + r"(?:of|from)))"
     ),
     "role": r"\b(?P<cue>(?i:(?:" + _alt(_ROLES) + r")s?" + _S + _AT + r"(?:at|for)))",
     "school": (
@@ -206,7 +208,10 @@ _CUES: dict[str, str] = {
         + r"(?:at|in)|(?:student|freshman|sophomore|junior|senior|kindergartn?er|grader|"
         + r"pupil)s?" + _S + r"at|(?:grade|kindergarten|pre-?k)" + _S + r"at|"
         + r"(?:stud(?:ies|ying|ied)|major(?:s|ing|ed)?)" + _MOD + _S + r"at|class(?:es)?" + _S
-        + r"at|graduated" + _S + r"from))"
+        + r"at|graduated" + _S + r"from|in" + _S + r"(?:daycare|day" + _S + r"care|preschool|"
+        + r"pre-?k|kindergarten|school|college|class(?:es)?)" + _S + r"(?:at|over" + _S + r"at)|"
+        + r"(?:(?:takes|took|rides|rode)" + _S + r"the" + _S + r"bus|bus(?:es|ed)?|"
+        + r"carpools?|walks|bikes)" + _S + r"to))"
     ),
     "label": (
         r"(?m:^)[ \t>*•-]*(?P<cue>(?i:(?:(?:kids?|sons?|daughters?|child(?:ren)?)(?:'s)?"
@@ -282,7 +287,8 @@ _TRIGGERS: tuple[str, ...] = (
     "sister", "brother", "ex", "roommate", "school", "employer", "hired", "staff", "payroll",
     "faculty", "mans", "manning", "start", "transfer", "accepted", "got into", "daycare",
     "day care", "preschool", "college", "office", "dance", "train", "practice", "compete",
-    "rows", "skate", "boxes", "major",
+    "rows", "skate", "boxes", "major", "residency", "rotation", "clinicals", "practicum",
+    "apprentice", "externship", "fellowship", "bus", "carpool", "walks", "bikes",
     *_ROLES,
 )  # fmt: skip
 
