@@ -385,6 +385,13 @@ HEALTH_RULE_POSITIVES: list[tuple[str, tuple[str, str, str]]] = [
                                                      "treatment")),
     ("she's been to rehab twice", ("rehab", "rehab", "treatment")),
     ("his Humana, member ID H5521908", ("H5521908", "H5521908", "insurance_id")),
+    # singular forms, slang, leave taken for a condition
+    ("the deputy had a panic attack on camera", ("panic attack", "panic attack",
+                                                 "condition")),
+    ("his wife gets botox", ("botox", "botox", "treatment")),
+    ("the alderman was a heavy drinker", ("heavy drinker", "heavy drinker", "condition")),
+    ("she's on medical leave", ("medical leave", "medical leave", "treatment")),
+    ("he took time off for depression", ("depression", "depression", "condition")),
     # a field of a posted dossier needs no subject
     ("Stone / 64 / on dialysis", ("dialysis", "dialysis", "treatment")),
     ("- in rehab since march", ("rehab", "rehab", "treatment")),

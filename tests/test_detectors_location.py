@@ -493,6 +493,8 @@ def test_school_work_general_rules(text: str, sub: str, kind: str, value: str) -
         "he got to City Hall late",
         "her son got into trouble at school",
         "he walks to Costco every sunday",
+        "she's seeing a therapist for Anxiety",
+        "he saw a nurse at Truman",
         "she takes the bus to City Hall",
         "social security for Dana Reyes",
         "her office is a mess",

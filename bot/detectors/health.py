@@ -214,6 +214,8 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
         ("in", "treatment", "for"): True, ("meds", "for"): True,
         ("medication", "for"): True, ("died", "of"): False,
         ("hospitalized", "for"): True, ("admitted", "for"): True, ("treatment", "for"): True,
+        ("leave", "for"): True, ("time", "off", "for"): True, ("disability", "for"): True,
+        ("surgery", "for"): True, ("therapist", "for"): True, ("counseling", "for"): True,
     },
     "medication": {
         ("on",): False, ("takes",): True, ("took",): False, ("taking",): True,

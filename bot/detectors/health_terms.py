@@ -185,7 +185,8 @@ TREATMENTS = TREATMENTS | _compounds(
 )
 # Cosmetic procedures; an organ "removed" or "taken out"; fractures.
 TREATMENTS = TREATMENTS | _terms(
-    """new kidney, new liver, new heart, new lungs, donor kidney, donor liver, tummy tuck,
+    """botox, fillers, medical leave, disability leave, new kidney, new liver, new heart,
+    new lungs, donor kidney, donor liver, tummy tuck,
     breast augmentation, breast implants, breast reduction, facelift, face lift,
     liposuction, nose job, boob job, butt lift, hair transplant, lap-band, eyelid surgery,
     lasik"""
@@ -201,7 +202,10 @@ _BONES = (
 CONDITIONS = CONDITIONS | _compounds("broken, fractured, shattered", _BONES) | _terms(
     """endometriosis, anemia, leukemia, septicemia, hypoglycemia, scoliosis, psoriasis,
     cirrhosis, sarcoidosis, fibroids, pcos, polycystic ovary syndrome, polyps, colon polyps,
-    cyst, cysts, ovarian cyst, nodules, lesions, breast lump"""
+    cyst, cysts, ovarian cyst, nodules, lesions, breast lump, heavy drinker, problem drinker,
+    binge drinker, type 1 diabetic, type 2 diabetic, insulin dependent, insulin-dependent,
+    seizure, panic attack, anxiety attack, migraine, hallucination, delusion,
+    expecting a baby, expecting twins, pregnant with twins"""
 )
 # The verb is the fact, as in "overdosed": "broke his leg".
 EVENTS = EVENTS | _compounds("broke his, broke her, fractured his, fractured her", _BONES)

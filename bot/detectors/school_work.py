@@ -268,6 +268,10 @@ _PERSONISH_RE = re2.compile(
     r"(?i)\b(?:he|she|they|his|her|their|him|" + _RELATION + r"|" + _CHILD + r")\b|['’]s\b"
     r"|\b(?-i:[A-Z][a-z]+)[ \t]+(?:just[ \t]+|recently[ \t]+)?$"
 )
+_PATIENT_RE = re2.compile(
+    r"(?i)\b(?:seeing|sees|saw|see|visits?|visited|went[ \t]+to|goes[ \t]+to|going[ \t]+to|"
+    r"has|had|needs|called)[ \t]+(?:a|an|the|her|his|their)[ \t]+$"
+)
 _NOT_A_GUARD_RE = re2.compile(
     r"(?i)\b(?:social|national|homeland|job|food|border|data|financial|cyber)[ \t]*$"
 )
@@ -387,6 +391,8 @@ class SchoolWorkDetector:
         """(kind, confidence) for a cue + named place, or (None, 0) when it is no location."""
         school_kind = "school" if is_school else "employment"
         if cue_kind in ("work", "role"):
+            if cue_kind == "role" and _PATIENT_RE.search(lookback) is not None:
+                return None, 0.0  # "seeing a therapist for PTSD": a patient, not a job
             if cue.startswith("security") and _NOT_A_GUARD_RE.search(lookback) is not None:
                 return None, 0.0  # "social security for Karen": a benefit, not a job
             if cue.endswith(" for") and not (chain or is_school):
