@@ -418,6 +418,8 @@ HEALTH_RULE_NEGATIVES = [
     "Young gave a breakdown of costs",
     "Sgt. Bell arrested a man who overdosed on fentanyl",
     "the officer helped a woman who has diabetes",
+    "the deputy helped a man having a seizure",
+    "Sgt. Reyes found a woman on fentanyl in the car",
     "Raman has a plan for insulin pricing",
     "agenda:\n- on insulin pricing",
     "he got paid in April",

@@ -130,6 +130,7 @@ _HEADS = frozenset(
     "surgery surgeries addiction disorder disease syndrome cancer tumor tumors infection "
     "injury transplant addict".split()
 )
+_INTRODUCING = frozenset({"a", "an", "some", "this", "one", "another", "the"})
 _CONJUNCTIONS = frozenset({"and", "then", "&", "but", "plus"})
 # Strangers introduced in passing: "the guy who overdosed" is nobody protected.
 _STRANGERS = frozenset(
@@ -594,6 +595,8 @@ def _linked(
         toks[j - 1] in _STRANGERS and (j < 2 or toks[j - 2] not in _POSSESSIVES)
     ):
         return 0.0  # "the guy who overdosed": a stranger, not the person discussed
+    if j > 0 and toks[j] in _STRANGERS and toks[j - 1] in _INTRODUCING:
+        return 0.0  # "helped a man having a seizure"
     subject = _subject(text, toks, spans, j)
     carried = False
     if subject == "none" and j > 0 and toks[j] in _CONJUNCTIONS:
