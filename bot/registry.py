@@ -109,6 +109,9 @@ _PERSON_VERBS = (
     r"got|gets|has|had|owes?|owed|picks?|answers?|moved|rents?|owns?|parks?|said|says|told|"
     r"is on|is in|was|did|does|didn't|doesn't|voted|votes|runs|ran|knows|wants|needs|thinks|"
     r"can|can't|will|won't|should|would|could|might|born|just|still|and (?:his|her)|who|"
+    r"resides?|resided|coach(?:es|ed)?|teach(?:es)?|taught|spent|spends|celebrat(?:es|ed)|"
+    r"married|divorced|filed|pays|paid|visits|visited|attends|attended|left|bought|sold|"
+    r"lost|keeps|kept|moved|drove|sent|posted|"
     r"(?:is|was|has been) (?:\d+ )?(?:months?|weeks?|years?|behind|in|on)"
 )
 _PII_CUES = (
@@ -116,9 +119,15 @@ _PII_CUES = (
     r"birthday|bday|born|kid|kids|son|daughter|wife|husband|family|card|bank|account|"
     r"medicare|medicaid|insurance|member|policy|lives|school|job"
 )
+_TRADES = (
+    r"auto|autos|motors|pizza|pizzeria|bar|grill|tavern|pub|diner|deli|cafe|café|bakery|"
+    r"barbecue|bbq|kitchen|shop|store|market|garage|salon|barber|pharmacy|hardware|repair|"
+    r"plumbing|roofing|landscaping|cleaners|liquor|tire|tires|body|inn|hotel|farm|farms"
+)
 _NAME_AFTER = re.compile(
-    # a possessive reads as a name unless a Capitalized word follows ("Young's Auto Body")
-    r"(?:'s|’s)\b(?!(?-i:\s+[A-Z][a-z]))"
+    # a possessive reads as a name unless a business name follows: two Capitalized words
+    # ("Young's Auto Body") or one trade word ("Price's Pizza"); "Price's BlueKC ID" is a name
+    r"(?:'s|’s)\b(?!(?-i:\s+[A-Z][\w&]*\s+[A-Z][a-z]))(?!\s+(?:" + _TRADES + r")\b)"
     r"|\s*(?::(?!\s*[$€£])|—|–| - )"  # "Bell: ...", but not "Price: $40"
     r"|,\s+\w+\s+(?:—|–|-|/)"  # "Bell, Thomas — ..."
     rf"|\s+(?:{_PERSON_VERBS}|{_PII_CUES})\b",

@@ -87,7 +87,7 @@ _ROLE_REFERENCE = re2.compile(
     + r"\s+(?:at|from|with|lives?|has|had|is|was|got|gets|takes|drives|owes)\b"
     + "|"
     + _ROLE_WORD.pattern
-    + r"(?:'s|’s|s')"  # "some cop's wife", "the officers' kids"
+    + r"(?:\s+\w+){0,2}?(?:'s|’s|s')"  # "some cop's wife", "that enforcement lady's cell"
 )
 _FIRST_PERSON = re.compile(
     rf"\bmy (?:\w+ ){{0,2}}(?:{_SELF})\b|\bour (?:\w+ ){{0,2}}(?:{_SELF})\b"

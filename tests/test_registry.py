@@ -197,3 +197,14 @@ def test_surname_shared_by_many_servants_matches_only_by_full_name() -> None:
     norm = normalize("Officer May and Quill were there; Bo May too")
     found = [(m.servant, m.kind) for m in reg.find_mentions(norm.text, norm.folded)]
     assert found == [("Ed Quill", "surname"), ("Bo May", "name")]
+
+
+def test_common_word_surname_reads_as_name_before_more_verbs_and_owned_ids(
+    registry: Registry,
+) -> None:
+    assert mentions(registry, "Bell resides on Oak now") == [("Gina Bell", "surname", "Bell")]
+    assert mentions(registry, "Price's BlueKC ID is on the card") == [
+        ("Harold Price", "surname", "Price")
+    ]
+    assert mentions(registry, "Price's Pizza on Main is open late") == []  # a trade name
+    assert mentions(registry, "Bell's Auto Body fixed my car") == []  # two Capitalized words
