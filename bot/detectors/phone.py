@@ -12,7 +12,13 @@ import re
 from collections.abc import Iterable
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneNumber, PhoneNumberFormat, PhoneNumberMatcher
+from phonenumbers import (
+    Leniency,
+    PhoneNumber,
+    PhoneNumberFormat,
+    PhoneNumberMatcher,
+    phonenumbermatcher,
+)
 
 from bot.detectors.context_words import ContextWords, boost, join_digit_lines, outside_urls
 from bot.models import Category, Finding
@@ -70,6 +76,75 @@ _TEN_DIGITS = re.compile(rf"[0-9](?:{_MATCHER_PUNCT}{{0,4}}[0-9]){{9}}")
 _INTERNATIONAL = re.compile(r"[+\uff0b]|011")
 
 
+def _matcher_chars() -> str:
+    """A character class of everything PhoneNumberMatcher's candidate pattern can match.
+
+    Derived from the library's own pattern (literals, ranges, digits, same flags), so a
+    run of other characters is a point no candidate crosses."""
+    from re import _constants as sre
+    from re import _parser as sre_parse
+
+    literals: set[int] = set()
+    ranges: list[tuple[int, int]] = []
+
+    def walk(tree: sre_parse.SubPattern | list) -> None:
+        for op, av in tree:
+            if op is sre.LITERAL:
+                literals.add(av)
+            elif op is sre.IN:
+                for op2, av2 in av:
+                    if op2 is sre.LITERAL:
+                        literals.add(av2)
+                    elif op2 is sre.RANGE:
+                        ranges.append(av2)
+                    elif op2 is not sre.CATEGORY or av2 is not sre.CATEGORY_DIGIT:
+                        raise ValueError(f"unexpected class item {op2}")
+            elif op is sre.SUBPATTERN:
+                walk(av[-1])
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+                walk(av[2])
+            elif op is sre.BRANCH:
+                for branch in av[1]:
+                    walk(branch)
+            else:
+                raise ValueError(f"unexpected pattern item {op}")
+
+    walk(sre_parse.parse(_MATCHER_PATTERN.pattern, _MATCHER_PATTERN.flags))
+    items = [re.escape(chr(c)) for c in sorted(literals)]
+    items += [f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges]
+    return "[\\d" + "".join(items) + "]"
+
+
+_MATCHER_PATTERN = phonenumbermatcher._PATTERN
+_MATCHER_CHAR_CLASS = _matcher_chars()
+_MATCHER_RUN = re.compile(_MATCHER_CHAR_CLASS + "*", _MATCHER_PATTERN.flags)
+_MATCHER_RUN_BACK = _MATCHER_RUN  # the class is symmetric: matched on the reversed text
+
+
+def _matcher_windows(view: str) -> list[tuple[int, int, int]]:
+    """Slices of `view` that hold every candidate with ten joined digits.
+
+    A window is the run of candidate characters around a ten-digit match, plus the one
+    character before it (the matcher checks what precedes a number) and three after (it
+    checks what follows, e.g. a ":30" timestamp). A run starts where no candidate can
+    cross, so the matcher finds the same candidates in the slice as in the whole text.
+    Returns (start, end, keep): matches starting at `keep` or later are partial."""
+    n = len(view)
+    rev = view[::-1]
+    windows: list[tuple[int, int, int]] = []
+    for gate in _TEN_DIGITS.finditer(view):
+        lo, hi = gate.span()
+        if windows and lo < windows[-1][2]:
+            continue  # inside the run of the previous window
+        lo = n - _MATCHER_RUN_BACK.match(rev, n - lo).end()
+        hi = _MATCHER_RUN.match(view, hi).end()
+        start, end = max(0, lo - 1), min(n, hi + 4)
+        if windows and start <= windows[-1][1]:
+            start = windows.pop()[0]
+        windows.append((start, end, hi))
+    return windows
+
+
 class PhoneDetector:
     """Valid phone numbers for a default region (plus optional extra regions)."""
 
@@ -96,20 +171,24 @@ class PhoneDetector:
         if _SEVEN_DIGITS.search(text) is None:
             return []  # no phone number has fewer than 7 digits: skip the costly matcher
         view = join_digit_lines(text)
-        if (
-            self._nanp_only
-            and _TEN_DIGITS.search(view) is None
-            and _INTERNATIONAL.search(view) is None
-        ):
+        national = self._nanp_only and _INTERNATIONAL.search(view) is None
+        if national and _TEN_DIGITS.search(view) is None:
             return []
         taken = bytearray(len(view))  # 1 where a number was already found
         spans: list[tuple[int, int, PhoneNumber]] = []
         dense = _dense_runs(view)
         matcher_view = _blank(view, dense)
+        # Dialled nationally, a number needs ten joined digits: the matcher only sees the
+        # windows around them, not the dates, scores and digit soup in between.
+        windows = _matcher_windows(matcher_view) if national else [(0, len(view), len(view))]
         for region in self.regions:
-            for match in PhoneNumberMatcher(matcher_view, region, leniency=self.leniency):
-                self._add(spans, taken, match.start, match.end, match.number,
-                          validated=self._matcher_validates)
+            for lo, hi, keep in windows:
+                piece = matcher_view[lo:hi] if (lo, hi) != (0, len(view)) else matcher_view
+                for match in PhoneNumberMatcher(piece, region, leniency=self.leniency):
+                    if lo + match.start >= keep:
+                        break
+                    self._add(spans, taken, lo + match.start, lo + match.end, match.number,
+                              validated=self._matcher_validates)
         nanp = "US" in self.regions or "CA" in self.regions
         shapes = [(_NANP_SHAPE, 0, len(view))] if nanp else []
         shapes += [(_INTL_SHAPE, lo, hi) for lo, hi in dense]
