@@ -427,3 +427,62 @@ def test_phone_gate_skips_short_numbers_but_not_spread_out_ones() -> None:
         assert _SEVEN_DIGITS.search(chat) is None
     for number in ("(816) 555-0142", "+44 20 7946 0958", "816\n555\n0154", "816.555.0142"):
         assert _SEVEN_DIGITS.search(number) is not None
+
+
+def _matcher_spans(text: str, region: str = "US") -> list[tuple[int, int]]:
+    """What PhoneNumberMatcher finds on the whole text, the reference for the windows."""
+    from phonenumbers import Leniency, PhoneNumberMatcher
+
+    return [(m.start, m.end) for m in PhoneNumberMatcher(text, region, leniency=Leniency.VALID)]
+
+
+def _windowed_spans(text: str) -> list[tuple[int, int]]:
+    """What the matcher finds when run only on the phone detector's windows."""
+    from bot.detectors.phone import _INTERNATIONAL, _matcher_windows
+
+    if _INTERNATIONAL.search(text) is not None:
+        return _matcher_spans(text)  # the detector gives the matcher the whole text then
+    found = []
+    for lo, hi, keep in _matcher_windows(text):
+        found += [(lo + a, lo + b) for a, b in _matcher_spans(text[lo:hi]) if lo + a < keep]
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4/20/2027 at 1:15, 816-555-0142 x12, then 12 34 56 and 913 555 0117",
+        "a816-555-0142 and (816) 555-0199:30 and 816 555 0143%",  # letter before, time after
+        "mall8165550142, 9135550123",  # a letter right before a number rules it out
+        "816 555 0142 / x 816 555 0143",  # the matcher trims at a second number
+        "64130 73247 Linwood Blvd Apt 5 Kansas City MO 64144 15524 Wornall",
+        "one at dot 690019 dot 506090100888 at 886 at 51559115900919 oh 816.555.0142",
+        "816 555 0142          ext       12 and 8165550143 extensión 7",
+        "011 44 20 7946 0958 or 816-555-0117",  # dialled abroad: the whole text
+        "[[6](](6<tel:6|1]()|8<tel:8165550142|1)[[[]([1](1](1<mailto:>>",
+    ],
+)
+def test_phone_windows_find_what_the_matcher_finds_on_the_whole_text(text: str) -> None:
+    """The matcher runs on windows around ten joined digits; nothing it would find on
+    the whole text may be lost or gained at a window's edge."""
+    assert _matcher_spans(text)  # each case holds at least one number
+    assert _windowed_spans(text) == _matcher_spans(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    [*"0123456789", "816", "555", "0142", " ", "-", ".", "(", ")", "/", ":", ":30", "x", "ext ",
+     "#", ",", "a", "Apt ", "dot ", "12/25/2027", "8165550142", "816-555-0142", "\u2013", "%"]
+), max_size=40).map("".join))
+def test_phone_windows_agree_with_the_whole_text_matcher_on_any_text(text: str) -> None:
+    assert _windowed_spans(text) == _matcher_spans(text)
+
+
+def test_phone_ten_digit_gate_is_what_a_nanp_number_needs() -> None:
+    from bot.detectors.phone import _TEN_DIGITS
+
+    for chat in ("council moved to 4/20/2027 at 1:15", "order #821701373", "Chiefs won 30-14"):
+        assert _TEN_DIGITS.search(chat) is None
+    for number in ("(816) 555-0142", "816.555.0142", "8165550142", "816 555 0142 x7"):
+        assert _TEN_DIGITS.search(number) is not None
+    assert PhoneDetector(region="GB").detect("ring 020 7946 0958")  # not NANP: no gate

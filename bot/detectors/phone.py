@@ -73,7 +73,9 @@ _MATCHER_PUNCT = (
 # or the "011" exit code has no valid number unless ten digits are joined that way.
 # Dates, times, prices and order numbers ("4/20/2027 at 1:15") fail it.
 _TEN_DIGITS = re.compile(rf"[0-9](?:{_MATCHER_PUNCT}{{0,4}}[0-9]){{9}}")
-_INTERNATIONAL = re.compile(r"[+\uff0b]|011")
+# The exit code only counts where a number starts (the parser reads it from the first
+# digit), so "816-555-0117" holds no international dialling.
+_INTERNATIONAL = re.compile(r"[+\uff0b]|(?<![0-9])011")
 
 
 def _matcher_chars() -> str:
