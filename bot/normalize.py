@@ -254,6 +254,7 @@ def _normalize_cluster(cluster: str) -> str:
 def _unicode_pass(text: str) -> list[Edit]:
     edits: list[Edit] = []
     marks = _MARKS
+    clusters = _CLUSTERS
     for m in _NON_ASCII_RUN.finditer(text):
         a, b = m.span()
         run = m.group()
@@ -267,22 +268,26 @@ def _unicode_pass(text: str) -> list[Edit]:
         if starts_with_mark and a > 0 and text[a - 1] not in "\t\n\r":
             a -= 1  # the ASCII base the marks sit on
         # Split into clusters: a non-mark character followed by its marks.
-        cs = a
-        for i in range(a + 1, b):
-            c = text[i]
+        seg = text[a:b]
+        cs = 0
+        i = 0
+        for c in seg[1:]:
+            i += 1
             mark = marks.get(c)
             if mark is None:
                 mark = _is_mark(c)
             if not mark:
-                cluster = text[cs:i]
-                out = _normalize_cluster(cluster)
+                cluster = seg[cs:i]
+                out = clusters.get(cluster)
+                if out is None:
+                    out = _normalize_cluster(cluster)
                 if out != cluster:
-                    edits.append((cs, i, out))
+                    edits.append((a + cs, a + i, out))
                 cs = i
-        cluster = text[cs:b]
+        cluster = seg[cs:]
         out = _normalize_cluster(cluster)
         if out != cluster:
-            edits.append((cs, b, out))
+            edits.append((a + cs, b, out))
     return edits
 
 
