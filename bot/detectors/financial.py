@@ -258,6 +258,8 @@ class FinancialDetector:
             return None
         if groups[i][1] - start < 3 and i + 1 < len(groups):
             return None  # "12 34 56 ...": no card, routing or account number starts like that
+        if not _may_classify(groups, i):
+            return None
         labelled_other = _LazyFlag(
             lambda: _OTHER_NUMBER.search(text, max(0, start - 28), start) is not None
         )
@@ -396,6 +398,20 @@ class FinancialDetector:
             out.append(Finding(Category.FINANCIAL_INFORMATION, m.start(), m.end(), value,
                                0.7, "debt"))
         return out
+
+
+def _may_classify(groups: list[tuple[int, int]], i: int) -> bool:
+    """Whether any candidate `_number_at` builds from group `i` has a length `_classify`
+    accepts: 9 (routing), 13-19 (card), or the whole island at 6-17 (account, loan)."""
+    last = min(len(groups), i + 5)
+    n = 0
+    for a, b in groups[i:last]:
+        n += b - a
+        if n == 9 or 13 <= n <= 19:
+            return True
+        if n > 19:
+            return False
+    return i == 0 and last == len(groups) and 6 <= n <= 17
 
 
 class _LazyFlag:
