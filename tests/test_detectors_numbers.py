@@ -438,10 +438,8 @@ def _matcher_spans(text: str, region: str = "US") -> list[tuple[int, int]]:
 
 def _windowed_spans(text: str) -> list[tuple[int, int]]:
     """What the matcher finds when run only on the phone detector's windows."""
-    from bot.detectors.phone import _INTERNATIONAL, _matcher_windows
+    from bot.detectors.phone import _matcher_windows
 
-    if _INTERNATIONAL.search(text) is not None:
-        return _matcher_spans(text)  # the detector gives the matcher the whole text then
     found = []
     for lo, hi, keep in _matcher_windows(text):
         found += [(lo + a, lo + b) for a, b in _matcher_spans(text[lo:hi]) if lo + a < keep]
@@ -458,7 +456,10 @@ def _windowed_spans(text: str) -> list[tuple[int, int]]:
         "64130 73247 Linwood Blvd Apt 5 Kansas City MO 64144 15524 Wornall",
         "one at dot 690019 dot 506090100888 at 886 at 51559115900919 oh 816.555.0142",
         "816 555 0142          ext       12 and 8165550143 extensión 7",
-        "011 44 20 7946 0958 or 816-555-0117",  # dialled abroad: the whole text
+        "011 44 20 7946 0958 or 816-555-0117 or 0114420 7946 0958",  # dialled abroad
+        "+44 20 7946 0958, +1 (816) 555-0142, +(44) 20 7946 0958 and +33 1 23 45 67 89",
+        "x+44 20 7946 0958+1 816 555 0142",
+        "the 310-1143 line, 3~1.011 43 and 1 310 1189",  # Canada's seven-digit numbers
         "[[6](](6<tel:6|1]()|8<tel:8165550142|1)[[[]([1](1](1<mailto:>>",
     ],
 )
@@ -472,10 +473,53 @@ def test_phone_windows_find_what_the_matcher_finds_on_the_whole_text(text: str) 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(
     [*"0123456789", "816", "555", "0142", " ", "-", ".", "(", ")", "/", ":", ":30", "x", "ext ",
-     "#", ",", "a", "Apt ", "dot ", "12/25/2027", "8165550142", "816-555-0142", "\u2013", "%"]
+     "#", ",", "a", "Apt ", "dot ", "12/25/2027", "8165550142", "816-555-0142", "\u2013", "%",
+     "+", "+44 ", "20 7946 0958", "011", "011 44 ", "X", "[", "+1 ", "310", "31", "1143"]
 ), max_size=40).map("".join))
 def test_phone_windows_agree_with_the_whole_text_matcher_on_any_text(text: str) -> None:
     assert _windowed_spans(text) == _matcher_spans(text)
+
+
+def test_shortest_international_number_is_what_the_phone_gate_assumes() -> None:
+    """The gate lets "+"/"011" numbers through from six digits: country code plus the
+    shortest national number of any region (phonenumbers' metadata) must not be less."""
+    from phonenumbers import COUNTRY_CODES_FOR_NON_GEO_REGIONS, SUPPORTED_REGIONS
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    from bot.detectors.phone import MIN_INTERNATIONAL_DIGITS
+
+    shortest = min(
+        [len(str(md.country_code)) + min(md.general_desc.possible_length)
+         for md in map(PhoneMetadata.metadata_for_region, SUPPORTED_REGIONS)]
+        + [len(str(cc)) + min(PhoneMetadata.metadata_for_nongeo_region(cc)
+                              .general_desc.possible_length)
+           for cc in COUNTRY_CODES_FOR_NON_GEO_REGIONS]
+    )
+    assert shortest >= MIN_INTERNATIONAL_DIGITS
+
+
+def test_the_only_short_nanp_numbers_are_what_the_phone_gate_assumes() -> None:
+    """Ten digits, except the kinds listed in the gate (Canada's 310-xxxx)."""
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    from bot.detectors.phone import SHORT_NANP_LENGTH, SHORT_NANP_PREFIX
+
+    kinds = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost",
+             "personal_number", "voip", "pager", "uan", "voicemail")
+    short = set()
+    for region in COUNTRY_CODE_TO_REGION_CODE[1]:
+        md = PhoneMetadata.metadata_for_region(region)
+        for kind in kinds:
+            desc = getattr(md, kind)
+            if desc is None or desc.national_number_pattern is None:
+                continue
+            lengths = desc.possible_length or md.general_desc.possible_length
+            if min(lengths) < 10:
+                short.add((desc.national_number_pattern, tuple(lengths)))
+    suffix = SHORT_NANP_LENGTH - len(SHORT_NANP_PREFIX)
+    assert short <= {(rf"{SHORT_NANP_PREFIX}\d{{{suffix}}}", (SHORT_NANP_LENGTH,))}
+    assert PHONE.detect("the 310-1143 line") and PHONE.detect("3~1.011 43")
 
 
 def test_phone_ten_digit_gate_is_what_a_nanp_number_needs() -> None:

@@ -68,14 +68,27 @@ _MATCHER_PUNCT = (
     r"[-x\u2010-\u2015\u2212\u30fc\uff0d-\uff0f \u00a0\u00ad\u200b\u2060\u3000()"
     r"\uff08\uff09\uff3b\uff3d.\[\]/~\u2053\u223c\uff5e]"
 )
-# A NANP number is ten digits (eleven with the leading 1), and a matcher candidate is
-# digit groups joined by at most four of the characters above, so a text without "+"
-# or the "011" exit code has no valid number unless ten digits are joined that way.
-# Dates, times, prices and order numbers ("4/20/2027 at 1:15") fail it.
-_TEN_DIGITS = re.compile(rf"[0-9](?:{_MATCHER_PUNCT}{{0,4}}[0-9]){{9}}")
-# The exit code only counts where a number starts (the parser reads it from the first
-# digit), so "816-555-0117" holds no international dialling.
-_INTERNATIONAL = re.compile(r"[+\uff0b]|(?<![0-9])011")
+# Where a valid number for a NANP region can be (the gate and the windows below):
+# - dialled nationally, ten digits (eleven with the leading 1) joined by at most four of
+#   the characters above, as in one matcher candidate; the one shorter kind is Canada's
+#   seven-digit 310-xxxx (phonenumbers' metadata, checked by a test);
+# - after "+", or after the "011" exit code where a number starts, a country code and a
+#   national number: at least six digits (Austria, Germany and Iran have 2 + 4; see
+#   tests), the "+" followed only by brackets and punctuation before the first digit.
+# Dates, times, prices and order numbers ("4/20/2027 at 1:15") fail all of them. Case-
+# insensitive like the matcher ("X" is punctuation to it as much as "x").
+_TEN_DIGITS = re.compile(rf"[0-9](?:{_MATCHER_PUNCT}{{0,4}}[0-9]){{9}}", re.I)
+SHORT_NANP_PREFIX, SHORT_NANP_LENGTH = "310", 7
+MIN_INTERNATIONAL_DIGITS = 6
+_NANP_GATE = re.compile(
+    rf"{_TEN_DIGITS.pattern}"
+    rf"|{f'{_MATCHER_PUNCT}{{0,4}}'.join(SHORT_NANP_PREFIX)}"
+    rf"(?:{_MATCHER_PUNCT}{{0,4}}[0-9]){{{SHORT_NANP_LENGTH - len(SHORT_NANP_PREFIX)}}}"
+    rf"|[+\uff0b](?:[(\[\uff08\uff3b+\uff0b]|{_MATCHER_PUNCT}){{0,9}}[0-9]"
+    rf"(?:{_MATCHER_PUNCT}{{0,4}}[0-9]){{{MIN_INTERNATIONAL_DIGITS - 1}}}"
+    rf"|(?<![0-9])011(?:{_MATCHER_PUNCT}{{0,4}}[0-9]){{{MIN_INTERNATIONAL_DIGITS}}}",
+    re.I,
+)
 
 
 def _matcher_chars() -> str:
@@ -124,9 +137,9 @@ _MATCHER_RUN_BACK = _MATCHER_RUN  # the class is symmetric: matched on the rever
 
 
 def _matcher_windows(view: str) -> list[tuple[int, int, int]]:
-    """Slices of `view` that hold every candidate with ten joined digits.
+    """Slices of `view` that hold every candidate a NANP region can find valid.
 
-    A window is the run of candidate characters around a ten-digit match, plus the one
+    A window is the run of candidate characters around a `_NANP_GATE` match, plus the one
     character before it (the matcher checks what precedes a number) and three after (it
     checks what follows, e.g. a ":30" timestamp). A run starts where no candidate can
     cross, so the matcher finds the same candidates in the slice as in the whole text.
@@ -134,9 +147,9 @@ def _matcher_windows(view: str) -> list[tuple[int, int, int]]:
     n = len(view)
     rev = view[::-1]
     windows: list[tuple[int, int, int]] = []
-    for gate in _TEN_DIGITS.finditer(view):
+    for gate in _NANP_GATE.finditer(view):
         lo, hi = gate.span()
-        if windows and lo < windows[-1][2]:
+        if windows and hi <= windows[-1][2]:
             continue  # inside the run of the previous window
         lo = n - _MATCHER_RUN_BACK.match(rev, n - lo).end()
         hi = _MATCHER_RUN.match(view, hi).end()
@@ -173,19 +186,19 @@ class PhoneDetector:
         if _SEVEN_DIGITS.search(text) is None:
             return []  # no phone number has fewer than 7 digits: skip the costly matcher
         view = join_digit_lines(text)
-        national = self._nanp_only and _INTERNATIONAL.search(view) is None
-        if national and _TEN_DIGITS.search(view) is None:
+        if self._nanp_only and _NANP_GATE.search(view) is None:
             return []
         taken = bytearray(len(view))  # 1 where a number was already found
         spans: list[tuple[int, int, PhoneNumber]] = []
         dense = _dense_runs(view)
         matcher_view = _blank(view, dense)
-        # Dialled nationally, a number needs ten joined digits: the matcher only sees the
-        # windows around them, not the dates, scores and digit soup in between.
-        windows = _matcher_windows(matcher_view) if national else [(0, len(view), len(view))]
+        # For NANP regions the matcher only sees the windows around possible numbers, not
+        # the dates, scores and digit soup in between.
+        n = len(view)
+        windows = _matcher_windows(matcher_view) if self._nanp_only else [(0, n, n)]
         for region in self.regions:
             for lo, hi, keep in windows:
-                piece = matcher_view[lo:hi] if (lo, hi) != (0, len(view)) else matcher_view
+                piece = matcher_view[lo:hi] if (lo, hi) != (0, n) else matcher_view
                 for match in PhoneNumberMatcher(piece, region, leniency=self.leniency):
                     if lo + match.start >= keep:
                         break
