@@ -530,3 +530,9 @@ def test_phone_ten_digit_gate_is_what_a_nanp_number_needs() -> None:
     for number in ("(816) 555-0142", "816.555.0142", "8165550142", "816 555 0142 x7"):
         assert _TEN_DIGITS.search(number) is not None
     assert PhoneDetector(region="GB").detect("ring 020 7946 0958")  # not NANP: no gate
+
+
+def test_phone_in_another_scripts_digits_next_to_ascii_digits() -> None:
+    """The gate reads ASCII digits; raw text with other digits goes to the matcher whole."""
+    text = "order 1234567 or call \u0668\u0661\u0666\u0665\u0665\u0665\u0660\u0661\u0664\u0662"
+    assert [(f.start, f.value) for f in PHONE.detect(text)] == [(22, "+18165550142")]

@@ -90,6 +90,8 @@ _NANP_GATE = re.compile(
     re.I,
 )
 
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
 
 def _matcher_chars() -> str:
     """A character class of everything PhoneNumberMatcher's candidate pattern can match.
@@ -186,7 +188,10 @@ class PhoneDetector:
         if _SEVEN_DIGITS.search(text) is None:
             return []  # no phone number has fewer than 7 digits: skip the costly matcher
         view = join_digit_lines(text)
-        if self._nanp_only and _NANP_GATE.search(view) is None:
+        # The gate and windows read ASCII digits; the matcher reads any script's (the
+        # normalizer folds them, but a caller may pass raw text): then the whole text.
+        narrow = self._nanp_only and (view.isascii() or _OTHER_DIGIT.search(view) is None)
+        if narrow and _NANP_GATE.search(view) is None:
             return []
         taken = bytearray(len(view))  # 1 where a number was already found
         spans: list[tuple[int, int, PhoneNumber]] = []
@@ -195,7 +200,7 @@ class PhoneDetector:
         # For NANP regions the matcher only sees the windows around possible numbers, not
         # the dates, scores and digit soup in between.
         n = len(view)
-        windows = _matcher_windows(matcher_view) if self._nanp_only else [(0, n, n)]
+        windows = _matcher_windows(matcher_view) if narrow else [(0, n, n)]
         for region in self.regions:
             for lo, hi, keep in windows:
                 piece = matcher_view[lo:hi] if (lo, hi) != (0, n) else matcher_view
