@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
 from bot.pipeline import Pipeline, dumps
+from bot.store import StoreError
 
 DEFAULT_CONFIG = Path("config/doxguard.toml")
 DEFAULT_SERVANTS = Path("config/servants.toml")
@@ -64,15 +65,15 @@ def read_records(stream: TextIO, name: str) -> list[dict[str, Any]]:
         if not isinstance(rec, dict):
             raise InputError(f"{name}:{number}: each line must be a JSON object")
         if "text" not in rec:
-            raise InputError(f"{name}:{number}: missing \"text\"")
+            raise InputError(f'{name}:{number}: missing "text"')
         if not isinstance(rec["text"], str):
-            raise InputError(f"{name}:{number}: \"text\" must be a string")
+            raise InputError(f'{name}:{number}: "text" must be a string')
         if rec.get("id") is None:
-            raise InputError(f"{name}:{number}: missing \"id\"")
+            raise InputError(f'{name}:{number}: missing "id"')
         for key in ("channel", "author", "reply_to"):
             value = rec.get(key)
             if value is not None and not isinstance(value, str | int):
-                raise InputError(f"{name}:{number}: \"{key}\" must be a string")
+                raise InputError(f'{name}:{number}: "{key}" must be a string')
         key = str(rec["id"])
         if key in seen:
             raise InputError(f"{name}:{number}: duplicate id (first on line {seen[key]})")
@@ -214,6 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, InputError) as exc:
         print(f"doxguard: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except StoreError as exc:  # names the database file and what to do
+        print(f"doxguard: {exc}", file=sys.stderr)
+        return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
 

@@ -25,7 +25,8 @@ ALL_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 # Shapes of real platform secrets. A file that holds one is refused: secrets come
 # from environment variables named in the config, never from committed files.
 _TOKEN_SHAPES = re.compile(
-    r"^(?:xox[abposr]-[\w-]{10,}|xapp-[\w-]{10,}"
+    r"^(?:xox[abposre][.-][\w.-]{10,}|xapp-[\w-]{10,}"
+    r"|[A-Za-z0-9_-]{43}=|[A-Za-z0-9+/]{43}="  # a 32-byte key in base64 (a sealing key)
     r"|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,}"  # Discord bot token
     r"|[0-9a-f]{32})$"  # Slack signing secret
 )
@@ -205,9 +206,7 @@ class SlackSettings:
         default=24.0,
         metadata=_help("at start, scan messages missed while down, up to this old (0: never)"),
     )
-    backfill_max_messages: int = field(
-        default=200, metadata=_help("backfill cap per channel")
-    )
+    backfill_max_messages: int = field(default=200, metadata=_help("backfill cap per channel"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +321,7 @@ class _Loader:
         if tp is str:
             if not isinstance(value, str):
                 self.fail(key, f"must be a string, not {value!r}")
-            if _TOKEN_SHAPES.match(value.strip()):
+            if looks_like_secret(value):
                 self.fail(
                     key,
                     "looks like a secret token pasted into the file; put it in an environment "
@@ -399,8 +398,11 @@ def _validate(cfg: Config, loader: _Loader) -> None:
     ]
     for key, value in env_keys:
         if value and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            # never echo the value: it may be the secret itself, pasted in the wrong place
             loader.fail(
-                key, f"must name an environment variable (like DOXGUARD_TOKEN), not '{value}'"
+                key,
+                "must name an environment variable (letters, digits and _, like "
+                "DOXGUARD_TOKEN); put the secret itself in that variable, not in this file",
             )
     for i, ident in enumerate((*cfg.moderators.user_ids, *cfg.moderators.role_ids)):
         if ":" not in ident:
@@ -436,6 +438,12 @@ def load_config(path: str | Path | None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(p, "", f"cannot read: {exc.__class__.__name__}: {exc}") from None
     return parse_config(text, p)
+
+
+def looks_like_secret(value: str) -> bool:
+    """A platform token or sealing key pasted where a plain value belongs."""
+    value = value.strip()
+    return len(value) >= 20 and " " not in value and _TOKEN_SHAPES.match(value) is not None
 
 
 def secret(name: str) -> str | None:

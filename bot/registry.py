@@ -24,7 +24,7 @@ from typing import Any, NoReturn
 import ahocorasick
 import phonenumbers
 
-from bot.config import ConfigError
+from bot.config import ConfigError, looks_like_secret
 from bot.models import Mention, Role
 
 RELATIONS: dict[str, str] = {
@@ -460,10 +460,18 @@ def _servant_lines(text: str) -> list[int]:
 class _Entry:
     """Validation context for one [[servants]] entry: error keys are built only on failure."""
 
-    __slots__ = ("file", "index", "line")
+    __slots__ = ("file", "index", "line", "source")
 
-    def __init__(self, file: Path, index: int, line: int | None):
-        self.file, self.index, self.line = file, index, line
+    def __init__(self, file: Path, index: int, line: int | None, source: list[str] | None = None):
+        self.file, self.index, self.line, self.source = file, index, line, source
+
+    def line_of(self, value: str) -> int | None:
+        """The line holding `value` (searched from the entry's header), else the header's."""
+        if self.source is not None and self.line is not None:
+            for number in range(self.line, len(self.source) + 1):
+                if value in self.source[number - 1]:
+                    return number
+        return self.line
 
     def fail(self, key: str, problem: str) -> NoReturn:
         raise ConfigError(self.file, f"servants[{self.index}]{key}", problem, self.line)
@@ -473,12 +481,23 @@ class _Entry:
             self.fail(key, "must be a non-empty string")
         if "\n" in value:
             self.fail(key, "must be on one line")
+        if len(value) >= 20 and " " not in value and looks_like_secret(value):
+            raise ConfigError(
+                self.file,
+                f"servants[{self.index}]{key}",
+                "looks like a secret token pasted into the registry; remove it (secrets go in "
+                "environment variables named in doxguard.toml)",
+                self.line_of(value),
+            )
         return " ".join(value.split()) if "  " in value or value != value.strip() else value
 
     def texts(self, value: Any, key: str) -> tuple[str, ...]:
         if type(value) is not list:
             self.fail(key, f"must be a list, not {type(value).__name__}")
-        if all(type(v) is str and v and "\n" not in v and v == v.strip() for v in value):
+        if all(
+            type(v) is str and v and "\n" not in v and v == v.strip() and (len(v) < 20 or " " in v)
+            for v in value
+        ):
             return tuple(value)  # the common case: nothing to fix, no key strings to build
         return tuple(self.text(v, f"{key}[{i}]") for i, v in enumerate(value))
 
@@ -496,9 +515,10 @@ def servant_from_dict(
     index: int = 0,
     line: int | None = None,
     region: str = "US",
+    source: list[str] | None = None,
 ) -> Servant:
     """Validate one servant table; errors name the file, entry and key."""
-    entry = _Entry(file, index, line)
+    entry = _Entry(file, index, line, source)
     if type(data) is not dict:
         entry.fail("", "each [[servants]] entry must be a table")
     if not data.keys() <= _SERVANT_KEYS:
@@ -604,11 +624,14 @@ def _parse_servants(text: str, path: Path, region: str) -> Registry:
     if not isinstance(entries, list):
         raise ConfigError(path, "servants", "must be written as [[servants]] tables")
     lines = _servant_lines(text)
+    source = text.splitlines()
     servants: list[Servant] = []
     seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         line = lines[i] if i < len(lines) else None
-        servant = servant_from_dict(entry, file=path, index=i, line=line, region=region)
+        servant = servant_from_dict(
+            entry, file=path, index=i, line=line, region=region, source=source
+        )
         folded = _fold(servant.name)
         if folded in seen:
             raise ConfigError(

@@ -91,3 +91,17 @@ def test_token_in_file_is_never_echoed() -> None:
     with pytest.raises(ConfigError) as info:
         parse_config(f'[slack]\nmoderators_channel = "{token}"\n')
     assert token not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "xoxe.xoxp-1-abcdefghijklmnopqrstuvwxyz0123",
+        "Jb3nO2lrT1hWb2xPQ0xxS0pFZk1DV3N0c2ZhSlRQb1E=",
+    ],
+)
+def test_secret_in_an_env_setting_is_refused_without_echo(value: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(f'[storage]\nencryption_key_env = "{value}"\n', "doxguard.toml")
+    assert value not in str(info.value)
+    assert "environment variable" in info.value.problem

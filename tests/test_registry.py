@@ -208,3 +208,11 @@ def test_common_word_surname_reads_as_name_before_more_verbs_and_owned_ids(
     ]
     assert mentions(registry, "Price's Pizza on Main is open late") == []  # a trade name
     assert mentions(registry, "Bell's Auto Body fixed my car") == []  # two Capitalized words
+
+
+def test_token_pasted_into_the_registry_is_refused_without_echo() -> None:
+    token = "xoxb-2222222222-abcdefghijklmnop"
+    text = f'[[servants]]\nname = "A B"\naliases = ["{token}"]\n'
+    with pytest.raises(ConfigError) as info:
+        parse_servants(text, "servants.toml")
+    assert "secret token" in info.value.problem and token not in str(info.value)
