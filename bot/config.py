@@ -100,6 +100,13 @@ class StorageSettings:
         default="DOXGUARD_SEAL_KEY",
         metadata=_help("environment variable holding the key that seals originals"),
     )
+    registry_cache: str = field(
+        default="",
+        metadata=_help(
+            "folder for a cache of the built registry (relative to the config); "
+            "empty: none. Worth it for registries of 100,000+ names"
+        ),
+    )
     retention_days: float = field(
         default=30.0, metadata=_help("sealed originals are purged after this many days")
     )

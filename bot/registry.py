@@ -529,6 +529,7 @@ def servant_from_dict(
     name = entry.text(data["name"], ".name")
     role = data.get("role", Role.PUBLIC_SERVANT.value)
     if role not in _ROLES:
+        entry.text(role, ".role")  # a pasted token is refused there, never echoed
         entry.fail(".role", f"unknown role '{role}' (one of: {' | '.join(sorted(_ROLES))})")
     aliases = entry.texts(data["aliases"], ".aliases") if "aliases" in data else ()
     family: list[FamilyMember] = []

@@ -646,3 +646,19 @@ def test_cursor_order_is_exact_for_snowflakes_and_slack_ts() -> None:
     assert not _newer("1200000000000000000", "1200000000000000001")
     assert _newer("1777600100.000300", "1777600100.000200")
     assert _newer("abc", None) and not _newer("abc", "abc")
+
+
+def test_registry_cache_setting_makes_the_engine_load_from_a_cache(tmp_path: Path) -> None:
+    from bot.config import load_config
+    from bot.engine import load_file_registry
+
+    servants = tmp_path / "servants.toml"
+    servants.write_text('[[servants]]\nname = "Ana Quist"\nrole = "city_employee"\n')
+    config = tmp_path / "doxguard.toml"
+    config.write_text('[storage]\nregistry_cache = "cache"\n')
+    first = load_file_registry(load_config(config))
+    assert first.cache_writer is not None
+    first.cache_writer.join()
+    assert len(list((tmp_path / "cache").glob("registry-*.pickle"))) == 1
+    again = load_file_registry(load_config(config))
+    assert again.cache_writer is None and "Ana Quist" in again
