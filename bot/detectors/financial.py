@@ -258,7 +258,7 @@ class FinancialDetector:
             return None
         if groups[i][1] - start < 3 and i + 1 < len(groups):
             return None  # "12 34 56 ...": no card, routing or account number starts like that
-        if not _may_classify(groups, i):
+        if not _may_classify(groups, i, cues):
             return None
         labelled_other = _LazyFlag(
             lambda: _OTHER_NUMBER.search(text, max(0, start - 28), start) is not None
@@ -400,9 +400,10 @@ class FinancialDetector:
         return out
 
 
-def _may_classify(groups: list[tuple[int, int]], i: int) -> bool:
+def _may_classify(groups: list[tuple[int, int]], i: int, cues: _Cues) -> bool:
     """Whether any candidate `_number_at` builds from group `i` has a length `_classify`
-    accepts: 9 (routing), 13-19 (card), or the whole island at 6-17 (account, loan)."""
+    accepts: 9 (routing), 13-19 (card), or the whole island at 6-17 with an account or
+    loan cue before it (bank and loan account numbers)."""
     last = min(len(groups), i + 5)
     n = 0
     for a, b in groups[i:last]:
@@ -411,7 +412,10 @@ def _may_classify(groups: list[tuple[int, int]], i: int) -> bool:
             return True
         if n > 19:
             return False
-    return i == 0 and last == len(groups) and 6 <= n <= 17
+    if i != 0 or last != len(groups) or not 6 <= n <= 17:
+        return False
+    start = groups[0][0]
+    return cues.loan.near(start, start) or cues.account.near(start, start)
 
 
 class _LazyFlag:
