@@ -536,3 +536,26 @@ def test_phone_in_another_scripts_digits_next_to_ascii_digits() -> None:
     """The gate reads ASCII digits; raw text with other digits goes to the matcher whole."""
     text = "order 1234567 or call \u0668\u0661\u0666\u0665\u0665\u0665\u0660\u0661\u0664\u0662"
     assert [(f.start, f.value) for f in PHONE.detect(text)] == [(22, "+18165550142")]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Bell has a tax lien on her house", "Bell has a tax lien"),
+        ("he's got 3 payday loans", "he's got 3 payday loans"),
+        ("his wages are being garnished", "his wages are being garnished"),
+        ("his truck got repossessed, 4 payments behind", "his truck got repossessed"),
+        ("she's 30k deep in credit card debt", "30k deep in credit card debt"),
+    ],
+)
+def test_debt_wording_attributed_to_a_person(text: str, span: str) -> None:
+    found = [f for f in FinancialDetector().detect(text) if f.kind == "debt"]
+    assert [text[f.start : f.end] for f in found] == [span]
+
+
+@pytest.mark.parametrize(
+    "text", ["I have a payday loan lol", "the city has a lien on the lot",
+             "we got 2 loans approved for the park"],
+)
+def test_debt_wording_about_nobody_in_particular_is_not_a_finding(text: str) -> None:
+    assert [f for f in FinancialDetector().detect(text) if f.kind == "debt"] == []
