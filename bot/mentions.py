@@ -35,15 +35,20 @@ def _bind(registry: Registry, servant: str, word: str, start: int, end: int) -> 
 
 
 def find_mentions(
-    registry: Registry, text: str, folded: str, linked: tuple[str, ...] = ()
+    registry: Registry,
+    text: str,
+    folded: str,
+    linked: tuple[str, ...] = (),
+    direct: list[Mention] | None = None,
 ) -> list[Mention]:
     """All mentions in the message, relation phrases included.
 
     `linked` are servants the context makes available (reply, author, channel),
     most relevant first; a pronoun relation with no servant named before it in
-    the message binds to the first of them.
+    the message binds to the first of them. `direct` passes the registry's matches
+    when the caller already has them.
     """
-    mentions = registry.find_mentions(text, folded)
+    mentions = registry.find_mentions(text, folded) if direct is None else direct
     direct = [m for m in mentions if m.kind != "family"]
     extra: list[Mention] = []
     for m in direct:

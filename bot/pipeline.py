@@ -114,11 +114,18 @@ class Pipeline:
         norm = normalize(text)
         folded = norm.folded
         linked = ctx.linked(message) if ctx is not None else NO_LINKS
-        context_servants = (*linked.reply, *linked.author, *linked.channel)
-        mentions = find_mentions(self.registry, norm.text, folded, context_servants)
-        subjects = subjects_for(self.registry, mentions, linked, folded)
+        named = self.registry.find_mentions(norm.text, folded)
+        if named or linked is not NO_LINKS:
+            context_servants = (*linked.reply, *linked.author, *linked.channel)
+            mentions = find_mentions(
+                self.registry, norm.text, folded, context_servants, direct=named
+            )
+            subjects = subjects_for(self.registry, mentions, linked, folded)
+            refers = self._refers_to(mentions, subjects, linked, message)
+        else:  # names nobody and links to nobody: the common case, nothing to bind
+            mentions, subjects, refers = [], [], ()
         if ctx is not None:
-            ctx.record(message, self._refers_to(mentions, subjects, linked, message))
+            ctx.record(message, refers)
         if not subjects and not refers_to_role(folded):
             return ALLOW  # nobody protected can be concerned: the common, cheap case
         findings = self._detect(norm)
