@@ -14,6 +14,8 @@ findings with a servant's public (official) addresses.
 
 from __future__ import annotations
 
+import re
+
 import re2
 import usaddress
 
@@ -170,7 +172,13 @@ _STREET_RE = re2.compile(
     r"|(?P<bare>" + _WORD + r"(?:[ \t]+" + _CAPWORD + r")?))"
     r"(?P<unit>" + _UNIT + r")?(?P<tail>" + _TAIL + r")?"
 )
-_BARE_GROUP = _STREET_RE.groupindex["bare"]
+# Group numbers, looked up once: the RE2 wrapper rebuilds its name table on every
+# lookup by name, which dominated a flood of candidates.
+_SG = _STREET_RE.groupindex
+_BARE_GROUP = _SG["bare"]
+_UNIT_G, _TAIL_G, _HWY_G, _TYPE_G, _NAME_G = (
+    _SG["unit"], _SG["tail"], _SG["hwy"], _SG["type"], _SG["name"]
+)
 # "the 4400 block of Holly (St)"
 _BLOCK_OF_RE = re2.compile(
     r"\b(?P<num>\d{1,3}00)[ \t]+(?i:block)[ \t]+(?i:of)[ \t]+(?:(?P<pre>" + _DIR + r")[ \t]+)?"
@@ -254,7 +262,9 @@ _ANY_HOUSE_RE = re2.compile(
     r"(?i)\b(?:the|a|an|that|this|every|each|one|vacant|abandoned|empty|old)[ \t]+$"
 )
 _SENTENCE_END_RE = re2.compile(r"[!?\n]|\.[ \t]")
-_WS_RE = re2.compile(r"\s+")
+# RE2's \s is exactly [\t\n\f\r ]; Python's `re` does this substitution without RE2's
+# wrapper cost (a split and a re-encoding per call) and cannot backtrack on a class run.
+_WS_RE = re.compile(r"[\t\n\f\r ]+")
 
 # Past this many candidates in one message, usaddress is no longer consulted (the
 # regex structure alone decides) so a flood of number+word pairs stays linear.
@@ -453,6 +463,11 @@ def _context_kind(text: str, start: int, end: int) -> tuple[str, int]:
     return best
 
 
+def _tight_cue(text: str, start: int) -> bool:
+    """A residence cue right before the house number ("lives at", "address:")."""
+    return _TIGHT_CUE_RE.search(text[max(0, start - 40) : start]) is not None
+
+
 def _confidence(kind: str, base: float) -> tuple[float, str]:
     if kind == "residence":
         return min(0.95, base + 0.3), "residence"
@@ -496,27 +511,29 @@ class AddressDetector:
         start, end = m.start(), m.end()
         if start > 0 and text[start - 1] in "$€£#:/.-+*^@":
             return None
-        unit, tail = m.group("unit"), m.group("tail")
-        tight = _TIGHT_CUE_RE.search(text[max(0, start - 40) : start]) is not None
-        if m.group("hwy") is not None:
+        unit, tail = m.group(_UNIT_G), m.group(_TAIL_G)
+        if m.group(_HWY_G) is not None:
+            tight = _tight_cue(text, start)
             if not (unit or tail or tight):
                 return None  # "exit 12 Hwy 7" is a direction, "lives at 10400 Hwy 150" a home
             base = 0.55
-        elif m.group("type") is not None:
-            words = m.group("name").split()
-            typ = m.group("type").rstrip(".")
+        elif m.group(_TYPE_G) is not None:
+            words = m.group(_NAME_G).split()
+            typ = m.group(_TYPE_G).rstrip(".")
             if not self._plausible_name(words, typ):
                 return None
+            tight = _tight_cue(text, start)
             if typ.upper() in _WEAK_TYPES and not (unit or tail or tight):
                 after = _NEXT_WORD_RE.match(text, end)
                 if after is not None and after.group(1) not in _MAY_FOLLOW:
                     return None  # "the 9 Green Hills fans": a name, not a street
             base = 0.6
         else:
-            words = m.group("bare").split()
+            words = m.group(_BARE_GROUP).split()
             lowered = [w.lower() for w in words]
             if any(w in _STOPWORDS or w.upper() in STREET_TYPES for w in lowered):
                 return None
+            tight = _tight_cue(text, start)  # after the cheap word checks: most pairs stop there
             if not (unit or tail or tight):
                 return None
             if not tight and not all(_is_cap(w) for w in words):
