@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
+from bot.notices import verdict_lines
 from bot.pipeline import Pipeline, dumps
 from bot.store import StoreError
 
@@ -109,17 +110,7 @@ def describe_verdict(pipeline: Pipeline, text: str) -> str:
     if verdict.action is Action.ALLOW:
         lines.append("  no personal information about a protected person found")
         return "\n".join(lines)
-    for cat in verdict.categories:
-        lines.append(f"  • {cat.title} ({cat.value}) — ordinance: {cat.wording}")
-    for subject in verdict.subjects:
-        lines.append(f"  protected: {subject.describe()}")
-    for f in verdict.findings:
-        lines.append(f"  found {f.category.value} at {f.start}-{f.end}: {f.masked}")
-    if verdict.intent:
-        lines.append(f"  intent signals: {', '.join(verdict.intent)}")
-    for reason in verdict.reasons:
-        lines.append(f"  why: {reason}")
-    return "\n".join(lines)
+    return "\n".join([*lines, *verdict_lines(verdict)])
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -39,6 +39,7 @@ from bot.models import (
     Incident,
     IncidentStatus,
 )
+from bot.notices import verdict_lines
 from bot.seal import SealError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -645,16 +646,7 @@ async def _check(moderator: Moderator, caller: Caller, args: tuple[str, ...]) ->
     if not verdict.is_violation:
         return CommandReply("Dry run: allowed (nothing would happen).")
     lines = [f"Dry run: would {verdict.action.value} (nothing stored or hidden)."]
-    for c in verdict.categories:
-        lines.append(f"  • {c.title} ({c.value})")
-    for subject in verdict.subjects:
-        lines.append(f"  protected: {subject.describe()}")
-    for f in verdict.findings:
-        lines.append(f"  finding: {f.category.value} {f.masked} (confidence {f.confidence:.2f})")
-    if verdict.intent:
-        lines.append(f"  intent signals: {', '.join(verdict.intent)}")
-    for reason in verdict.reasons:
-        lines.append(f"  why: {reason}")
+    lines += verdict_lines(verdict)
     lines.append("  excerpt: " + mask_excerpt(text, [(f.start, f.end) for f in verdict.findings]))
     return CommandReply("\n".join(lines))
 

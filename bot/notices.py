@@ -7,7 +7,7 @@ built from the stored incident, whose excerpt is already masked.
 
 from __future__ import annotations
 
-from bot.models import Incident, IncidentStatus, Notice, NoticeCategory
+from bot.models import Incident, IncidentStatus, Notice, NoticeCategory, Verdict
 
 _ACTIONS: dict[IncidentStatus, tuple[str, ...]] = {
     IncidentStatus.PENDING: ("confirm", "dismiss", "timeout"),
@@ -96,3 +96,18 @@ def author_notice_text(incident: Incident, appeal_text: str) -> str:
 def timeout_reason(incident: Incident) -> str:
     cats = ", ".join(c.value for c in incident.categories)
     return f"doxguard incident {incident.id}: shared protected personal information ({cats})"
+
+
+def verdict_lines(verdict: Verdict) -> list[str]:
+    """A verdict in human form (masked), shared by `doxguard check` and the `check` command."""
+    lines = [f"  • {c.title} ({c.value}) — ordinance: {c.wording}" for c in verdict.categories]
+    lines += [f"  protected: {subject.describe()}" for subject in verdict.subjects]
+    lines += [
+        f"  found {f.category.value} at {f.start}-{f.end}: {f.masked} "
+        f"(confidence {f.confidence:.2f})"
+        for f in verdict.findings
+    ]
+    if verdict.intent:
+        lines.append(f"  intent signals: {', '.join(verdict.intent)}")
+    lines += [f"  why: {reason}" for reason in verdict.reasons]
+    return lines
