@@ -243,6 +243,41 @@ def _outside(candidates: list[DateMatch], rejected: list[tuple[int, int]]) -> li
     return kept
 
 
+# What each pattern cannot match without: a digit, a month word, a day word (ordinal).
+_NEEDS: dict[str, tuple[bool, bool, bool]] = {
+    "iso": (True, False, False), "num": (True, False, False), "num_my": (True, False, False),
+    "num_md": (True, False, False), "mon_day": (True, True, False),
+    "day_mon": (True, True, False), "mon_year": (True, True, False),
+    "mon_dayword": (False, True, True), "dayword_mon": (False, True, True),
+    "year_on": (True, False, False), "apos_year": (True, False, False),
+}  # fmt: skip
+# Every spelling `_MONTH` and `_DAY_WORD` accept contains one of these, lowercased.
+_MONTH_STEMS = tuple(_MONTHS)
+_DAY_STEMS = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "teenth", "twentieth", "thirtieth",
+)  # fmt: skip
+_DIGIT = re.compile(r"\d")
+
+
+def _present(text: str) -> tuple[bool, bool, bool]:
+    """(digit, month word, day word) may occur in `text`: a cheap superset of what the
+    patterns need, so a soup of '@' or '.' skips the patterns (each a full scan).
+
+    Never a false "absent": `re.IGNORECASE` also folds 'ſ', 'ı' and 'İ' onto ASCII
+    letters, so those are folded here too before the substring tests.
+    """
+    folded = text.lower()
+    if text.isascii():
+        digit = any(c in text for c in "0123456789")
+    else:
+        digit = _DIGIT.search(text) is not None  # any Unicode digit, as `\d` matches
+        folded = folded.replace("\u0307", "").replace("ſ", "s").replace("ı", "i")
+    month = any(stem in folded for stem in _MONTH_STEMS)
+    day = month and any(stem in folded for stem in _DAY_STEMS)
+    return digit, month, day
+
+
 def find_dates(text: str, today: date | None = None) -> list[DateMatch]:
     """Every validated date in `text`, left to right, longest spelling first on overlap.
 
@@ -251,7 +286,11 @@ def find_dates(text: str, today: date | None = None) -> list[DateMatch]:
     """
     candidates: list[DateMatch] = []
     rejected: list[tuple[int, int]] = []
+    digit, month, day = _present(text)
     for kind, pattern in _PATTERNS:
+        need_digit, need_month, need_day = _NEEDS[kind]
+        if (need_digit and not digit) or (need_month and not month) or (need_day and not day):
+            continue
         for m in pattern.finditer(text):
             built = _build(kind, m, text, today)
             if built is None:
