@@ -85,6 +85,29 @@ _INSURER = re.compile(
 )
 
 
+# Lowercase substrings every `program` / `label` alternative above contains.
+_PROGRAM_STEMS = ("medica", "health", "dcn")
+_LABEL_STEMS = (
+    "member", "subscriber", "policy", "ins", "group", "plan", "blue", "bcbs", "aetna",
+    "cigna", "humana", "united", "uhc", "kaiser", "anthem", "ambetter", "wellcare", "molina",
+    "tricare", "oscar", "medica",
+)  # fmt: skip
+
+
+def _fold(text: str) -> str:
+    """Lowercased for substring gates, folding the non-ASCII letters `re.IGNORECASE`
+    matches to ASCII ones ('ſ', 'ı', 'İ', the Kelvin sign) so a gate never says absent
+    where a pattern would match."""
+    folded = text.lower()
+    if not text.isascii():
+        folded = folded.replace("\u0307", "").replace("ſ", "s").replace("ı", "i")
+    return folded
+
+
+def _has_any(folded: str, stems: tuple[str, ...]) -> bool:
+    return any(stem in folded for stem in stems)
+
+
 def is_mbi(candidate: str) -> bool:
     """True when `candidate` (dashes allowed) follows the CMS MBI format rules."""
     return bool(_MBI_FULL.match(candidate.strip()))
@@ -362,11 +385,18 @@ class HealthDetector:
 
     def _identifiers(self, text: str) -> list[Finding]:
         out: list[Finding] = []
+        # Every identifier these patterns report holds an ASCII digit, and the labelled
+        # ones follow a program or label word: skip the scans (each a full pass over a
+        # long digit soup) when those are absent.
+        if not any(c in text for c in "0123456789"):
+            return out
+        folded = _fold(text)
         for m in _MBI.finditer(text):
             near = _MBI_CONTEXT.search(text, max(0, m.start() - 40), m.start())
             out.append(Finding(self.category, m.start(), m.end(), _clean_id(m[0]),
                                0.95 if near else 0.7, "medicare_mbi"))
-        for m in _MEDICAID.finditer(text):
+        medicaid = _MEDICAID.finditer(text) if _has_any(folded, _PROGRAM_STEMS) else ()
+        for m in medicaid:
             ident = _clean_id(m["id"])
             digits = sum(c.isdigit() for c in ident)
             medicare = m["program"].lower() == "medicare"
@@ -378,7 +408,8 @@ class HealthDetector:
                 continue
             kind = "medicare_id" if medicare else "medicaid_id"
             out.append(Finding(self.category, m.start("id"), m.end("id"), ident, 0.9, kind))
-        for m in _INSURANCE_ID.finditer(text):
+        labelled = _INSURANCE_ID.finditer(text) if _has_any(folded, _LABEL_STEMS) else ()
+        for m in labelled:
             ident = m["id"]
             digits = sum(c.isdigit() for c in ident)
             if digits < 4 or len(_clean_id(ident)) < 5:
