@@ -468,6 +468,26 @@ def _tight_cue(text: str, start: int) -> bool:
     return _TIGHT_CUE_RE.search(text[max(0, start - 40) : start]) is not None
 
 
+class _StrMatch:
+    """A street match read through its spans, so groups come from the str text even when
+    RE2 matched its ASCII bytes."""
+
+    __slots__ = ("_match", "_text")
+
+    def __init__(self, match: re2._Match, text: str) -> None:
+        self._match, self._text = match, text
+
+    def start(self, group: int = 0) -> int:
+        return self._match.start(group)
+
+    def end(self, group: int = 0) -> int:
+        return self._match.end(group)
+
+    def group(self, group: int = 0) -> str | None:
+        start, end = self._match.span(group)
+        return None if start < 0 else self._text[start:end]
+
+
 def _confidence(kind: str, base: float) -> tuple[float, str]:
     if kind == "residence":
         return min(0.95, base + 0.3), "residence"
@@ -501,13 +521,18 @@ class AddressDetector:
         # One finditer pass: the RE2 wrapper re-encodes the whole text on every search()
         # call, so repeated searches from an offset would be quadratic.
         out: list[Finding] = []
-        for m in _STREET_RE.finditer(text):
+        # ASCII text goes in as bytes: the same UTF-8 matching RE2 does for a str, with
+        # byte offsets equal to character offsets, minus the wrapper's per-match offset
+        # decoding (half the cost of a flood of candidates).
+        subject: str | bytes = text.encode("ascii") if text.isascii() else text
+        for raw in _STREET_RE.finditer(subject):
+            m = _StrMatch(raw, text)
             finding = self._street(text, m, budget)
             if finding is not None:
                 out.append(finding)
         return out
 
-    def _street(self, text: str, m: re2._Match, budget: list[int]) -> Finding | None:
+    def _street(self, text: str, m: _StrMatch, budget: list[int]) -> Finding | None:
         start, end = m.start(), m.end()
         if start > 0 and text[start - 1] in "$€£#:/.-+*^@":
             return None
