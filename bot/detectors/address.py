@@ -261,7 +261,8 @@ _MAY_FOLLOW = _STOPWORDS | frozenset(
 _ANY_HOUSE_RE = re2.compile(
     r"(?i)\b(?:the|a|an|that|this|every|each|one|vacant|abandoned|empty|old)[ \t]+$"
 )
-_SENTENCE_END_RE = re2.compile(r"[!?\n]|\.[ \t]")
+# Plain `re`: no classes or flags whose meaning differs from RE2's, and no backtracking.
+_SENTENCE_END_RE = re.compile(r"[!?\n]|\.[ \t]")
 # RE2's \s is exactly [\t\n\f\r ]; Python's `re` does this substitution without RE2's
 # wrapper cost (a split and a re-encoding per call) and cannot backtrack on a class run.
 _WS_RE = re.compile(r"[\t\n\f\r ]+")
@@ -448,16 +449,19 @@ def _context_kind(text: str, start: int, end: int) -> tuple[str, int]:
 
     # Slices, not pos/endpos: the RE2 wrapper encodes its whole argument on every call.
     before_text, after_text = text[before_lo:start], text[end:after_hi]
+    before_subject, after_subject = _subject(before_text), _subject(after_text)
     best = ("", 1 << 30)
     for regex, kind in ((_VENUE_RE, "venue"), (_RESIDENCE_RE, "residence")):
-        for m in regex.finditer(before_text):
-            if kind == "residence" and m.group(0).lower() in ("house", "home", "houses", "homes"):
-                if _ANY_HOUSE_RE.search(before_text[max(0, m.start() - 12) : m.start()]):
+        for m in regex.finditer(before_subject):
+            word = before_text[m.start() : m.end()].lower()
+            if kind == "residence" and word in ("house", "home", "houses", "homes"):
+                cue_window = before_text[max(0, m.start() - 12) : m.start()]
+                if _ANY_HOUSE_RE.search(_subject(cue_window)):
                     continue  # "condemned the house at ...": a property, not somebody's home
             dist = len(before_text) - m.end()
             if dist < best[1] or (dist == best[1] and kind == "venue"):
                 best = (kind, dist)
-        m = regex.search(after_text)
+        m = regex.search(after_subject)
         if m is not None and m.start() < best[1]:
             best = (kind, m.start())
     return best
@@ -465,7 +469,13 @@ def _context_kind(text: str, start: int, end: int) -> tuple[str, int]:
 
 def _tight_cue(text: str, start: int) -> bool:
     """A residence cue right before the house number ("lives at", "address:")."""
-    return _TIGHT_CUE_RE.search(text[max(0, start - 40) : start]) is not None
+    return _TIGHT_CUE_RE.search(_subject(text[max(0, start - 40) : start])) is not None
+
+
+def _subject(text: str) -> str | bytes:
+    """What to hand RE2: ASCII text as bytes (the same UTF-8 matching RE2 does for a str,
+    with byte offsets equal to character offsets, minus the wrapper's offset decoding)."""
+    return text.encode("ascii") if text.isascii() else text
 
 
 class _StrMatch:
@@ -521,11 +531,8 @@ class AddressDetector:
         # One finditer pass: the RE2 wrapper re-encodes the whole text on every search()
         # call, so repeated searches from an offset would be quadratic.
         out: list[Finding] = []
-        # ASCII text goes in as bytes: the same UTF-8 matching RE2 does for a str, with
-        # byte offsets equal to character offsets, minus the wrapper's per-match offset
-        # decoding (half the cost of a flood of candidates).
-        subject: str | bytes = text.encode("ascii") if text.isascii() else text
-        for raw in _STREET_RE.finditer(subject):
+        # ASCII text goes in as bytes (see _subject): half the cost of a flood of candidates.
+        for raw in _STREET_RE.finditer(_subject(text)):
             m = _StrMatch(raw, text)
             finding = self._street(text, m, budget)
             if finding is not None:
