@@ -10,7 +10,11 @@ import time
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import bot.detectors.dates as dates_module
+import bot.detectors.health as health_module
 from bot.detectors.base import Detector
 from bot.detectors.birth_date import BirthDateDetector
 from bot.detectors.dates import find_dates
@@ -509,3 +513,52 @@ def test_large_adversarial_message_stays_fast() -> None:
         found = detector.detect(text)
         assert time.perf_counter() - started < 2.0
         assert found, "the guard text should exercise the matching paths"
+
+
+# --- substring gates (dates, health identifiers) ----------------------------------------
+
+# Pieces that make dates, labels and IDs, plus the letters re.IGNORECASE folds onto ASCII.
+_GATE_PIECES = st.sampled_from(
+    ["3", "14", "1979", "/", "-", ".", " ", "'", "@", "of", "the", "sept", "ſept", "March",
+     "mar", "twenty", "-", "fİrst", "fırst", "first", "ninth", "born", "member", "ID",
+     "medıcaid", "ſubscriber", "policy", "#", "4471", "0923", "88", "1EG4-TE5-MK73", "٣"]
+)
+_GATE_TEXTS = st.lists(_GATE_PIECES, max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GATE_TEXTS)
+def test_date_gate_never_hides_a_date(text: str) -> None:
+    """The pattern gates skip only patterns that cannot match: same dates as with none."""
+    gated = find_dates(text, date(2026, 1, 1))
+    original = dates_module._present
+    dates_module._present = lambda _text: (True, True, True)
+    try:
+        ungated = find_dates(text, date(2026, 1, 1))
+    finally:
+        dates_module._present = original
+    assert gated == ungated
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GATE_TEXTS)
+def test_health_identifier_gate_never_hides_an_id(text: str) -> None:
+    """The label gates skip only scans that cannot report: same IDs as with none."""
+    detector = HealthDetector()
+    gated = detector.detect(text)
+    original = health_module._has_any
+    health_module._has_any = lambda _folded, _stems: True
+    try:
+        ungated = detector.detect(text)
+    finally:
+        health_module._has_any = original
+    assert gated == ungated
+
+
+def test_gates_fold_what_ignorecase_folds() -> None:
+    """'ſ' and dotless 'ı' spell a month or a label for the patterns, so for the gates too."""
+    assert [d.month for d in find_dates("ſept 14, 1979")] == [9]
+    # the day-word lookup folds them too (it raised KeyError on "fİrst", which NFKC keeps)
+    assert [d.value for d in find_dates("March fİrst, 1979")] == ["1979-03-01"]
+    assert [d.value for d in find_dates("the fırst of March")] == ["--03-01"]
+    assert [f.kind for f in HealthDetector().detect("medıcaid 123456789")] == ["medicaid_id"]

@@ -164,8 +164,17 @@ def _valid(year: int | None, month: int, day: int | None) -> bool:
     return 1 <= day <= last
 
 
+def _fold(word: str) -> str:
+    """Lowercase, with the non-ASCII letters `re.IGNORECASE` lets stand for ASCII ones
+    ('ſ', 'ı', 'İ') folded too: the patterns accept "fİrst", so the lookups must."""
+    folded = word.lower()
+    if not word.isascii():
+        folded = folded.replace("\u0307", "").replace("ſ", "s").replace("ı", "i")
+    return folded
+
+
 def _month(name: str) -> int:
-    return _MONTHS[name[:3].lower()]
+    return _MONTHS[_fold(name[:3])]
 
 
 def _year(m: re.Match[str], today: date | None) -> int | None:
@@ -210,7 +219,7 @@ def _build(
         return (y, mo, d, False) if _valid(y, mo, d) else None
     if kind in ("mon_dayword", "dayword_mon"):
         mo, y = _month(m["mon"]), _year(m, today)
-        d = _DAY_WORDS[re.sub(r"[ \t-]+", " ", m["dw"].lower())]
+        d = _DAY_WORDS[re.sub(r"[ \t-]+", " ", _fold(m["dw"]))]
         return (y, mo, d, y is None) if _valid(y, mo, d) else None
     if kind == "year_on":
         y = int(m["y"])
@@ -267,12 +276,11 @@ def _present(text: str) -> tuple[bool, bool, bool]:
     Never a false "absent": `re.IGNORECASE` also folds 'ſ', 'ı' and 'İ' onto ASCII
     letters, so those are folded here too before the substring tests.
     """
-    folded = text.lower()
+    folded = _fold(text)
     if text.isascii():
         digit = any(c in text for c in "0123456789")
     else:
         digit = _DIGIT.search(text) is not None  # any Unicode digit, as `\d` matches
-        folded = folded.replace("\u0307", "").replace("ſ", "s").replace("ı", "i")
     month = any(stem in folded for stem in _MONTH_STEMS)
     day = month and any(stem in folded for stem in _DAY_STEMS)
     return digit, month, day
