@@ -614,3 +614,36 @@ def test_triggers_cover_every_positive() -> None:
         assert any(t in text.lower() for t in ADDRESS.triggers), text
     for text, *_ in SCHOOL_WORK_POSITIVES:
         assert any(t in text.lower() for t in SCHOOL_WORK.triggers), text
+
+
+# --- keyword gates before the block and "lives on X, number" scans ------------------------
+
+_GATE_WORDS = st.sampled_from(
+    ["4400", "5915", " ", ", ", "the", "block", "BLOCK", "bloc\u212a", "of", "on", "Holly",
+     "Ward", "Parkway", "lives", "reſides", "LIVING", "house", "home", "place", "moved",
+     "stays", "ſtaying", "his", "number", "#"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_GATE_WORDS, max_size=12).map("".join))
+def test_block_gates_never_hide_a_match(text: str) -> None:
+    """Wherever a block or "lives on" pattern matches, its keyword gate lets it run."""
+    from bot.detectors import address
+
+    folded = text.lower().replace("ſ", "s")
+    if address._BLOCK_OF_RE.search(text) or address._ON_BLOCK_RE.search(text):
+        assert "block" in folded
+    if address._ON_NUMBER_RE.search(text):
+        assert any(stem in folded for stem in address._ON_NUMBER_STEMS)
+
+
+def test_block_gates_fold_what_re2_folds() -> None:
+    """RE2's (?i) reads the Kelvin sign as 'k' and 'ſ' as 's'; so do the gates."""
+    detect = AddressDetector().detect
+    assert [f.value for f in detect("she lives in the 4400 bloc\u212a of Holly")] == [
+        "4400 BLOCK OF HOLLY"
+    ]
+    assert [f.value for f in detect("he reſides on Ward Parkway, 5915 to be exact")] == [
+        "5915 WARD PKWY"
+    ]

@@ -201,6 +201,8 @@ _ON_NUMBER_RE = re2.compile(
     r"(?P<num>\d{1,6})(?P<after>[A-Za-z%]*[ \t]*[A-Za-z&.]*)"
 )
 _ON_NUMBER_GROUPS = _ON_NUMBER_RE.groupindex
+# Lowercase substrings, one of which every verb `_ON_NUMBER_RE` starts from contains.
+_ON_NUMBER_STEMS = ("liv", "resid", "house", "home", "place", "moved", "stay")
 # What a number after "lives on X St," must not be followed by: it is not a house number.
 _NOT_HOUSE_NUMBER = frozenset(
     "block blocks and & th st nd rd % am pm a.m. p.m. people times years yrs minutes mins "
@@ -621,19 +623,27 @@ class AddressDetector:
 
     def _blocks(self, text: str, budget: list[int]) -> list[Finding]:
         out: list[Finding] = []
-        for m in _BLOCK_OF_RE.finditer(text):
+        # Each pattern needs its keyword ("block", "lives ... on"): skip the scans that
+        # cannot match. Lowercasing maps the Kelvin sign to "k" and 'ſ' is folded by hand,
+        # the two non-ASCII letters RE2's (?i) matches for these ASCII ones.
+        folded = text.lower()
+        if "ſ" in folded:
+            folded = folded.replace("ſ", "s")
+        block = "block" in folded
+        for m in _BLOCK_OF_RE.finditer(text) if block else ():
             name = m.group("name")
             if name.lower() in _STOPWORDS:
                 continue
             street = " ".join(p for p in (m.group("pre"), name, m.group("type")) if p)
             out.append(self._block(text, m.start(), m.end(), m.group("num"), street, budget))
-        for m in _ON_BLOCK_RE.finditer(text):
+        for m in _ON_BLOCK_RE.finditer(text) if block else ():
             street = m.group("street")
             if any(w.lower() in _STOPWORDS for w in street.split()):
                 continue
             start = m.start(_STREET_GROUP)
             out.append(self._block(text, start, m.end(), m.group("num"), street, budget))
-        for m in _ON_NUMBER_RE.finditer(text):
+        residence = any(stem in folded for stem in _ON_NUMBER_STEMS)
+        for m in _ON_NUMBER_RE.finditer(text) if residence else ():
             after = m.group("after").strip().lower()
             if after and (after in _NOT_HOUSE_NUMBER or after[:2] in ("th", "st", "nd", "rd")
                           or after.split()[0] in _NOT_HOUSE_NUMBER or after[0] in "%&"):
