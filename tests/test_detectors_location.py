@@ -647,3 +647,24 @@ def test_block_gates_fold_what_re2_folds() -> None:
     assert [f.value for f in detect("he reſides on Ward Parkway, 5915 to be exact")] == [
         "5915 WARD PKWY"
     ]
+
+
+_CUE_WORDS = st.sampled_from(
+    ["his", "her", "'s", " ", " ", "at", "to", "is", "the", "a", "kid", "ſon", "daughters",
+     "twins", "wife", "girlfriend", "fiancée", "ex", "mom", "school", "daycare", "day care",
+     "job", "work", "office", "shift", "picks up", "drops off", "started", "transferred",
+     "got into", "accepted", "plays", "runs track", "ſwims", "cheers", "manages", "owns",
+     "ran", "Hogan Prep", "Garmin", "UMKC", ":", "-", "->", "→", "\n", "- ", "\u212aid"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_CUE_WORDS, max_size=10).map("".join))
+def test_school_work_gates_never_hide_a_cue(text: str) -> None:
+    """Wherever a gated cue family's pattern matches, its gate lets the scan run."""
+    from bot.detectors import school_work
+
+    folded = text.lower().replace("ſ", "s")
+    for kind, gate in school_work._CUE_GATES.items():
+        if school_work._CUE_RES[kind].search(text):
+            assert any(stem in folded for stem in gate), kind

@@ -253,6 +253,22 @@ _CUES: dict[str, str] = {
     ),
 }
 _CUE_KINDS = tuple(_CUES)
+# Lowercase substrings at least one of which every match of a cue family contains, so a
+# message without any skips that family's scan (one RE2 call each). Families whose words
+# are too common to gate on ("work", "role", "school", "arole") always run.
+_CUE_GATES: dict[str, tuple[str, ...]] = {
+    "label": (":", "=", "→", "–", "-"),
+    "pick": ("pick", "drop"),
+    "childat": ("kid", "son", "daughter", "child", "boy", "girl", "twins", "niece", "nephew",
+                "toddler"),
+    "possis": ("school", "day", "college", "job", "work", "employer", "office", "shift"),
+    "start": ("start", "transfer", "accepted", "got"),
+    "sport": ("play", "run", "swim", "wrestle", "cheer", "dance", "train", "practice",
+              "compete", "rows", "skate", "boxes"),
+    "trans": ("manages", "run", "ran", "own"),
+    "relat": ("wife", "husband", "gf", "bf", "friend", "partner", "spouse", "fianc", "mom",
+              "dad", "mother", "father", "sister", "brother", "ex", "roommate"),
+}  # fmt: skip
 _CUE_RES = {
     kind: re2.compile(body + _S + r"(?:(?i:the)" + _S + r")?" + _OBJ + _QUAL)
     for kind, body in _CUES.items()
@@ -307,7 +323,14 @@ class SchoolWorkDetector:
     def detect(self, text: str) -> list[Finding]:
         """Location phrases (institution + qualifier) after a work or school cue."""
         candidates: list[tuple[int, int, Finding]] = []
+        # RE2's (?i) also reads the Kelvin sign as 'k' (lower() does too) and 'ſ' as 's'.
+        folded = text.lower()
+        if "ſ" in folded:
+            folded = folded.replace("ſ", "s")
         for rank, kind in enumerate(_CUE_KINDS):
+            gate = _CUE_GATES.get(kind)
+            if gate is not None and not any(stem in folded for stem in gate):
+                continue
             for m in _CUE_RES[kind].finditer(text):
                 finding = self._finding(text, m, kind)
                 if finding is not None:
