@@ -269,6 +269,7 @@ _CUE_GATES: dict[str, tuple[str, ...]] = {
     "relat": ("wife", "husband", "gf", "bf", "friend", "partner", "spouse", "fianc", "mom",
               "dad", "mother", "father", "sister", "brother", "ex", "roommate"),
 }  # fmt: skip
+_GATE_MAX_CHARS = 2000
 _CUE_RES = {
     kind: re2.compile(body + _S + r"(?:(?i:the)" + _S + r")?" + _OBJ + _QUAL)
     for kind, body in _CUES.items()
@@ -324,11 +325,13 @@ class SchoolWorkDetector:
         """Location phrases (institution + qualifier) after a work or school cue."""
         candidates: list[tuple[int, int, Finding]] = []
         # RE2's (?i) also reads the Kelvin sign as 'k' (lower() does too) and 'ſ' as 's'.
-        folded = text.lower()
+        # On long text the dozens of substring scans cost more than the RE2 scans they
+        # might save, so only chat-sized messages are gated (the result is the same).
+        folded = text.lower() if len(text) <= _GATE_MAX_CHARS else ""
         if "ſ" in folded:
             folded = folded.replace("ſ", "s")
         for rank, kind in enumerate(_CUE_KINDS):
-            gate = _CUE_GATES.get(kind)
+            gate = _CUE_GATES.get(kind) if folded else None
             if gate is not None and not any(stem in folded for stem in gate):
                 continue
             for m in _CUE_RES[kind].finditer(text):
