@@ -51,13 +51,6 @@ def msg(i: int | str, text: str, author: str = "alice", channel: str = "general"
 
 
 @pytest.fixture
-def key(monkeypatch: pytest.MonkeyPatch) -> str:
-    value = generate_key()
-    monkeypatch.setenv("DOXGUARD_SEAL_KEY", value)
-    return value
-
-
-@pytest.fixture
 def config(tmp_path: Path) -> Config:
     return make_config(tmp_path)
 

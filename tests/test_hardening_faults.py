@@ -31,13 +31,6 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def key(monkeypatch: pytest.MonkeyPatch) -> str:
-    value = generate_key()
-    monkeypatch.setenv("DOXGUARD_SEAL_KEY", value)
-    return value
-
-
-@pytest.fixture
 def config(tmp_path: Path) -> Config:
     return make_config(tmp_path)
 

@@ -33,10 +33,9 @@ MOD = Caller("console", "mod")
 
 
 @pytest.fixture(autouse=True)
-def key(monkeypatch: pytest.MonkeyPatch) -> str:
-    value = generate_key()
-    monkeypatch.setenv("DOXGUARD_SEAL_KEY", value)
-    return value
+def _sealed(key: str) -> str:
+    """Every test here runs with a sealing key (the shared `key` fixture)."""
+    return key
 
 
 def files(tmp_path: Path, servants: str | None = None) -> Path:

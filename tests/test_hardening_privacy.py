@@ -36,13 +36,6 @@ PHONE = "816-555-0142"
 DOX_PHONE = f"Officer Whitaker's personal cell is {PHONE}, call him all night"
 
 
-@pytest.fixture
-def key(monkeypatch: pytest.MonkeyPatch) -> str:
-    value = generate_key()
-    monkeypatch.setenv("DOXGUARD_SEAL_KEY", value)
-    return value
-
-
 def corpus_config(tmp_path: Path) -> Config:
     text = (
         f'servants_file = "{CORPUS / "servants.toml"}"\n'
