@@ -21,13 +21,13 @@ from bot.context import NO_LINKS, ConversationContext, Linked
 from bot.detectors import Detector, build_detectors
 from bot.masking import mask
 from bot.mentions import find_mentions
-from bot.models import ALLOW, ChatMessage, EventKind, Finding, ReportedFinding, Verdict
+from bot.models import ALLOW, Category, ChatMessage, EventKind, Finding, ReportedFinding, Verdict
 from bot.normalize import NormalizedText, normalize
 from bot.policy import Policy, subjects_for
 from bot.registry import Registry, load_servants
 from bot.signals import refers_to_role
 
-_ORDER = {c: i for i, c in enumerate(__import__("bot.models").models.Category)}
+_ORDER = {c: i for i, c in enumerate(Category)}  # categories in the ordinance's order
 
 
 MAX_FINDINGS_PER_DETECTOR = 32

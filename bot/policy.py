@@ -21,9 +21,14 @@ from bot.config import DetectionSettings
 from bot.context import Linked
 from bot.models import Action, Category, Finding, Mention, Subject
 from bot.registry import Registry
-from bot.signals import about_author, calls_to_find, has_role_word, has_third_person, intent_signals
+from bot.signals import (
+    about_author,
+    calls_to_find,
+    has_third_person,
+    intent_signals,
+    refers_to_role,
+)
 
-_ORDER = {c: i for i, c in enumerate(Category)}
 _RANK = {Action.ALLOW: 0, Action.REVIEW: 1, Action.HIDE: 2}
 
 
@@ -93,8 +98,10 @@ class Policy:
             # compare prefixes among public addresses with the same house number, no parsing
             number, _, _ = f.value.partition(" ")
             for line in self._public_addresses.get(number, ()):
-                if f.value == line or f.value.startswith(line + " ") or line.startswith(
-                    f.value + " "
+                if (
+                    f.value == line
+                    or f.value.startswith(line + " ")
+                    or line.startswith(f.value + " ")
                 ):
                     return True
         return False
@@ -134,7 +141,7 @@ class Policy:
                     action = a
             if acted:
                 reasons.append("personal information linked to a protected person")
-        elif kept and has_role_word(folded):
+        elif kept and refers_to_role(folded):
             acted = [f for f in kept if f.confidence >= self.settings.min_confidence]
             if acted:
                 action = Action.REVIEW
@@ -146,7 +153,7 @@ class Policy:
             action is Action.ALLOW
             and not shares_public
             and calls_to_find(folded)
-            and (subjects or has_role_word(folded))
+            and (subjects or refers_to_role(folded))
         ):
             action = Action.REVIEW
             reasons.append("asks others to find or post a public servant's details")

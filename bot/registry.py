@@ -61,7 +61,6 @@ RELATIONS: dict[str, str] = {
     "family": "family",
 }
 # relations a registry entry may name (free text is allowed too, these map the words)
-_RELATION_ALIASES = {"son": "child", "daughter": "child", "wife": "spouse", "husband": "spouse"}
 
 ROLE_WORDS = (
     "officer",
@@ -541,7 +540,7 @@ def servant_from_dict(
             entry.fail(f".family[{i}]", 'must be { name = "...", relation = "spouse" }')
         fname = entry.text(member.get("name"), f".family[{i}].name")
         relation = entry.text(member.get("relation", "family"), f".family[{i}].relation").lower()
-        family.append(FamilyMember(fname, _RELATION_ALIASES.get(relation, relation)))
+        family.append(FamilyMember(fname, RELATIONS.get(relation, relation)))
     public = _NO_PUBLIC
     if "public" in data:
         raw = data["public"]

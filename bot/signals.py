@@ -116,11 +116,6 @@ def calls_to_find(folded: str) -> bool:
     return _CALL_TO_FIND.search(folded) is not None
 
 
-def has_role_word(folded: str) -> bool:
-    """Mentions a public servant by role ("the cop who ...") without a name."""
-    return _ROLE_WORD.search(folded) is not None
-
-
 def refers_to_role(folded: str) -> bool:
     """Points at one particular public servant by role: "the cop who ...", "that officer at".
 
