@@ -101,19 +101,39 @@ _THIRD_PERSON = re2.compile(
 _CLAUSE_END = re.compile(r"[.!?\n;]\s|\bbut\b|\bbtw\b")
 
 
+# Python's `re` tries the whole alternation at every position (~20 us per 100
+# characters, ~20 ms per 100 KB); RE2 scans linearly. On ASCII text the two agree
+# exactly (\b and \w differ only outside ASCII; both take the leftmost-first branch),
+# so RE2 answers alone. Other text goes to `re` only if a superset pattern (word
+# boundaries dropped, \w widened to any non-blank) finds something.
+_INTENT_RE2 = re2.compile(_INTENT_RE.pattern)
+_INTENT_SUPERSET = re2.compile(_INTENT_RE.pattern.replace(r"\b", "").replace(r"\w", r"\S"))
+
+
 def intent_signals(folded: str) -> tuple[str, ...]:
     """Names of the threatening or inciting phrases the message contains."""
+    if folded.isascii():
+        matches = _INTENT_RE2.finditer(folded)
+    elif _INTENT_SUPERSET.search(folded) is None:
+        return ()
+    else:
+        matches = _INTENT_RE.finditer(folded)
     found: list[str] = []
-    for m in _INTENT_RE.finditer(folded):
+    for m in matches:
         name = _INTENT_NAMES[int(m.lastgroup[1:])] if m.lastgroup else ""
         if name and name not in found:
             found.append(name)
     return tuple(found)
 
 
+# The same pattern for RE2 on ASCII text: `re`'s \s there also matches \v and \x1c-\x1f.
+_CALL_TO_FIND_RE2 = re2.compile(_CALL_TO_FIND.pattern.replace(r"\s", r"[\t\n\x0b\x0c\r\x1c-\x1f ]"))
+
+
 def calls_to_find(folded: str) -> bool:
     """Asks others to find or post someone's personal details."""
-    return _CALL_TO_FIND.search(folded) is not None
+    pattern = _CALL_TO_FIND_RE2 if folded.isascii() else _CALL_TO_FIND
+    return pattern.search(folded) is not None
 
 
 def refers_to_role(folded: str) -> bool:
