@@ -13,10 +13,17 @@ import functools
 import re
 from collections.abc import Callable
 
+import re2
 from stdnum import bitcoin, iban, luhn, numdb
 from stdnum.us import rtn
 
-from bot.detectors.context_words import ContextWords, boost, join_digit_lines, outside_urls
+from bot.detectors.context_words import (
+    ContextIndex,
+    ContextWords,
+    boost,
+    join_digit_lines,
+    outside_urls,
+)
 from bot.models import Category, Finding
 
 CARD_CONTEXT = ContextWords(
@@ -51,7 +58,9 @@ CRYPTO_CONTEXT = ContextWords(
 )
 
 # Digits with single spaces or dashes between groups; linear (one separator per step).
-_DIGIT_ISLAND = re.compile(r"(?<![\w.,$€£])\d+(?:[ -]\d+)*(?![\w$€£%])(?!\.\d)(?!,\d)")
+# The left edge is checked after the first digit ("\d(?<![\w.,$€£]\d)" is "(?<![\w.,$€£])\d"),
+# so `re` skips to digits with its first-character scan instead of testing every offset.
+_DIGIT_ISLAND = re.compile(r"\d(?<![\w.,$€£]\d)\d*(?:[ -]\d+)*(?![\w$€£%])(?!\.\d)(?!,\d)")
 _GROUP = re.compile(r"\d+")
 # The shortest number `_classify` accepts (an account or loan number): islands with fewer
 # digits are skipped before any candidate is built.
@@ -66,9 +75,16 @@ _OTHER_NUMBER = re.compile(
 # Country, check digits, then up to 30 alphanumerics, optionally in spaced groups. The
 # match may run into the following word ("... 8741 ALL CAPS"); validation shrinks it.
 _IBAN_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
+# What every IBAN candidate contains (its first 15 characters; RE2's \p{Nd} holds every
+# digit `re`'s \d matches): one RE2 pass rules out most texts.
+_IBAN_GATE = re2.compile(r"[A-Za-z]{2}\p{Nd}{2}(?:[ -]?[A-Za-z0-9]){11}")
 _CRYPTO_CANDIDATE = re.compile(
     r"(?<![A-Za-z0-9])(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{8,87}"
     r"|BC1[02-9AC-HJ-NP-Z]{8,87})(?![A-Za-z0-9])"
+)
+# `_CRYPTO_CANDIDATE` without its edges and with the shortest lengths, for RE2.
+_CRYPTO_GATE = re2.compile(
+    r"[13][1-9A-HJ-NP-Za-km-z]{25}|bc1[02-9ac-hj-np-z]{8}|BC1[02-9AC-HJ-NP-Z]{8}"
 )
 
 _SCORE_WORD = r"(?:credit\s+score|credit\s+rating|fico(?:\s+score)?|vantage\s*score)"
@@ -154,7 +170,8 @@ _DEBT_TRIGGERS = (
     "bills", "in the hole", "underwater", "upside down",
 )
 
-_DEBT_TRIGGER = re.compile("|".join(re.escape(t) for t in _DEBT_TRIGGERS))
+# Literal ASCII words looked up in lowercased text: RE2 finds exactly what `re` would.
+_DEBT_TRIGGER = re2.compile("|".join(re2.escape(t) for t in _DEBT_TRIGGERS))
 
 
 def _card_lengths(digits: str) -> tuple[int, ...]:
@@ -183,8 +200,22 @@ def is_card_number(digits: str) -> bool:
         13 <= len(digits) <= 19
         and len(digits) in _card_lengths(digits)
         and len(set(digits)) > 1
-        and luhn.is_valid(digits)
+        and _luhn_valid(digits)
     )
+
+
+# Luhn doubles every second digit from the right and adds the doubled value's digits.
+_LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
+def _luhn_valid(digits: str) -> bool:
+    """`luhn.is_valid(digits)`, computed inline for ASCII digit strings (the library
+    spends most of its time on exceptions for the nine in ten that fail)."""
+    if not (digits.isascii() and digits.isdigit()):
+        return luhn.is_valid(digits)
+    backwards = digits[::-1]
+    total = sum(map(int, backwards[::2])) + sum(map(int, backwards[1::2].translate(_LUHN_DOUBLED)))
+    return total % 10 == 0
 
 
 def is_routing_number(digits: str) -> bool:
@@ -238,14 +269,24 @@ class FinancialDetector:
 
     def _numbers(self, text: str, taken: list[Finding]) -> list[Finding]:
         out: list[Finding] = []
-        cues: _Cues | None = None
+        cues = _Cues(text)  # indexes each cue family on first use only
         for island in _DIGIT_ISLAND.finditer(text):
+            lo, hi = island.span()
+            if hi - lo < _MIN_NUMBER_DIGITS:
+                continue  # fewer characters than the digits any number we classify needs
             raw = island.group()
             if len(raw) - raw.count(" ") - raw.count("-") < _MIN_NUMBER_DIGITS:
                 continue  # times, prices, scores: too few digits for any number we classify
-            if cues is None:
-                cues = _Cues(text)  # only texts with a long number pay for the cue index
-            groups = [(g.start(), g.end()) for g in _GROUP.finditer(text, *island.span())]
+            # The island is digit runs joined by single spaces or dashes, so its groups are
+            # the pieces between separators (what `_GROUP.finditer` over the island finds).
+            sizes = [len(part) for part in raw.replace("-", " ").split(" ")]
+            if not _island_may_classify(sizes, lo, cues):
+                continue  # no group starts a number of a length `_classify` accepts
+            groups = []
+            pos = lo
+            for size in sizes:
+                groups.append((pos, pos + size))
+                pos += size + 1
             i = 0
             while i < len(groups):
                 found = self._number_at(text, groups, i, taken, cues)
@@ -282,6 +323,9 @@ class FinancialDetector:
             whole = i == 0 and j == len(groups) - 1
             candidates.append((groups[j][1], digits, seps.pop() if seps else "", whole))
         for end, digits, sep, whole in reversed(candidates):
+            n = len(digits)
+            if not (n == 9 or 13 <= n <= 19 or (whole and 6 <= n <= 17)):
+                continue  # a length `_classify` rejects before looking at the digits
             finding = self._classify(text, start, end, digits, sep, whole, labelled_other, cues)
             if finding is not None:
                 return finding
@@ -301,17 +345,18 @@ class FinancialDetector:
             base = 0.7 if sep else 0.55
             return Finding(cat, start, end, digits, round(boost(base, context), 2), "card")
         if n == 9 and is_routing_number(digits):
-            context = cues.routing.near(start, start)
+            context = cues.routing_near(start)
             aba_format = sep == "-" and _group_sizes(text[start:end]) == (4, 4, 1)
             if context or aba_format:
                 conf = boost(0.6, context) if aba_format else boost(0.5, context)
                 return Finding(cat, start, end, digits, round(conf, 2), "aba_routing")
-        cued = cues.loan.near(start, start) or cues.account.near(start, start)
-        if whole and 6 <= n <= 17 and cued and not _phone_grouped(text[start:end]) \
-                and not labelled_other.value:
-            if cues.loan.near(start, start) and _number_word_near(text, start):
+        if not (whole and 6 <= n <= 17):
+            return None
+        cued = cues.loan_or_account(start)
+        if cued and not _phone_grouped(text[start:end]) and not labelled_other.value:
+            if cues.loan_near(start) and _number_word_near(text, start):
                 return Finding(cat, start, end, digits, 0.8, "loan_account")
-            if cues.account.near(start, start) and _account_shaped(digits):
+            if cues.account_near(start) and _account_shaped(digits):
                 return Finding(cat, start, end, digits, 0.8, "bank_account")
         return None
 
@@ -319,7 +364,10 @@ class FinancialDetector:
 
     def _ibans(self, text: str) -> list[Finding]:
         out: list[Finding] = []
-        pos = 0
+        gate = _IBAN_GATE.search(text)
+        if gate is None:
+            return out
+        pos = gate.start()  # no candidate starts before the first gate match
         while True:
             m = _IBAN_CANDIDATE.search(text, pos)
             if m is None:
@@ -367,7 +415,10 @@ class FinancialDetector:
 
     def _crypto(self, text: str, taken: list[Finding]) -> list[Finding]:
         out: list[Finding] = []
-        for m in _CRYPTO_CANDIDATE.finditer(text):
+        gate = _CRYPTO_GATE.search(text)
+        if gate is None:
+            return out
+        for m in _CRYPTO_CANDIDATE.finditer(text, gate.start()):
             if _overlaps(taken, *m.span()) or not is_bitcoin_address(m.group()):
                 continue
             context = CRYPTO_CONTEXT.near(text, *m.span())
@@ -380,6 +431,9 @@ class FinancialDetector:
 
     def _credit_scores(self, text: str, taken: list[Finding]) -> list[Finding]:
         out: list[Finding] = []
+        folded = _fold(text)
+        if not any(word in folded for word in ("credit", "fico", "vantage")):
+            return out
         if _SCORE_CUE.search(text) is None:
             return out
         for m in _CREDIT_SCORE.finditer(text):
@@ -407,6 +461,15 @@ class FinancialDetector:
         return out
 
 
+def _fold(text: str) -> str:
+    """Lowercase, with the non-ASCII letters `re.IGNORECASE` lets stand for ASCII ones
+    ('ſ', 'ı', 'İ') folded too: a word absent here cannot match case-insensitively."""
+    folded = text.lower()
+    if not text.isascii():
+        folded = folded.replace("\u0307", "").replace("ſ", "s").replace("ı", "i")
+    return folded
+
+
 def _may_classify(groups: list[tuple[int, int]], i: int, cues: _Cues) -> bool:
     """Whether any candidate `_number_at` builds from group `i` has a length `_classify`
     accepts: 9 (routing), 13-19 (card), or the whole island at 6-17 with an account or
@@ -422,7 +485,33 @@ def _may_classify(groups: list[tuple[int, int]], i: int, cues: _Cues) -> bool:
     if i != 0 or last != len(groups) or not 6 <= n <= 17:
         return False
     start = groups[0][0]
-    return cues.loan.near(start, start) or cues.account.near(start, start)
+    return cues.loan_or_account(start)
+
+
+def _island_may_classify(sizes: list[int], start: int, cues: _Cues) -> bool:
+    """Whether `_number_at` can find anything in an island whose groups have these
+    sizes: some group passes its two length checks (the short-group rule and
+    `_may_classify`), computed on sizes alone so most islands build no groups."""
+    count = len(sizes)
+    if count == 1:
+        n = sizes[0]
+        if n == 9 or 13 <= n <= 19:
+            return True
+        return 6 <= n <= 17 and cues.loan_or_account(start)
+    for i in range(count):
+        if sizes[i] < 3 and i + 1 < count:
+            continue
+        n = 0
+        for size in sizes[i:i + 5]:
+            n += size
+            if n == 9 or 13 <= n <= 19:
+                return True
+            if n > 19:
+                break
+    # The whole island as one account or loan number (only from its first group).
+    if sizes[0] < 3 or count > 5:
+        return False
+    return 6 <= sum(sizes) <= 17 and cues.loan_or_account(start)
 
 
 class _LazyFlag:
@@ -437,12 +526,55 @@ class _LazyFlag:
 
 
 class _Cues:
-    """Routing, loan and account cue words of one text, indexed once."""
+    """Routing, loan and account cue words of one text, each family indexed on first use
+    (most texts with long digit runs never ask about any of them)."""
 
     def __init__(self, text: str) -> None:
-        self.routing = ROUTING_CONTEXT.index(text)
-        self.loan = LOAN_CONTEXT.index(text)
-        self.account = ACCOUNT_CONTEXT.index(text)
+        self._text = text
+
+    @functools.cached_property
+    def _lowered(self) -> str:
+        return self._text.lower()
+
+    def _index(self, words: ContextWords) -> ContextIndex | None:
+        """`words.index(text)`, or None when no cue's first word occurs in the lowered
+        text (what `ContextWords` matches on), so no cue is near anything: that scan
+        is the costly part of indexing."""
+        if _cue_stems(words).search(self._lowered) is None:
+            return None
+        return words.index(self._text)
+
+    @functools.cached_property
+    def routing(self) -> ContextIndex | None:
+        return self._index(ROUTING_CONTEXT)
+
+    @functools.cached_property
+    def loan(self) -> ContextIndex | None:
+        return self._index(LOAN_CONTEXT)
+
+    @functools.cached_property
+    def account(self) -> ContextIndex | None:
+        return self._index(ACCOUNT_CONTEXT)
+
+    def routing_near(self, pos: int) -> bool:
+        return self.routing is not None and self.routing.near(pos, pos)
+
+    def loan_near(self, pos: int) -> bool:
+        return self.loan is not None and self.loan.near(pos, pos)
+
+    def account_near(self, pos: int) -> bool:
+        return self.account is not None and self.account.near(pos, pos)
+
+    def loan_or_account(self, pos: int) -> bool:
+        return self.loan_near(pos) or self.account_near(pos)
+
+
+@functools.cache
+def _cue_stems(words: ContextWords) -> re2._Regexp:
+    """The first word of every cue as literals: every cue match contains one verbatim
+    (later words of a phrase may be joined by other separators)."""
+    stems = sorted({w.split()[0] for w in words.words})
+    return re2.compile("|".join(re2.escape(stem) for stem in stems))
 
 
 def _overlaps(findings: list[Finding], start: int, end: int) -> bool:
