@@ -184,7 +184,12 @@ class PhoneDetector:
         self._nanp_only = all(phonenumbers.country_code_for_region(r) == 1 for r in self.regions)
         self._matcher_validates = leniency >= Leniency.VALID
 
-    def detect(self, text: str) -> list[Finding]:
+    def detect(self, text: str, limit: int | None = None) -> list[Finding]:
+        """Phone numbers in `text`, in order; with `limit`, the first `limit` of them.
+
+        The limit lets the matcher stop once those are certain (a wall of 2,000 valid
+        numbers costs what its first few cost) and returns exactly `detect(text)[:limit]`.
+        """
         if _SEVEN_DIGITS.search(text) is None:
             return []  # no phone number has fewer than 7 digits: skip the costly matcher
         view = join_digit_lines(text)
@@ -201,26 +206,69 @@ class PhoneDetector:
         # the dates, scores and digit soup in between.
         n = len(view)
         windows = _matcher_windows(matcher_view) if narrow else [(0, n, n)]
+        # Stopping early needs one region: a second region's readings come after all of
+        # the first region's windows. Past `check`, try to finish at each window boundary.
+        check = limit if limit is not None and len(self.regions) == 1 else None
         for region in self.regions:
-            for lo, hi, keep in windows:
+            for index, (lo, hi, keep) in enumerate(windows):
                 piece = matcher_view[lo:hi] if (lo, hi) != (0, n) else matcher_view
                 for match in PhoneNumberMatcher(piece, region, leniency=self.leniency):
                     if lo + match.start >= keep:
                         break
                     self._add(spans, taken, lo + match.start, lo + match.end, match.number,
                               validated=self._matcher_validates)
+                if check is not None and len(spans) >= check:
+                    frontier = windows[index + 1][0] if index + 1 < len(windows) else n
+                    done = self._finish(view, spans, taken, dense, frontier, limit)
+                    if done is not None:
+                        return done
+                    check = 2 * len(spans)  # geometric: the shape passes are not rerun per window
+        self._shapes(view, spans, taken, dense, n)
+        return self._findings(view, spans, n)[:limit]
+
+    def _shapes(self, view: str, spans: list[tuple[int, int, PhoneNumber]], taken: bytearray,
+                dense: list[tuple[int, int]], frontier: int) -> int:
+        """Add the phone shapes the matcher can miss, deciding those that end by `frontier`.
+
+        The matcher's spans are all known before `frontier` (its windows past it are not
+        run yet). A valid shape crossing `frontier` may yet lose to a later window: it is
+        held as maybe (and so is any shape overlapping one); returns where the first such
+        begins, before which every span is final (`frontier` if none).
+        """
+        settled = frontier
+        maybe = bytearray(len(view)) if frontier < len(view) else None
         nanp = "US" in self.regions or "CA" in self.regions
         shapes = [(_NANP_SHAPE, 0, len(view))] if nanp else []
         shapes += [(_INTL_SHAPE, lo, hi) for lo, hi in dense]
         for shape, lo, hi in shapes:
             for m in shape.finditer(view, lo, hi):
-                if any(taken[m.start():m.end()]):
+                start, end = m.span()
+                if start >= frontier:
+                    break
+                if any(taken[start:end]):
                     continue
                 try:
                     number = phonenumbers.parse(m.group(), self.region)
                 except phonenumbers.NumberParseException:
                     continue
-                self._add(spans, taken, m.start(), m.end(), number)
+                if maybe is not None and (end > frontier or any(maybe[start:end])):
+                    if phonenumbers.is_valid_number(number):
+                        maybe[start:end] = b"\x01" * (end - start)
+                        settled = min(settled, start)
+                    continue
+                self._add(spans, taken, start, end, number)
+        return settled
+
+    def _finish(self, view: str, spans: list[tuple[int, int, PhoneNumber]], taken: bytearray,
+                dense: list[tuple[int, int]], frontier: int, limit: int) -> list[Finding] | None:
+        """The first `limit` findings if the spans before `frontier` already hold them."""
+        trial_spans, trial_taken = list(spans), bytearray(taken)
+        settled = self._shapes(view, trial_spans, trial_taken, dense, frontier)
+        found = self._findings(view, [s for s in trial_spans if s[0] < settled], len(view))
+        return found[:limit] if len(found) >= limit else None
+
+    def _findings(self, view: str, spans: list[tuple[int, int, PhoneNumber]],
+                  n: int) -> list[Finding]:
         findings: list[Finding] = []
         for start, end, number in sorted(spans, key=lambda s: s[0]):
             start, end = _balance_parens(view, start, end)
