@@ -104,3 +104,19 @@ def test_a_phone_shape_crossing_the_stop_point_holds_the_result_back() -> None:
     # an invalid number crossing the point cannot win, so it holds nothing back
     view = "call 816 555 0142 or 111 111 1111"
     assert phone._shapes(view, [], bytearray(len(view)), [], len(view) - 3) == len(view) - 3
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789()+-./,$ \tab٣８\n", max_size=300))
+def test_dense_number_runs_match_the_reference_pattern(text: str) -> None:
+    """The phone detector finds dumps of numbers with RE2 (linear); `re` with the same
+    class (its \\d is Unicode's Nd) is the reference."""
+    import re
+
+    from bot.detectors.phone import _dense_runs
+
+    reference = [
+        m.span() for m in re.finditer(r"[\d()+\-./,$ \t]{40,}", text)
+        if sum(c.isdigit() for c in m.group()) >= 20
+    ]
+    assert _dense_runs(text) == reference

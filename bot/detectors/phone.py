@@ -9,9 +9,10 @@ phonenumbers, which is what we want: they stand in for real numbers in test data
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import phonenumbers
+import re2
 from phonenumbers import (
     Leniency,
     PhoneNumber,
@@ -50,8 +51,14 @@ _INTL_SHAPE = re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,6}(?!\w
 # Long runs of digits and number punctuation: a dump of many numbers. PhoneNumberMatcher
 # re-parses every sub-run of such a run (about a second per 100 KB), so we hand it the
 # text with these runs blanked and find the numbers inside them with the shapes above.
-_DENSE = re.compile(r"[\d()+\-./,$ \t]{40,}")
+# RE2, linear: `re` would retry at every position of each shorter run (~40 steps a
+# character on text full of short numbers). \p{Nd} is what `re`'s \d matches.
+_DENSE_PUNCT = "()+-./,$ \t"
+_DENSE = re2.compile(r"[\p{Nd}()+\-./,$ \t]{40,}")
 _DENSE_MIN_DIGITS = 20
+
+# Longer than any match of the two shapes plus the character their lookahead reads.
+_SHAPE_REACH = 128
 
 # An SSN in its canonical spelling belongs to the SSN detector.
 _SSN_SHAPE = re.compile(r"^\d{3}([-. ])\d{2}\1\d{4}$")
@@ -138,28 +145,33 @@ _MATCHER_RUN = re.compile(_MATCHER_CHAR_CLASS + "*", _MATCHER_PATTERN.flags)
 _MATCHER_RUN_BACK = _MATCHER_RUN  # the class is symmetric: matched on the reversed text
 
 
-def _matcher_windows(view: str) -> list[tuple[int, int, int]]:
-    """Slices of `view` that hold every candidate a NANP region can find valid.
+def _matcher_windows(view: str) -> Iterator[tuple[int, int, int]]:
+    """Slices of `view` that hold every candidate a NANP region can find valid, in order.
 
     A window is the run of candidate characters around a `_NANP_GATE` match, plus the one
     character before it (the matcher checks what precedes a number) and three after (it
     checks what follows, e.g. a ":30" timestamp). A run starts where no candidate can
     cross, so the matcher finds the same candidates in the slice as in the whole text.
-    Returns (start, end, keep): matches starting at `keep` or later are partial."""
+    Yields (start, end, keep): matches starting at `keep` or later are partial. Lazy, so
+    a scan that stops early never looks at the rest of a long text."""
     n = len(view)
     rev = view[::-1]
-    windows: list[tuple[int, int, int]] = []
+    pending: tuple[int, int, int] | None = None
     for gate in _NANP_GATE.finditer(view):
         lo, hi = gate.span()
-        if windows and hi <= windows[-1][2]:
+        if pending is not None and hi <= pending[2]:
             continue  # inside the run of the previous window
         lo = n - _MATCHER_RUN_BACK.match(rev, n - lo).end()
         hi = _MATCHER_RUN.match(view, hi).end()
         start, end = max(0, lo - 1), min(n, hi + 4)
-        if windows and start <= windows[-1][1]:
-            start = windows.pop()[0]
-        windows.append((start, end, hi))
-    return windows
+        if pending is not None:
+            if start <= pending[1]:
+                start = pending[0]
+            else:
+                yield pending
+        pending = (start, end, hi)
+    if pending is not None:
+        yield pending
 
 
 class PhoneDetector:
@@ -205,12 +217,21 @@ class PhoneDetector:
         # For NANP regions the matcher only sees the windows around possible numbers, not
         # the dates, scores and digit soup in between.
         n = len(view)
-        windows = _matcher_windows(matcher_view) if narrow else [(0, n, n)]
         # Stopping early needs one region: a second region's readings come after all of
         # the first region's windows. Past `check`, try to finish at each window boundary.
         check = limit if limit is not None and len(self.regions) == 1 else None
+        if not narrow:
+            windows: Iterable[tuple[int, int, int]] = [(0, n, n)]
+        elif check is None:
+            windows = list(_matcher_windows(matcher_view))
+        else:
+            windows = _matcher_windows(matcher_view)
         for region in self.regions:
-            for index, (lo, hi, keep) in enumerate(windows):
+            ahead = iter(windows)
+            window = next(ahead, None)
+            while window is not None:
+                lo, hi, keep = window
+                window = next(ahead, None)  # one ahead: where this window's spans are final
                 piece = matcher_view[lo:hi] if (lo, hi) != (0, n) else matcher_view
                 for match in PhoneNumberMatcher(piece, region, leniency=self.leniency):
                     if lo + match.start >= keep:
@@ -218,7 +239,7 @@ class PhoneDetector:
                     self._add(spans, taken, lo + match.start, lo + match.end, match.number,
                               validated=self._matcher_validates)
                 if check is not None and len(spans) >= check:
-                    frontier = windows[index + 1][0] if index + 1 < len(windows) else n
+                    frontier = window[0] if window is not None else n
                     done = self._finish(view, spans, taken, dense, frontier, limit)
                     if done is not None:
                         return done
@@ -241,7 +262,9 @@ class PhoneDetector:
         shapes = [(_NANP_SHAPE, 0, len(view))] if nanp else []
         shapes += [(_INTL_SHAPE, lo, hi) for lo, hi in dense]
         for shape, lo, hi in shapes:
-            for m in shape.finditer(view, lo, hi):
+            # A shape is at most ~60 characters: past `frontier` + _SHAPE_REACH the end of
+            # the scan cannot change a match that starts before `frontier`.
+            for m in shape.finditer(view, lo, min(hi, frontier + _SHAPE_REACH)):
                 start, end = m.span()
                 if start >= frontier:
                     break
@@ -298,10 +321,16 @@ class PhoneDetector:
 
 
 def _dense_runs(text: str) -> list[tuple[int, int]]:
-    return [
-        m.span() for m in _DENSE.finditer(text)
-        if sum(c.isdigit() for c in m.group()) >= _DENSE_MIN_DIGITS
-    ]
+    """Runs of digits and number punctuation with enough digits to be a dump of numbers."""
+    # ASCII text goes to RE2 as bytes: offsets are the same, without the wrapper's decoding.
+    subject = text.encode("ascii") if text.isascii() else text
+    runs = []
+    for m in _DENSE.finditer(subject):
+        lo, hi = m.span()
+        run = text[lo:hi]
+        if len(run) - sum(run.count(c) for c in _DENSE_PUNCT) >= _DENSE_MIN_DIGITS:
+            runs.append((lo, hi))
+    return runs
 
 
 def _blank(text: str, runs: list[tuple[int, int]]) -> str:
