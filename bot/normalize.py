@@ -149,24 +149,30 @@ def _lower_same_length(text: str) -> str:
 
 
 def _apply(text: str, edits: list[Edit]) -> tuple[str, _Level]:
-    """Apply sorted, non-overlapping edits and record the offset map."""
+    """Apply sorted, non-overlapping edits and record the offset map.
+
+    A one-character replacement of one character maps exactly like an unedited
+    character (see `_Level.source`), so it is left out of the map: folding a
+    wall of lookalikes then costs no map entries.
+    """
     pieces: list[str] = []
     new_starts: list[int] = []
     new_ends: list[int] = []
     old_starts: list[int] = []
     old_ends: list[int] = []
     pos = 0
-    npos = 0
+    delta = 0  # new position minus old position after the edits so far
     for a, b, rep in edits:
-        if a > pos:
-            pieces.append(text[pos:a])
-            npos += a - pos
+        pieces.append(text[pos:a])
         pieces.append(rep)
-        new_starts.append(npos)
-        npos += len(rep)
-        new_ends.append(npos)
-        old_starts.append(a)
-        old_ends.append(b)
+        r = len(rep)
+        if r != 1 or b - a != 1:
+            s = a + delta
+            new_starts.append(s)
+            new_ends.append(s + r)
+            old_starts.append(a)
+            old_ends.append(b)
+            delta += r - (b - a)
         pos = b
     pieces.append(text[pos:])
     new = "".join(pieces)
@@ -291,6 +297,91 @@ def _unicode_pass(text: str) -> list[Edit]:
     return edits
 
 
+# The pass at the speed of `str.translate`. When no character of a text is a mark
+# (so every cluster is one character) and none is a format character that is only
+# dropped where its run has other work, the pass maps every character on its own:
+# a character it changes always gives its run work (it is special, or NFKC changes
+# it, so the run is not NFKC-normalized) and a character it keeps is kept anywhere.
+# Each character gets a signature: "!" when this reasoning does not hold for it,
+# else a letter whose low five bits are the length of its output, uppercase when
+# that output is settled (the pass would keep each of its characters as it is).
+_SIG_PROBLEM = "!"
+_SIG_CHANGED_LENGTH = re.compile(r"[^Aa]")
+_SIG_UNSETTLED = re.compile(r"[`-~]")
+
+
+def _char_verdict(o: int) -> tuple[str, str]:
+    """What the Unicode pass makes of character `o` alone, and its signature."""
+    c = chr(o)
+    if 0x20 <= o <= 0x7E or c in "\t\n\r":
+        return c, "A"
+    if _is_mark(c):
+        return c, _SIG_PROBLEM
+    out = _normalize_cluster(c)
+    if out != c and _SPECIAL.match(c) is None and unicodedata.normalize("NFKC", c) == c:
+        return c, _SIG_PROBLEM  # kept in a quiet run, dropped in a busy one (e.g. U+0600)
+    settled = all(
+        " " <= d <= "~" or d in "\t\n\r" or (not _is_mark(d) and _normalize_cluster(d) == d)
+        for d in out
+    )
+    if len(out) > 0x1F:
+        return c, _SIG_PROBLEM  # no letter for that length (NFKC expands to 18 at most)
+    return out, chr((0x40 if settled else 0x60) + len(out))
+
+
+class _CharTable(dict[int, str]):
+    """A `str.translate` table filled on first sight (bounded like the other caches)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, o: int) -> str:
+        verdict = _char_verdict(o)
+        if len(_OUTS) < _CACHE_LIMIT:
+            _OUTS[o], _SIGS[o] = verdict
+        return verdict[self.index]
+
+
+_OUTS = _CharTable(0)
+_SIGS = _CharTable(1)
+
+
+def _unicode_fast(text: str, levels: list[_Level]) -> tuple[str | None, bool] | None:
+    """`_unicode_pass` applied by translation: (new text or None, output settled).
+
+    None when the fast path does not apply. "Settled" means every character left
+    is one the pass keeps in any context, so later rounds need not run it again
+    (the other passes only remove characters or add printable ASCII).
+    """
+    if _SPECIAL.search(text) is None and unicodedata.is_normalized("NFKC", text):
+        return None  # the run-by-run pass skips nearly everything here, cheaper than a table
+    sig = text.translate(_SIGS)
+    if _SIG_PROBLEM in sig:
+        return None
+    new = text.translate(_OUTS)
+    if new == text:
+        return None, True
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    old_starts: list[int] = []
+    old_ends: list[int] = []
+    delta = 0
+    for m in _SIG_CHANGED_LENGTH.finditer(sig):
+        a = m.start()
+        r = ord(m.group()) & 0x1F
+        s = a + delta
+        new_starts.append(s)
+        new_ends.append(s + r)
+        old_starts.append(a)
+        old_ends.append(a + 1)
+        delta += r - 1
+    levels.append(_Level(new_starts, new_ends, old_starts, old_ends, len(new), len(text)))
+    return new, _SIG_UNSETTLED.search(sig) is None
+
+
 # ---------------------------------------------------------------------------
 # Pass 2: confusable letters, folded to ASCII from Unicode's confusables table.
 
@@ -298,7 +389,10 @@ def _unicode_pass(text: str) -> list[Edit]:
 class _Confusables:
     """Non-ASCII characters confusable with one ASCII letter or digit, or ASCII punctuation."""
 
-    __slots__ = ("digit_map", "find", "letter_map", "punct", "punct_map", "word")
+    __slots__ = (
+        "classes", "digit_map", "digit_table", "find", "letter_map", "letter_table", "punct",
+        "punct_map", "word",
+    )  # fmt: skip
 
     def __init__(self, table: dict[str, str], punct: dict[str, str]) -> None:
         self.letter_map = table
@@ -311,6 +405,61 @@ class _Confusables:
         self.find = re.compile(f"[{chars}{''.join(re.escape(c) for c in sorted(punct))}]")
         self.word = re.compile(rf"[\w{chars}\u0300-\u036f]++")
         self.punct = re.compile(f"[{''.join(re.escape(c) for c in sorted(punct))}]")
+        # For `_confusable_fast`: translate tables (punctuation lookalikes never sit in a
+        # word, so one table folds both) and a table giving each character its class.
+        self.letter_table = _FoldTable({ord(k): v for k, v in (table | punct).items()})
+        self.digit_table = _FoldTable({ord(k): v for k, v in (self.digit_map | punct).items()})
+        self.classes = _ClassTable(table)
+
+
+class _FoldTable(dict[int, str]):
+    """A `str.translate` table that also holds the characters it keeps (bounded):
+    translating through a lookup that misses costs an exception per character."""
+
+    __slots__ = ()
+
+    def __missing__(self, o: int) -> str:
+        c = chr(o)
+        if len(self) < _CACHE_LIMIT:
+            self[o] = c
+        return c
+
+
+class _ClassTable(dict[int, str]):
+    """Translates text to one class letter per character, for `_SPECIAL_WORD`: 'a' ASCII
+    letter, 'd' ASCII digit, '_', 'o' lookalike of O/o/I/l, 'l' other lookalike, 'f' letter
+    or digit of another script, 'm' combining mark of the word pattern, ' ' the rest."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: dict[str, str]) -> None:
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, o: int) -> str:
+        c = chr(o)
+        target = self.table.get(c)
+        if target is not None:
+            kind = "o" if target in "OolI" else "l"
+        elif c.isascii():
+            kind = "a" if c.isalpha() else "d" if c.isdigit() else "_" if c == "_" else " "
+        elif c.isalnum():
+            kind = "f"
+        else:
+            kind = "m" if "\u0300" <= c <= "\u036f" else " "
+        if len(self) < _CACHE_LIMIT:
+            self[o] = kind
+        return kind
+
+
+# On the class letters: each match ends with a word whose fold is not the plain letter
+# fold (group 1): no ASCII letter, and a letter of another script (the word stays) or
+# digits and an O/l lookalike (the digit fold). The words and gaps before it are skipped
+# inside the regex engine, whole words at a time, so the scan is linear.
+_W = "[adolf_m]"
+_SPECIAL_WORD = re.compile(
+    rf"(?: ++|[dolf_m]*+a{_W}*+|[_lom]++(?!{_W})|[d_lm]++(?!{_W}))*+([dolf_m]++)?"
+)
 
 
 # Punctuation that separates digits or marks possessives: hyphen/dash lookalikes
@@ -377,6 +526,45 @@ def _confusable_pass(text: str) -> list[Edit]:
                 folding = False
     edits.sort()
     return edits
+
+
+# Combining marks inside words: the only characters the pass drops (after a fold).
+_WORD_MARK = re.compile("[\u0300-\u036f]")
+
+
+def _confusable_fast(text: str, levels: list[_Level]) -> str | None:
+    """`_confusable_pass` applied by translation; the new text, or None if unchanged.
+
+    Without combining marks every rewrite is one lookalike to one ASCII character,
+    decided by the word around it: most words take the letter fold, so the text is
+    translated whole except for the few words `_SPECIAL_WORD` finds.
+    """
+    if text.isascii():
+        return None
+    conf = _confusables()
+    if conf.find.search(text) is None:
+        return None
+    if _WORD_MARK.search(text) is not None:
+        return _apply_pass(text, _confusable_pass, levels)
+    letter_table = conf.letter_table
+    pieces: list[str] = []
+    pos = 0
+    classes = text.translate(conf.classes)
+    for m in _SPECIAL_WORD.finditer(classes):
+        a, b = m.span(1)
+        if a < 0:
+            continue
+        pieces.append(text[pos:a].translate(letter_table))
+        # A word in another script stays; digits with lookalikes take the digit fold.
+        word = text[a:b]
+        pieces.append(word if "f" in classes[a:b] else word.translate(conf.digit_table))
+        pos = b
+    pieces.append(text[pos:].translate(letter_table))
+    new = "".join(pieces)
+    if new == text:
+        return None
+    levels.append(_Level([], [], [], [], len(new), len(text)))  # one-for-one: no map entries
+    return new
 
 
 # ---------------------------------------------------------------------------
@@ -826,6 +1014,11 @@ def normalize(text: str) -> NormalizedText:
 
     Never raises on a str; `normalize(normalize(x).text).text == normalize(x).text`.
     """
+    return _normalize(text, fast=True)
+
+
+def _normalize(text: str, fast: bool) -> NormalizedText:
+    """`normalize`; `fast=False` runs every pass the general way (the reference for tests)."""
     # RE2 takes UTF-8, so text that may hold lone surrogates goes to the Unicode pass first.
     hits: list[int] | tuple[()] | None = None
     if text.isascii() or _only_pictographs(text):
@@ -834,6 +1027,13 @@ def normalize(text: str) -> NormalizedText:
             return NormalizedText(text, text)
     levels: list[_Level] = []
     current = text
+    hits_text = text if hits is not None else None  # the text `hits` was taken on
+    # Work the fast mode skips, all of it provably without effect: a pass run again on
+    # a text it left unchanged (passes are deterministic), the confusable pass on its
+    # own output (it is idempotent), the Unicode pass once every character left is one
+    # it keeps anywhere (`settled`; later passes only remove characters or add ASCII).
+    quiet: dict[Callable[[str], list[Edit]], str] = {}
+    settled = False
     # The Unicode passes run until they change nothing; the ASCII passes after them only
     # remove or replace ASCII, so they never hand the Unicode passes new work.
     unicode_settled = hits is not None
@@ -842,17 +1042,34 @@ def normalize(text: str) -> NormalizedText:
         if not unicode_settled or (hits is not None and _CONTROLS in hits):
             unicode_changed = False
             for apply_pass in (_unicode_pass, _confusable_pass):
-                new = _apply_pass(current, apply_pass, levels)
+                if not fast:
+                    new = _apply_pass(current, apply_pass, levels)
+                elif quiet.get(apply_pass) is current or (apply_pass is _unicode_pass and settled):
+                    new = None
+                elif apply_pass is _unicode_pass:
+                    step = _unicode_fast(current, levels)
+                    if step is None:
+                        new = _apply_pass(current, apply_pass, levels)
+                    else:
+                        new, settled = step
+                else:
+                    new = _confusable_fast(current, levels)
+                    quiet[apply_pass] = current if new is None else new
                 if new is not None:
                     current, changed, unicode_changed = new, True, True
             unicode_settled = not unicode_changed
-            hits = _GUARDS.Match(current) or ()
+            if hits_text is not current:
+                hits = _GUARDS.Match(current) or ()
+                hits_text = current
         for index, apply_pass in _ASCII_PASSES:
-            if index in hits:
+            if index in hits and quiet.get(apply_pass) is not current:
                 new = _apply_pass(current, apply_pass, levels)
                 if new is not None:
                     current, changed = new, True
                     hits = _GUARDS.Match(current) or ()
+                    hits_text = current
+                elif fast:
+                    quiet[apply_pass] = current
         if not changed:
             break
         if not hits and current.isascii():
