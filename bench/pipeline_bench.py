@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sizes = [10, 1_000] if quick else [10, 10_000, 1_000_000]
     n_pii = 200 if quick else 5_000
-    n_peer = 40 if quick else 1_000
+    n_peer = 40 if quick else 5_000  # Presidio runs ~1,600 msg/s: ~3 s a pass
     engine_seconds = args.engine_seconds or (1.0 if quick else 10.0)
     n_incidents = 40 if quick else 1_000
 
@@ -381,9 +381,13 @@ def _peer(pipeline: Pipeline, clean: list[ChatMessage], pii: list[ChatMessage], 
         ratio = ours / theirs
         results["peer"][key] = {"messages": len(msgs), "doxguard_msg_s": ours,
                                 "presidio_msg_s": theirs, "ratio": ratio}
+        if key == "clean":
+            ok = ratio >= TARGETS["peer_ratio"]
+            verdict = f"(target >= {TARGETS['peer_ratio']:g}x: {_mark(ok)})"
+        else:
+            verdict = "(the 30x target is read on the clean-heavy mix: README, Performance)"
         out(f"  {label:<16} {len(msgs):>6,} msgs  doxguard {ours:>9,.0f} msg/s  "
-            f"presidio {theirs:>7,.0f} msg/s  ratio {ratio:,.1f}x "
-            f"(target >= {TARGETS['peer_ratio']:g}x: {_mark(ratio >= TARGETS['peer_ratio'])})")
+            f"presidio {theirs:>7,.0f} msg/s  ratio {ratio:,.1f}x {verdict}")
     out(f"  presidio-analyzer {results['peer']['presidio_analyzer']}")
     out()
 
