@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.normalize import NormalizedText, normalize
+from bot.normalize import NormalizedText, _apply, _confusable_pass, _normalize, normalize
 
 
 def span_of(norm: NormalizedText, needle: str) -> tuple[int, int]:
@@ -515,3 +515,64 @@ def test_a_pass_whose_guard_misses_has_nothing_to_rewrite(message: str) -> None:
 )  # fmt: skip
 def test_spaced_at_signs_and_split_digits_still_reach_their_pass(message: str) -> None:
     assert normalize(message).text != message
+
+
+# --- the fast paths agree with the general passes -----------------------------
+# `normalize` folds by translation tables and skips re-scans it can prove useless;
+# `_normalize(..., fast=False)` runs every pass the general way, every round.
+
+HOSTILE_PIECES = st.sampled_from(
+    [
+        *"aeoOIl0123456789 ._-@|*`<>#\n\t",
+        "а", "е", "о", "Ο", "Ι", "ӏ", "ɑ", "ß", "五", "é", "ǅ", "Ⅷ", "ﬁ", "㈠", "ｅ", "８", "𝟠",
+        "٣", "߃", "．", "‐", "’", "\u200b", "\u200d", "\ufe0f", "\u00ad", "\u0600", "\u2800",
+        "\u2028", "\x85", "\x00", "\x0b", "\u0301", "\u0336", "\u20e3", "\u1100", "\u1161",
+        "\ud800", "İ", "😀", "one ", "eight ", " at ", " dot ", "||", "**", "<mailto:", ">",
+    ]
+)  # fmt: skip
+hostile_text = st.lists(HOSTILE_PIECES, max_size=60).map("".join)
+
+
+def _assert_same_view(message: str) -> None:
+    fast, slow = normalize(message), _normalize(message, fast=False)
+    assert fast.text == slow.text
+    n = len(fast.text)
+    assert [fast.to_original(i, i + 1) for i in range(n)] == [
+        slow.to_original(i, i + 1) for i in range(n)
+    ]
+    assert [fast.to_original(i, i) for i in range(n + 1)] == [
+        slow.to_original(i, i) for i in range(n + 1)
+    ]
+    assert fast.is_identity == slow.is_identity
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(hostile_text, st.text(max_size=80)))
+def test_fast_paths_give_the_general_text_and_map(message: str) -> None:
+    _assert_same_view(message)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize(
+    "kind", ["mixed-scripts", "nested-markup", "spelled-digits", "at-signs", "dots", "cue-soup"]
+)
+def test_fast_paths_agree_on_adversarial_traffic(kind: str, seed: int) -> None:
+    from bench.traffic import adversarial
+
+    _assert_same_view(adversarial(3_000, seed)[kind])
+
+
+@settings(max_examples=800, deadline=None)
+@given(hostile_text)
+def test_confusable_pass_is_idempotent(message: str) -> None:
+    # The fast mode skips the confusable pass on its own output; that is only sound
+    # because a second run has nothing to fold.
+    once, _ = _apply(message, _confusable_pass(message))
+    assert [e for e in _confusable_pass(once) if once[e[0] : e[1]] != e[2]] == []
+
+
+def test_one_for_one_edits_leave_no_map_entries() -> None:
+    new, level = _apply("xаbоc", [(1, 2, "a"), (3, 4, "o")])
+    assert new == "xaboc"
+    assert level.new_starts == []
+    assert [level.source(i) for i in range(5)] == [(i, i + 1) for i in range(5)]
