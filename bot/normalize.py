@@ -32,6 +32,8 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
+from itertools import accumulate
+from operator import add
 
 import re2
 
@@ -364,20 +366,14 @@ def _unicode_fast(text: str, levels: list[_Level]) -> tuple[str | None, bool] | 
     new = text.translate(_OUTS)
     if new == text:
         return None, True
-    new_starts: list[int] = []
-    new_ends: list[int] = []
-    old_starts: list[int] = []
-    old_ends: list[int] = []
-    delta = 0
-    for m in _SIG_CHANGED_LENGTH.finditer(sig):
-        a = m.start()
-        r = ord(m.group()) & 0x1F
-        s = a + delta
-        new_starts.append(s)
-        new_ends.append(s + r)
-        old_starts.append(a)
-        old_ends.append(a + 1)
-        delta += r - 1
+    # One map entry per character whose output is not one character long, built with
+    # list operations rather than a loop: new start = old start + growth before it.
+    old_starts = [m.start() for m in _SIG_CHANGED_LENGTH.finditer(sig)]
+    lengths = [ord(c) & 0x1F for c in _SIG_CHANGED_LENGTH.findall(sig)]
+    growth = accumulate([r - 1 for r in lengths], initial=0)
+    new_starts = list(map(add, old_starts, growth))
+    new_ends = list(map(add, new_starts, lengths))
+    old_ends = [a + 1 for a in old_starts]
     levels.append(_Level(new_starts, new_ends, old_starts, old_ends, len(new), len(text)))
     return new, _SIG_UNSETTLED.search(sig) is None
 
