@@ -19,7 +19,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["DateMatch", "expand_year", "find_dates", "iso_value"]
+import re2
+
+__all__ = ["DateMatch", "days_in_month", "expand_year", "find_dates", "iso_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +89,24 @@ _TIME = (
     r"(?:T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
 
+# `_LB` checked after a pattern's first digit instead of before it (the same test of the
+# character before the digit): a pattern that starts with a digit lets `re` skip to the
+# next digit with its first-character scan instead of trying every offset.
+_D_LB = r"\d(?<![\w$€£#]\d)(?<!\d[-./]\d)"
+
 _I = re.IGNORECASE
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 1979-03-14, 1979/3/14, 2024-03-15T14:30:00Z
     ("iso", re.compile(
-        _LB + r"(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})" + _TIME + _RB, _I)),
+        "(?P<y>" + _D_LB + r"\d{3})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})" + _TIME + _RB,
+        _I)),
     # 03/14/1979, 3/14/79, 14.03.1979, 21.5.21, 5-20-2021
     ("num", re.compile(
-        _LB + r"(?P<a>\d{1,2})(?P<s>[-/.])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})" + _RB)),
+        "(?P<a>" + _D_LB + r"\d?)(?P<s>[-/.])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})" + _RB)),
     # 5/2021, 05/2021 (weak: also a card expiry)
-    ("num_my", re.compile(_LB + r"(?P<m>\d{1,2})/(?P<y>\d{4})" + _RB)),
+    ("num_my", re.compile("(?P<m>" + _D_LB + r"\d?)/(?P<y>\d{4})" + _RB)),
     # 3/14, 05/21, 3-14 (weak: also a fraction or a score)
-    ("num_md", re.compile(_LB + r"(?P<a>\d{1,2})(?P<s>[-/])(?P<b>\d{1,2})" + _RB)),
+    ("num_md", re.compile("(?P<a>" + _D_LB + r"\d?)(?P<s>[-/])(?P<b>\d{1,2})" + _RB)),
     # March 14, 1979 / Mar. 14th '79 / March the 14th / May-21 / March 14
     ("mon_day", re.compile(
         r"(?<![\w$])(?P<mon>" + _MONTH + r")\.?" + _SEP + r"(?:the" + _SP + r")?"
@@ -106,7 +114,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:" + _YEAR_TAIL + r")?" + _RB, _I)),
     # 14 March 1979 / 14th of March, 1979 / 5-MAY-2021 / 21-May / 14 Mar '79
     ("day_mon", re.compile(
-        _LB + r"(?P<d>\d{1,2})" + _ORD + r"(?:" + _SP + r"of)?" + _SEP + r"(?P<mon>" + _MONTH
+        "(?P<d>" + _D_LB + r"\d?)" + _ORD + r"(?:" + _SP + r"of)?" + _SEP + r"(?P<mon>" + _MONTH
         + r")\.?(?![a-z])"
         r"(?:" + _YEAR_TAIL + r"|-(?P<yd>\d{2}))?" + _RB, _I)),
     # March 1979, May-2021, Sept. '79, March of 1979
@@ -122,13 +130,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         + r")\.?(?![a-z])(?:" + _YEAR_TAIL + r")?" + _RB, _I)),
     # 1978 on March 14 / 1978, Feb 14 / 1978 on 3/14: a year said before its day
     ("year_on", re.compile(
-        _LB + r"(?P<y>(?:1[89]|20)\d\d)(?:,[ \t]{0,3}(?:on[ \t]{1,3})?|[ \t]{1,3}on[ \t]{1,3})"
+        "(?P<y>" + _D_LB + r"(?:(?<=1)[89]|(?<=2)0)\d\d)"
+        r"(?:,[ \t]{0,3}(?:on[ \t]{1,3})?|[ \t]{1,3}on[ \t]{1,3})"
         r"(?:the[ \t]{1,3})?"
         r"(?:(?P<mon>" + _MONTH + r")\.?[ \t]{0,3}(?P<d>\d{1,2})" + _ORD + r"(?!\d)"
         r"|(?P<d2>\d{1,2})" + _ORD + r"(?:[ \t]{1,3}of)?[ \t]{1,3}(?P<mon2>" + _MONTH
         + r")\.?(?![a-z])|(?P<a>\d{1,2})/(?P<b>\d{1,2}))" + _RB, _I)),
     # '79
-    ("apos_year", re.compile(r"(?<![\w'’‘])" + _APOS + r"(?P<yy>\d{2})(?![^\W_])")),
+    ("apos_year", re.compile(_APOS + r"(?<![\w'’‘]" + _APOS + r")(?P<yy>\d{2})(?![^\W_])")),
 )
 
 # A dotted date right after one of these is a version number ("version 2.10.21").
@@ -160,8 +169,13 @@ def _valid(year: int | None, month: int, day: int | None) -> bool:
         return False
     if day is None:
         return True
-    last = calendar.monthrange(year if year is not None else 2000, month)[1]
-    return 1 <= day <= last
+    return 1 <= day <= days_in_month(year if year is not None else 2000, month)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """`calendar.monthrange(year, month)[1]` for months 1-12 without its weekday
+    computation (a thousand dates in one message add up)."""
+    return calendar.mdays[month] + (month == 2 and calendar.isleap(year))
 
 
 def _fold(word: str) -> str:
@@ -267,6 +281,10 @@ _DAY_STEMS = (
     "tenth", "eleventh", "twelfth", "teenth", "twentieth", "thirtieth",
 )  # fmt: skip
 _DIGIT = re.compile(r"\d")
+# Literal stems in one RE2 pass each (found exactly where `stem in folded` finds them).
+_ASCII_DIGIT = re2.compile(r"[0-9]")
+_MONTH_STEM = re2.compile("|".join(_MONTH_STEMS))
+_DAY_STEM = re2.compile("|".join(_DAY_STEMS))
 
 
 def _present(text: str) -> tuple[bool, bool, bool]:
@@ -278,11 +296,11 @@ def _present(text: str) -> tuple[bool, bool, bool]:
     """
     folded = _fold(text)
     if text.isascii():
-        digit = any(c in text for c in "0123456789")
+        digit = _ASCII_DIGIT.search(text) is not None
     else:
         digit = _DIGIT.search(text) is not None  # any Unicode digit, as `\d` matches
-    month = any(stem in folded for stem in _MONTH_STEMS)
-    day = month and any(stem in folded for stem in _DAY_STEMS)
+    month = _MONTH_STEM.search(folded) is not None
+    day = month and _DAY_STEM.search(folded) is not None
     return digit, month, day
 
 
