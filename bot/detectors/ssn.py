@@ -24,8 +24,10 @@ SSN_CONTEXT = ContextWords(
 
 # Three digit groups with an optional separator between them. The look-arounds keep
 # the match out of longer digit runs and out of longer dash/dot-separated numbers.
+# The left look-behinds sit after the first digit (same test of the characters before it),
+# so the pattern starts with a digit and `re` skips to digits instead of trying every offset.
 _CANDIDATE = re.compile(
-    r"(?<!\d)(?<!\d[-.])(\d{3})([-. ]?)(\d{2})([-. ]?)(\d{4})(?!\d)(?![-.]\d)"
+    r"(\d(?<!\d\d)(?<!\d[-.]\d)\d\d)([-. ]?)(\d{2})([-. ]?)(\d{4})(?!\d)(?![-.]\d)"
 )
 
 # A ZIP+4 ("64106-1234") has the digits of an SSN typed "641-061234" without its first
@@ -48,6 +50,15 @@ _LAST_FOUR = re.compile(
 # Each alternative above holds "last", "end(ing|s)", "xxx" or "***" (same case rules):
 # one cheap search keeps the big pattern off ordinary chat.
 _LAST_FOUR_CUE = re.compile(r"(?i)last|end|xxx|\*\*\*")
+
+def _may_say_last_four(text: str) -> bool:
+    """A substring test per `_LAST_FOUR_CUE` word, far cheaper than its case-insensitive
+    scan: 'ſ' is the only non-ASCII letter `re` folds onto one of their letters."""
+    folded = text.lower()
+    if not text.isascii():
+        folded = folded.replace("ſ", "s")
+    return any(word in folded for word in ("last", "end", "xxx", "***"))
+
 
 # Numbers the SSA never issued or that were published (Woolworth wallet card, LifeLock,
 # SSA pamphlets); python-stdnum blocks some, the rest are listed here.
@@ -117,7 +128,7 @@ class SSNDetector:
     def _last_four(self, text: str, taken: list[Finding]) -> list[Finding]:
         """Partial SSNs said to be one: the span is the four digits, the value too."""
         out: list[Finding] = []
-        if _LAST_FOUR_CUE.search(text) is None:
+        if not _may_say_last_four(text) or _LAST_FOUR_CUE.search(text) is None:
             return out
         for m in _LAST_FOUR.finditer(text):
             group = next(g for g in ("a", "b", "c") if m.group(g))
