@@ -602,11 +602,70 @@ def test_findings_are_well_formed_on_any_mix(text: str) -> None:
 
 
 def test_values_past_the_usaddress_budget_match_parsed_values() -> None:
-    """Beyond 64 candidates the regex structure alone normalizes; same result."""
+    """Beyond the budget (8 tagger calls) the tables alone normalize; same result."""
     line = "4471 North Holly Street Apt 2, Kansas City, Missouri 64111. "
     found = ADDRESS.detect(line * 70)
     assert len(found) == 70
     assert {f.value for f in found} == {"4471 N HOLLY ST APT 2 KANSAS CITY MO 64111"}
+
+
+@pytest.mark.parametrize(
+    ("window", "parser"),
+    [
+        ("4410 Holly St Apt 2 Kansas City MO 64111", False),
+        ("4410 E 43rd Ter, Kansas City, Missouri 64130-1234", False),
+        ("11 Oak Street #4", False),
+        ("2912 Oak Hill", True),  # "Hill" is a name as often as a type
+        ("60708 Blue Ridge Ave Apt 2", True),  # two street-type words
+        ("11 Mission Dr, Mission Hills KS", True),
+        ("4410 Holly St East", True),  # a direction spelled out
+        ("2250 s.e. 9th ter", True),  # a dotted direction
+        ("4410 Holly, KCMO 64109", True),  # no street type: usaddress may call it a place
+        ("City Hall, 414 E 12th St", True),  # no house number first
+    ],
+)
+def test_the_tables_read_only_what_they_cannot_misread(window: str, parser: bool) -> None:
+    from bot.detectors.address import _needs_parser, _tokens
+
+    assert _needs_parser(_tokens(window)) is parser
+
+
+def test_table_values_agree_with_usaddress_on_every_corpus_candidate() -> None:
+    """The detector normalizes a candidate from its tables unless they could misread it;
+    on every candidate of the corpus (and the address tests) they say what usaddress says,
+    and a public address in the registry normalizes exactly as the same text in chat."""
+    import json
+    from pathlib import Path
+
+    from bot.detectors import address as A
+
+    windows: list[str] = []
+    original = A.AddressDetector._value
+
+    def spy(window: str, budget: list[int]) -> str | None:
+        windows.append(window)
+        return original(window, budget)
+
+    corpus = Path(__file__).parent / "corpus" / "messages.jsonl"
+    texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+    texts += [text for text, *_ in ADDRESS_POSITIVES + ADDRESS_RULES]
+    A.AddressDetector._value = staticmethod(spy)  # type: ignore[method-assign]
+    try:
+        for text in texts:
+            ADDRESS.detect(text)
+    finally:
+        A.AddressDetector._value = staticmethod(original)  # type: ignore[method-assign]
+    decided = 0
+    for window in set(windows):
+        clean = A._WS_RE.sub(" ", window)
+        tokens = A._tokens(clean)
+        if A._needs_parser(tokens):
+            continue
+        decided += 1
+        parts = A._parse(clean)
+        assert parts is not None and A._table_value(tokens) == A._render(parts), window
+        assert normalize_address(window) == A._table_value(tokens)
+    assert decided >= 50  # the tables decide most candidates
 
 
 def test_triggers_cover_every_positive() -> None:

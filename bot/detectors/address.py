@@ -365,7 +365,11 @@ def normalize_address(text: str) -> str | None:
     """
     if not text or len(text) > 300:
         return None
-    parts = _parse(_WS_RE.sub(" ", text.strip()), allow_box=True)
+    clean = _WS_RE.sub(" ", text.strip())
+    tokens = _tokens(clean)
+    if not _needs_parser(tokens):
+        return _table_value(tokens)  # as the detector reads the same text
+    parts = _parse(clean, allow_box=True)
     return _render(parts) if parts else None
 
 
@@ -420,10 +424,46 @@ def same_address(a: str, b: str) -> bool:
 _UNIT_VALUES = frozenset(UNIT_TYPES.values())
 
 
+# Street types that are never a street's name or a city's: the tables read them alone.
+_PLAIN_TYPES = frozenset(
+    "ST STREET AVE AVENUE AV RD ROAD BLVD BOULEVARD DR DRIVE LN LANE CT COURT TER TERRACE "
+    "PKWY PARKWAY PL PLACE CIR CIRCLE".split()
+)
+
+
+def _needs_parser(tokens: list[str]) -> bool:
+    """Whether the tables alone could misread these cleaned tokens of a candidate.
+
+    They read one plain street type after the number, abbreviations and ZIPs the same
+    as usaddress; a street-type word that is also a name ("Blue Ridge Pkwy", "Oak
+    Hill", "... Mission Hills"), no type at all ("4410 Holly, KCMO 64109": usaddress may
+    call it a place), a direction spelled out ("Holly St East") or dotted ("S.E.")
+    needs its tagger.
+    """
+    if not tokens or not tokens[0][:1].isdigit():
+        return True  # a house number first, or the tables do not read it
+    plain = 0
+    for tok in tokens[1:]:
+        if "." in tok or (len(tok) > 2 and tok in DIRECTIONS):
+            return True  # "S.E.", "East": the tagger knows when it is a direction
+        if tok in STREET_TYPES and tok not in UNIT_TYPES:
+            if tok not in _PLAIN_TYPES:
+                return True  # "Oak Hill", "Blue Ridge": a name as often as a type
+            plain += 1
+    return plain != 1
+
+
+def _tokens(window: str) -> list[str]:
+    return [t for t in (_clean(raw).rstrip(".") for raw in window.split()) if t]
+
+
 def _fallback_value(window: str) -> str:
-    """Table-only normalization for candidates past the usaddress budget."""
+    """Table-only normalization: unambiguous candidates, and any past the usaddress budget."""
+    return _table_value(_tokens(window))
+
+
+def _table_value(tokens: list[str]) -> str:
     out: list[str] = []
-    tokens = [t for t in (_clean(raw).rstrip(".") for raw in window.split()) if t]
     for i, tok in enumerate(tokens):
         if tok[0] == "#" and len(tok) > 1:  # "#2" as usaddress renders it: "# 2", "APT 2"
             if not (out and out[-1] in _UNIT_VALUES):
@@ -644,8 +684,13 @@ class AddressDetector:
 
     @staticmethod
     def _value(window: str, budget: list[int]) -> str | None:
-        """Normalized value, confirmed by usaddress while the per-message budget lasts."""
+        """Normalized value: from the tables when they cannot misread the candidate (they
+        agree with usaddress on every such candidate of the corpus and the held-out sets),
+        else from usaddress (~120 us) while the per-message budget lasts."""
         clean = _WS_RE.sub(" ", window)
+        tokens = _tokens(clean)
+        if not _needs_parser(tokens):
+            return _table_value(tokens)
         if budget[0] > 0:
             budget[0] -= 1
             parts = _parse(clean)
