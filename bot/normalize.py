@@ -626,11 +626,16 @@ def _run_edit(text: str, a: int, b: int) -> Edit | None:
     return (a, b, rep)
 
 
-def _markup_pass(text: str) -> list[Edit]:
-    edits: list[Edit] = []
-    for m in _MARKUP.finditer(text):
-        kind = m.lastgroup
+def _markup_scan(text: str, edits: list[Edit], start: int, stop: int) -> None:
+    """Edits for the markup matches the whole-text scan finds starting in [start, stop).
+
+    `start` must be a position the whole-text scan is searching from (see `_markup_sync_before`).
+    """
+    for m in _MARKUP.finditer(text, start):
         a, b = m.span()
+        if a >= stop:
+            break
+        kind = m.lastgroup
         if kind == "run":
             edit = _run_edit(text, a, b)
             if edit is not None:
@@ -652,6 +657,73 @@ def _markup_pass(text: str) -> list[Edit]:
                 edits.append((a, b, "[time]"))
         elif kind is not None:
             edits.append((a, b, _PLACEHOLDERS[kind]))
+
+
+def _markup_pass(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    _markup_scan(text, edits, 0, len(text) + 1)
+    return edits
+
+
+# Re-scanning only near the last round's edits. No `_MARKUP` match holds a "<" after its
+# first character or a newline anywhere, and every branch stops reading at one (reading
+# it at most). So at a "sync point" (the start, a "<", or just after a newline) the
+# left-to-right scan is between matches whatever came before, and the matches from one
+# sync point to the next depend only on the text between them (one character either
+# side included). Where that text is the same as in the text the last round scanned, so
+# are the matches, and they had nothing left to rewrite.
+
+
+def _markup_sync_before(text: str, x: int, floor: int) -> int:
+    """The last sync point at or before `x`, but not before `floor` (itself a sync point)."""
+    if x <= floor:
+        return floor
+    return max(text.rfind("<", floor, x + 1), text.rfind("\n", floor, x) + 1, floor)
+
+
+def _markup_pass_near(text: str, starts: list[int], ends: list[int]) -> list[Edit]:
+    """`_markup_pass` on the output of a markup round whose edits left the spans
+    [starts[i], ends[i]) (sorted; empty for a deletion) in `text`.
+
+    Everything else in `text` is that round's input, in which the scan found nothing left
+    to rewrite, so only the sync segments touching a span are scanned again.
+    """
+    edits: list[Edit] = []
+    n = len(text)
+    next_lt = next_nl = -1  # cached forward searches (the positions only grow)
+    end = 0
+    i = 0
+    count = len(starts)
+    while i < count:
+        start = _markup_sync_before(text, starts[i] - 2, end)
+        y = ends[i] + 2
+        i += 1
+        while True:
+            if y > end:  # the first sync point at or after y
+                if y >= n:
+                    end = n
+                else:
+                    if next_lt < y:
+                        next_lt = text.find("<", y)
+                        if next_lt < 0:
+                            next_lt = n
+                    if next_nl < y - 1:
+                        next_nl = text.find("\n", y - 1)
+                        if next_nl < 0:
+                            next_nl = n
+                    end = min(next_lt, next_nl + 1, n)
+            # Spans starting before `end` (with their margin) join this scan range, and
+            # so does the next one when no sync point separates it from `end`.
+            j = bisect_right(starts, end + 2, i)
+            if j == i:
+                if j == count or _markup_sync_before(text, starts[j] - 2, end) > end:
+                    break
+                j += 1
+            i = j
+            y = ends[j - 1] + 2  # spans are sorted and disjoint: the last ends last
+        _markup_scan(text, edits, start, end)
+        if end >= n:
+            break
     return edits
 
 
@@ -964,6 +1036,26 @@ def _apply_pass(
     return new
 
 
+def _apply_markup(
+    current: str, levels: list[_Level], dirty: tuple[list[int], list[int]] | None
+) -> tuple[str, tuple[list[int], list[int]]] | None:
+    """The markup pass (near `dirty` only, when given): new text and its dirty spans, or None."""
+    if dirty is None or len(dirty[0]) * 32 > len(current):
+        found = _markup_pass(current)  # edits all over: one scan is cheaper than many
+    else:
+        found = _markup_pass_near(current, *dirty)
+    edits = [e for e in found if current[e[0] : e[1]] != e[2]]
+    if not edits:
+        return None
+    new, level = _apply(current, edits)
+    levels.append(level)
+    # Where each replacement sits in the new text: old start plus the growth before it.
+    lengths = [len(e[2]) for e in edits]
+    growth = accumulate([len(rep) - (b - a) for a, b, rep in edits], initial=0)
+    starts = list(map(add, [e[0] for e in edits], growth))
+    return new, (starts, list(map(add, starts, lengths)))
+
+
 # Emoji are a quarter of real chat and need none of the Unicode work; a variation
 # selector, ZWJ or skin tone only counts as harmless right after a pictograph (inside a
 # word it is an evasion, and the Unicode pass removes it).
@@ -1030,6 +1122,8 @@ def _normalize(text: str, fast: bool) -> NormalizedText:
     # it keeps anywhere (`settled`; later passes only remove characters or add ASCII).
     quiet: dict[Callable[[str], list[Edit]], str] = {}
     settled = False
+    markup_text: str | None = None  # the markup pass's last output, and its edited spans
+    markup_dirty: tuple[list[int], list[int]] = ([], [])
     # The Unicode passes run until they change nothing; the ASCII passes after them only
     # remove or replace ASCII, so they never hand the Unicode passes new work.
     unicode_settled = hits is not None
@@ -1059,7 +1153,16 @@ def _normalize(text: str, fast: bool) -> NormalizedText:
                 hits_text = current
         for index, apply_pass in _ASCII_PASSES:
             if index in hits and quiet.get(apply_pass) is not current:
-                new = _apply_pass(current, apply_pass, levels)
+                if fast and apply_pass is _markup_pass:
+                    # Markup left by removing markup ("<tel:~~>" keeps "~~") takes a round
+                    # each; after its own round only the text near its edits can change.
+                    near = markup_dirty if markup_text is current else None
+                    step = _apply_markup(current, levels, near)
+                    new = None if step is None else step[0]
+                    if step is not None:
+                        markup_text, markup_dirty = step
+                else:
+                    new = _apply_pass(current, apply_pass, levels)
                 if new is not None:
                     current, changed = new, True
                     hits = _GUARDS.Match(current) or ()

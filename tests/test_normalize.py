@@ -576,3 +576,43 @@ def test_one_for_one_edits_leave_no_map_entries() -> None:
     assert new == "xaboc"
     assert level.new_starts == []
     assert [level.source(i) for i in range(5)] == [(i, i + 1) for i in range(5)]
+
+
+# --- markup rounds: after its own round the markup pass re-scans only near its edits --
+
+MARKUP_PIECES = st.sampled_from(
+    [
+        "<mailto:", "<tel:", "<https://", "|x", "<@U12", "<@", "<@&7", "<#C1", "<#", "<!here",
+        "<!subteam^", "<!date^1", "<a:x:", ":9", "<t:1", ":R", "</x:", "|", "||", "*", "**",
+        "_", "__", "~", "~~", "`", "```", "```py\n", "\\", ">", "> ", ">>> ", "# ", "-# ",
+        "\n", "\r\n", " ", "a", "8", "1", "]", "(", ":", "<", "@", "#", "-",
+    ]
+)  # fmt: skip
+markup_text = st.lists(MARKUP_PIECES, max_size=120).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(markup_text)
+def test_markup_rescan_near_edits_finds_what_a_full_scan_finds(message: str) -> None:
+    from bot.normalize import _apply_markup, _markup_pass, _markup_pass_near
+
+    step = _apply_markup(message, [], None)
+    while step is not None:
+        text, (starts, ends) = step
+        full = [e for e in _markup_pass(text) if text[e[0] : e[1]] != e[2]]
+        near = [e for e in _markup_pass_near(text, starts, ends) if text[e[0] : e[1]] != e[2]]
+        assert near == full
+        step = _apply_markup(text, [], (starts, ends))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(markup_text)
+def test_markup_fast_rounds_give_the_general_text_and_map(message: str) -> None:
+    _assert_same_view(message)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_nested_markup_that_hits_the_round_cap_agrees(seed: int) -> None:
+    from bench.traffic import adversarial
+
+    _assert_same_view(adversarial(20_000, seed)["nested-markup"])
