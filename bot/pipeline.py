@@ -29,8 +29,10 @@ from bot.signals import refers_to_role
 
 _ORDER = {c: i for i, c in enumerate(Category)}  # categories in the ordinance's order
 
-
-MAX_FINDINGS_PER_DETECTOR = 32
+# A message with more findings of one kind than this is a dump or an attack on the bot:
+# the first ones decide the verdict and fill the moderators' notice, and the detectors
+# that can stop early (addresses, phones: library calls per candidate) stop there.
+MAX_FINDINGS_PER_DETECTOR = 16
 
 
 class Pipeline:
@@ -98,10 +100,7 @@ class Pipeline:
         findings: list[Finding] = []
         for i, detector in enumerate(self.detectors):
             if wanted >> i & 1:
-                found = detector.detect(norm.text)
-                # a message with thousands of "addresses" is spam or an attack on the bot:
-                # the first few decide the verdict, the rest only cost policy time
-                findings.extend(found[:MAX_FINDINGS_PER_DETECTOR])
+                findings.extend(detector.detect(norm.text, limit=MAX_FINDINGS_PER_DETECTOR))
         return findings
 
     def scan(self, message: ChatMessage, ctx: ConversationContext | None = None) -> Verdict:

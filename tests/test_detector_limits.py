@@ -47,7 +47,7 @@ def hostile_texts() -> list[str]:
 HOSTILE = hostile_texts()
 
 
-@pytest.mark.parametrize("name", ["address", "phone"])
+@pytest.mark.parametrize("name", sorted(DETECTORS))
 def test_limited_detect_is_the_prefix_of_the_full_one_on_hostile_walls(name: str) -> None:
     detector = DETECTORS[name]
     stopped_early = 0
@@ -57,10 +57,11 @@ def test_limited_detect_is_the_prefix_of_the_full_one_on_hostile_walls(name: str
         for k in LIMITS:
             assert detector.detect(norm, limit=k) == full[:k], (name, k, text[:120])
         stopped_early += len(full) > MAX_FINDINGS_PER_DETECTOR
-    assert stopped_early >= 3  # some walls really are longer than the limit
+    if name in ("address", "phone"):  # the two that stop early: walls longer than the limit
+        assert stopped_early >= 3
 
 
-@pytest.mark.parametrize("name", ["address", "phone"])
+@pytest.mark.parametrize("name", sorted(DETECTORS))
 def test_limited_detect_on_the_corpus(name: str) -> None:
     detector = DETECTORS[name]
     for line in CORPUS.read_text(encoding="utf-8").splitlines():

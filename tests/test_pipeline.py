@@ -124,3 +124,18 @@ def test_allowlisted_value_is_ignored() -> None:
     assert v.action is Action.HIDE
     p.allowlist.add(allowlist_key("Daniel Whitaker", v.findings[0].category, v.findings[0].value))
     assert p.scan(msg("Whitaker's cell is 816-555-0177")).action is Action.ALLOW
+
+
+def test_a_dump_of_numbers_reports_the_first_few(pipeline: Pipeline) -> None:
+    """A message with more findings of one kind than MAX_FINDINGS_PER_DETECTOR is hidden
+    like any other; the verdict carries its first findings, in order, masked."""
+    from bot.pipeline import MAX_FINDINGS_PER_DETECTOR
+
+    numbers = [f"816-555-01{i:02d}" for i in range(MAX_FINDINGS_PER_DETECTOR + 9)]
+    text = "Officer Whitaker's numbers: " + ", ".join(numbers)
+    v = pipeline.scan(msg(text))
+    assert v.action is Action.HIDE
+    assert v.categories == (Category.PHONE_NUMBER,)
+    spans = [text[f.start : f.end] for f in v.findings]
+    assert spans == numbers[:MAX_FINDINGS_PER_DETECTOR]
+    assert all(f.masked != text[f.start : f.end] for f in v.findings)

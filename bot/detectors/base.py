@@ -18,10 +18,14 @@ class Detector(Protocol):
     of these substrings occurs in the lowercased normalized text (an empty
     tuple means "always run"). Keep it honest: a missed trigger is a missed
     finding.
+
+    `limit` asks for the first `limit` findings only: exactly `detect(text)[:limit]`,
+    which a detector may get by stopping early (the address and phone detectors do,
+    so a wall of candidates costs what its first few cost).
     """
 
     category: Category
     name: str
     triggers: tuple[str, ...]
 
-    def detect(self, text: str) -> list[Finding]: ...
+    def detect(self, text: str, limit: int | None = None) -> list[Finding]: ...

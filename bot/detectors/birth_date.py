@@ -154,7 +154,11 @@ class BirthDateDetector:
         # Tests pin `today`; the bot leaves it None and uses the real date per call.
         self._today = today
 
-    def detect(self, text: str) -> list[Finding]:
+    def detect(self, text: str, limit: int | None = None) -> list[Finding]:
+        """Findings in text order; with `limit`, the first `limit` of them."""
+        return self._find(text)[:limit]
+
+    def _find(self, text: str) -> list[Finding]:
         today = self._today or date.today()
         findings: list[Finding] = []
         no_year: list[tuple[DateMatch, int]] = []  # (date, index in findings)

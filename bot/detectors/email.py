@@ -46,7 +46,11 @@ class EmailDetector:
     name = "email"
     triggers: tuple[str, ...] = ("@",)
 
-    def detect(self, text: str) -> list[Finding]:
+    def detect(self, text: str, limit: int | None = None) -> list[Finding]:
+        """Findings in text order; with `limit`, the first `limit` of them."""
+        return self._find(text)[:limit]
+
+    def _find(self, text: str) -> list[Finding]:
         findings: list[Finding] = []
         last_end = 0
         m = _AT_BEFORE_DOMAIN.search(text)

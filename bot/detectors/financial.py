@@ -254,7 +254,11 @@ class FinancialDetector:
     name = "financial"
     triggers: tuple[str, ...] = (*"0123456789", *_DEBT_TRIGGERS)
 
-    def detect(self, text: str) -> list[Finding]:
+    def detect(self, text: str, limit: int | None = None) -> list[Finding]:
+        """Findings in text order; with `limit`, the first `limit` of them."""
+        return self._find(text)[:limit]
+
+    def _find(self, text: str) -> list[Finding]:
         view = join_digit_lines(text)
         findings: list[Finding] = []
         findings += self._ibans(view)

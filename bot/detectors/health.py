@@ -369,7 +369,11 @@ class HealthDetector:
     name = "health_or_insurance_information"
     triggers: tuple[str, ...] = _triggers()
 
-    def detect(self, text: str) -> list[Finding]:
+    def detect(self, text: str, limit: int | None = None) -> list[Finding]:
+        """Findings in text order; with `limit`, the first `limit` of them."""
+        return self._find(text)[:limit]
+
+    def _find(self, text: str) -> list[Finding]:
         findings = self._identifiers(text)
         taken = [(f.start, f.end) for f in findings]
         for hit in self._attributed(text):

@@ -325,7 +325,11 @@ class SchoolWorkDetector:
     name = "school_work"
     triggers: tuple[str, ...] = _TRIGGERS
 
-    def detect(self, text: str) -> list[Finding]:
+    def detect(self, text: str, limit: int | None = None) -> list[Finding]:
+        """Findings in text order; with `limit`, the first `limit` of them."""
+        return self._find(text)[:limit]
+
+    def _find(self, text: str) -> list[Finding]:
         """Location phrases (institution + qualifier) after a work or school cue."""
         candidates: list[tuple[int, int, Finding]] = []
         # RE2's (?i) also reads the Kelvin sign as 'k' (lower() does too) and 'ſ' as 's'.

@@ -93,7 +93,11 @@ class SSNDetector:
     name = "ssn"
     triggers: tuple[str, ...] = tuple("0123456789")
 
-    def detect(self, text: str) -> list[Finding]:
+    def detect(self, text: str, limit: int | None = None) -> list[Finding]:
+        """Findings in text order; with `limit`, the first `limit` of them."""
+        return self._find(text)[:limit]
+
+    def _find(self, text: str) -> list[Finding]:
         view = join_digit_lines(text)
         findings: list[Finding] = []
         for m in _CANDIDATE.finditer(view):
