@@ -758,8 +758,13 @@ def _token_digits(token: str) -> str:
 
 
 def _spelled_digits_pass(text: str) -> list[Edit]:
+    return _spelled_digits_pass_in(text, 0, len(text))
+
+
+def _spelled_digits_pass_in(text: str, start: int, end: int) -> list[Edit]:
+    """Edits for the runs of number words `_NUM_RUN` finds in text[start:end]."""
     edits: list[Edit] = []
-    for m in _NUM_RUN.finditer(text):
+    for m in _NUM_RUN.finditer(text, start, end):
         tokens = list(_NUM_TOKENS.finditer(text, m.start(), m.end()))
         # "oh"/"o" count as zero, and digit groups join in ("eight one six, 555,
         # zero one ..."), only inside a run: a run starts and ends with a digit word
@@ -779,6 +784,52 @@ def _spelled_digits_pass(text: str) -> list[Edit]:
             if not word.isdigit():
                 edits.append((t.start(), t.end(), _token_digits(word)))
             prev_end = t.end()
+    return edits
+
+
+# The same edits with less work per run: most runs in a wall of number words are too
+# short to hold three number words, and a plain ASCII run without "double"/"triple" is
+# tokens between separator groups, so `str.split` finds them instead of a regex scan.
+_RUN_SEPARATORS = re.compile(r"([ \t,\-]++)")
+# Three number words with the outer tokens not "oh"/"o": "1 o o o 1", "one o six".
+_MIN_RUN_CHARS = 9
+
+
+def _spelled_digits_fast(text: str) -> list[Edit]:
+    """`_spelled_digits_pass`, faster on walls of number words (same edits)."""
+    edits: list[Edit] = []
+    append = edits.append
+    words_map = _NUMBER_WORDS
+    for m in _NUM_RUN.finditer(text):
+        run = m.group()
+        if len(run) < _MIN_RUN_CHARS:
+            continue
+        low = run.lower()
+        if not run.isascii() or "double" in low or "triple" in low:
+            edits.extend(_spelled_digits_pass_in(text, m.start(), m.end()))
+            continue
+        parts = _RUN_SEPARATORS.split(low)  # token, separators, token, ...
+        i, j = 0, len(parts) - 1
+        while i <= j and (
+            (len(t := parts[i]) > 1 and (t.isdigit() or t == "oh")) or t == "o"
+        ):
+            i += 2
+        while j > i and ((len(t := parts[j]) > 1 and (t.isdigit() or t == "oh")) or t == "o"):
+            j -= 2
+        if i > j:
+            continue
+        tokens = parts[i : j + 1 : 2]
+        if len(tokens) - sum(1 for t in tokens if t.isdigit()) < _MIN_NUMBER_WORDS:
+            continue
+        pos = m.start() + sum(map(len, parts[:i]))
+        for k in range(i, j + 1):
+            part = parts[k]
+            end = pos + len(part)
+            if k & 1:
+                append((pos, end, ""))
+            elif not part.isdigit():
+                append((pos, end, words_map.get(part, part)))
+            pos = end
     return edits
 
 
@@ -1161,6 +1212,8 @@ def _normalize(text: str, fast: bool) -> NormalizedText:
                     new = None if step is None else step[0]
                     if step is not None:
                         markup_text, markup_dirty = step
+                elif fast and apply_pass is _spelled_digits_pass:
+                    new = _apply_pass(current, _spelled_digits_fast, levels)
                 else:
                     new = _apply_pass(current, apply_pass, levels)
                 if new is not None:

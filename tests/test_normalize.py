@@ -616,3 +616,49 @@ def test_nested_markup_that_hits_the_round_cap_agrees(seed: int) -> None:
     from bench.traffic import adversarial
 
     _assert_same_view(adversarial(20_000, seed)["nested-markup"])
+
+
+# --- spelled digits: the fast pass gives the general pass's edits --------------
+
+SPELLED_PIECES = st.sampled_from(
+    [
+        "one", "two", "six", "eight", "Nine", "ZERO", "oh", "OH", "o", "O", "double", "Triple",
+        "5", "12", "555", "1234", "12345", "at", "dot", "x", "'", "’", "trİple", "ſix",
+        " ", "  ", ",", "-", "\t", " - ", ", ", "\n", ".",
+    ]
+)  # fmt: skip
+spelled_text = st.lists(SPELLED_PIECES, max_size=80).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(spelled_text)
+def test_spelled_digits_fast_pass_gives_the_general_edits(message: str) -> None:
+    from bot.normalize import _spelled_digits_fast, _spelled_digits_pass
+
+    assert _spelled_digits_fast(message) == _spelled_digits_pass(message)
+
+
+@settings(max_examples=500, deadline=None)
+@given(spelled_text)
+def test_spelled_digits_fast_rounds_give_the_general_text_and_map(message: str) -> None:
+    _assert_same_view(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "one o six",  # the shortest run with three number words
+        "1 o o o 1",
+        "call one o si",
+        "trİple five one two three",  # re's case folding matches "İ" to "i", lower() does not
+        "x ſix one two three",
+        "one two ſeven",
+        "double five, six-seven eight",
+        "oh one two three oh 1234",
+    ],
+)
+def test_spelled_digits_fast_pass_on_edge_cases(message: str) -> None:
+    from bot.normalize import _spelled_digits_fast, _spelled_digits_pass
+
+    assert _spelled_digits_fast(message) == _spelled_digits_pass(message)
+    _assert_same_view(message)
