@@ -74,3 +74,15 @@ def test_known_phrases_on_both_paths() -> None:
     assert calls_to_find("get\x0bhis\x1cinfo")
     assert not calls_to_find("get\x00his info")
     assert not calls_to_find("the address of the venue is on the flyer")
+
+
+ROLE_WORDS = "the cop officer sgt deputy who that at lives his wife's mayor named he she".split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(ROLE_WORDS), st.sampled_from(GLUE)), max_size=16))
+def test_role_and_pronoun_checks_read_bytes_as_they_read_text(parts: list) -> None:
+    """ASCII text reaches RE2 as bytes (no per-call encoding): same answers as str."""
+    text = "".join(word + glue for word, glue in parts)
+    assert signals.refers_to_role(text) == (signals._ROLE_REFERENCE.search(text) is not None)
+    assert signals.has_third_person(text) == (signals._THIRD_PERSON.search(text) is not None)
