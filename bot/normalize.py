@@ -28,6 +28,7 @@ repeat until the text stops changing, which makes `normalize` idempotent.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
@@ -626,11 +627,12 @@ def _run_edit(text: str, a: int, b: int) -> Edit | None:
     return (a, b, rep)
 
 
-def _markup_scan(text: str, edits: list[Edit], start: int, stop: int) -> None:
+def _markup_pass(text: str, start: int = 0, stop: int = sys.maxsize) -> list[Edit]:
     """Edits for the markup matches the whole-text scan finds starting in [start, stop).
 
     `start` must be a position the whole-text scan is searching from (see `_markup_sync_before`).
     """
+    edits: list[Edit] = []
     for m in _MARKUP.finditer(text, start):
         a, b = m.span()
         if a >= stop:
@@ -657,11 +659,6 @@ def _markup_scan(text: str, edits: list[Edit], start: int, stop: int) -> None:
                 edits.append((a, b, "[time]"))
         elif kind is not None:
             edits.append((a, b, _PLACEHOLDERS[kind]))
-
-
-def _markup_pass(text: str) -> list[Edit]:
-    edits: list[Edit] = []
-    _markup_scan(text, edits, 0, len(text) + 1)
     return edits
 
 
@@ -721,7 +718,7 @@ def _markup_pass_near(text: str, starts: list[int], ends: list[int]) -> list[Edi
                 j += 1
             i = j
             y = ends[j - 1] + 2  # spans are sorted and disjoint: the last ends last
-        _markup_scan(text, edits, start, end)
+        edits.extend(_markup_pass(text, start, end))
         if end >= n:
             break
     return edits
@@ -1087,24 +1084,29 @@ def _apply_pass(
     return new
 
 
+# Below a few thousand characters one scan is cheaper than keeping track of edits.
+_MARKUP_NEAR_MIN = 2048
+
+
 def _apply_markup(
-    current: str, levels: list[_Level], dirty: tuple[list[int], list[int]] | None
-) -> tuple[str, tuple[list[int], list[int]]] | None:
-    """The markup pass (near `dirty` only, when given): new text and its dirty spans, or None."""
-    if dirty is None or len(dirty[0]) * 32 > len(current):
-        found = _markup_pass(current)  # edits all over: one scan is cheaper than many
+    current: str, levels: list[_Level], last_edits: list[Edit] | None
+) -> tuple[str, list[Edit]] | None:
+    """The markup pass, re-scanning only near `last_edits` when given (the edits that made
+    `current` out of the text the pass last scanned): the new text and its edits, or None."""
+    if last_edits is None or len(last_edits) * 32 > len(current):  # edits all over
+        found = _markup_pass(current)
     else:
-        found = _markup_pass_near(current, *dirty)
+        # Where each replacement sits in `current`: old start plus the growth before it.
+        lengths = [len(e[2]) for e in last_edits]
+        growth = accumulate([len(rep) - (b - a) for a, b, rep in last_edits], initial=0)
+        starts = list(map(add, [e[0] for e in last_edits], growth))
+        found = _markup_pass_near(current, starts, list(map(add, starts, lengths)))
     edits = [e for e in found if current[e[0] : e[1]] != e[2]]
     if not edits:
         return None
     new, level = _apply(current, edits)
     levels.append(level)
-    # Where each replacement sits in the new text: old start plus the growth before it.
-    lengths = [len(e[2]) for e in edits]
-    growth = accumulate([len(rep) - (b - a) for a, b, rep in edits], initial=0)
-    starts = list(map(add, [e[0] for e in edits], growth))
-    return new, (starts, list(map(add, starts, lengths)))
+    return new, edits
 
 
 # Emoji are a quarter of real chat and need none of the Unicode work; a variation
@@ -1173,8 +1175,8 @@ def _normalize(text: str, fast: bool) -> NormalizedText:
     # it keeps anywhere (`settled`; later passes only remove characters or add ASCII).
     quiet: dict[Callable[[str], list[Edit]], str] = {}
     settled = False
-    markup_text: str | None = None  # the markup pass's last output, and its edited spans
-    markup_dirty: tuple[list[int], list[int]] = ([], [])
+    markup_text: str | None = None  # the markup pass's last output, and its edits
+    markup_edits: list[Edit] = []
     # The Unicode passes run until they change nothing; the ASCII passes after them only
     # remove or replace ASCII, so they never hand the Unicode passes new work.
     unicode_settled = hits is not None
@@ -1204,14 +1206,14 @@ def _normalize(text: str, fast: bool) -> NormalizedText:
                 hits_text = current
         for index, apply_pass in _ASCII_PASSES:
             if index in hits and quiet.get(apply_pass) is not current:
-                if fast and apply_pass is _markup_pass:
+                if fast and apply_pass is _markup_pass and len(current) >= _MARKUP_NEAR_MIN:
                     # Markup left by removing markup ("<tel:~~>" keeps "~~") takes a round
                     # each; after its own round only the text near its edits can change.
-                    near = markup_dirty if markup_text is current else None
+                    near = markup_edits if markup_text is current else None
                     step = _apply_markup(current, levels, near)
                     new = None if step is None else step[0]
                     if step is not None:
-                        markup_text, markup_dirty = step
+                        markup_text, markup_edits = step
                 elif fast and apply_pass is _spelled_digits_pass:
                     new = _apply_pass(current, _spelled_digits_fast, levels)
                 else:
