@@ -12,6 +12,8 @@ import re
 
 import re2
 
+from bot.re2_subject import re2_subject
+
 # Threatening or inciting language, reported to moderators as intent signals.
 _INTENT: dict[str, str] = {
     "pull up": r"\bpull(?:ing)? up (?:on|to|at)\b|\blet'?s pull up\b",
@@ -142,18 +144,11 @@ def refers_to_role(folded: str) -> bool:
     "the cops were out on Troost" names a role but nobody in particular, so the
     detectors need not run for it.
     """
-    return _ROLE_REFERENCE.search(_re2_subject(folded)) is not None
+    return _ROLE_REFERENCE.search(re2_subject(folded)) is not None
 
 
 def has_third_person(folded: str) -> bool:
-    return _THIRD_PERSON.search(_re2_subject(folded)) is not None
-
-
-def _re2_subject(text: str) -> str | bytes:
-    """ASCII text goes to RE2 as bytes: the same UTF-8 it would encode, same offsets,
-    without the wrapper's per-call encoding (a third of the call on chat-sized text;
-    refers_to_role runs on nearly every message)."""
-    return text.encode("ascii") if text.isascii() else text
+    return _THIRD_PERSON.search(re2_subject(folded)) is not None
 
 
 def about_author(folded: str, start: int) -> bool:

@@ -15,7 +15,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bench import traffic
@@ -109,6 +109,8 @@ def test_a_phone_shape_crossing_the_stop_point_holds_the_result_back() -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="0123456789()+-./,$ \tab٣８\n", max_size=300))
+@example("call 816 555 0142 " + "1234 5678 (91) 2.3-4/5 ٣８ " * 4 + "x 12 34")  # one dump
+@example("8" * 19 + " " * 30 + "b" + "9" * 45)  # too few digits, then a run of digits
 def test_dense_number_runs_match_the_reference_pattern(text: str) -> None:
     """The phone detector finds dumps of numbers with RE2 (linear); `re` with the same
     class (its \\d is Unicode's Nd) is the reference."""

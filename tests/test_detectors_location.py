@@ -630,7 +630,9 @@ def test_the_tables_read_only_what_they_cannot_misread(window: str, parser: bool
     assert _needs_parser(_tokens(window)) is parser
 
 
-def test_table_values_agree_with_usaddress_on_every_corpus_candidate() -> None:
+def test_table_values_agree_with_usaddress_on_every_corpus_candidate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The detector normalizes a candidate from its tables unless they could misread it;
     on every candidate of the corpus (and the address tests) they say what usaddress says,
     and a public address in the registry normalizes exactly as the same text in chat."""
@@ -649,12 +651,10 @@ def test_table_values_agree_with_usaddress_on_every_corpus_candidate() -> None:
     corpus = Path(__file__).parent / "corpus" / "messages.jsonl"
     texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
     texts += [text for text, *_ in ADDRESS_POSITIVES + ADDRESS_RULES]
-    A.AddressDetector._value = staticmethod(spy)  # type: ignore[method-assign]
-    try:
-        for text in texts:
-            ADDRESS.detect(text)
-    finally:
-        A.AddressDetector._value = staticmethod(original)  # type: ignore[method-assign]
+    monkeypatch.setattr(A.AddressDetector, "_value", staticmethod(spy))
+    for text in texts:
+        ADDRESS.detect(text)
+    monkeypatch.undo()
     decided = 0
     for window in set(windows):
         clean = A._WS_RE.sub(" ", window)

@@ -20,6 +20,7 @@ import re2
 import usaddress
 
 from bot.models import Category, Finding
+from bot.re2_subject import re2_subject
 
 # --- vocabularies (uppercase keys) -------------------------------------------------------
 
@@ -503,14 +504,14 @@ def _context_kind(text: str, start: int, end: int) -> tuple[str, int]:
 
     # Slices, not pos/endpos: the RE2 wrapper encodes its whole argument on every call.
     before_text, after_text = text[before_lo:start], text[end:after_hi]
-    before_subject, after_subject = _subject(before_text), _subject(after_text)
+    before_subject, after_subject = re2_subject(before_text), re2_subject(after_text)
     best = ("", 1 << 30)
     for regex, kind in ((_VENUE_RE, "venue"), (_RESIDENCE_RE, "residence")):
         for m in regex.finditer(before_subject):
             word = before_text[m.start() : m.end()].lower()
             if kind == "residence" and word in ("house", "home", "houses", "homes"):
                 cue_window = before_text[max(0, m.start() - 12) : m.start()]
-                if _ANY_HOUSE_RE.search(_subject(cue_window)):
+                if _ANY_HOUSE_RE.search(re2_subject(cue_window)):
                     continue  # "condemned the house at ...": a property, not somebody's home
             dist = len(before_text) - m.end()
             if dist < best[1] or (dist == best[1] and kind == "venue"):
@@ -523,13 +524,7 @@ def _context_kind(text: str, start: int, end: int) -> tuple[str, int]:
 
 def _tight_cue(text: str, start: int) -> bool:
     """A residence cue right before the house number ("lives at", "address:")."""
-    return _TIGHT_CUE_RE.search(_subject(text[max(0, start - 40) : start])) is not None
-
-
-def _subject(text: str) -> str | bytes:
-    """What to hand RE2: ASCII text as bytes (the same UTF-8 matching RE2 does for a str,
-    with byte offsets equal to character offsets, minus the wrapper's offset decoding)."""
-    return text.encode("ascii") if text.isascii() else text
+    return _TIGHT_CUE_RE.search(re2_subject(text[max(0, start - 40) : start])) is not None
 
 
 class _StrMatch:
@@ -599,8 +594,8 @@ class AddressDetector:
         # call, so repeated searches from an offset would be quadratic.
         out: list[Finding] = []
         check = limit
-        # ASCII text goes in as bytes (see _subject): half the cost of a flood of candidates.
-        for raw in _STREET_RE.finditer(_subject(text)):
+        # ASCII text goes in as bytes (bot.re2_subject): half the cost of a flood of candidates.
+        for raw in _STREET_RE.finditer(re2_subject(text)):
             m = _StrMatch(raw, text)
             finding = self._street(text, m, budget)
             if finding is None:

@@ -23,6 +23,7 @@ from phonenumbers import (
 
 from bot.detectors.context_words import ContextWords, boost, join_digit_lines, outside_urls
 from bot.models import Category, Finding
+from bot.re2_subject import re2_subject
 
 PHONE_CONTEXT = ContextWords(
     [
@@ -322,10 +323,8 @@ class PhoneDetector:
 
 def _dense_runs(text: str) -> list[tuple[int, int]]:
     """Runs of digits and number punctuation with enough digits to be a dump of numbers."""
-    # ASCII text goes to RE2 as bytes: offsets are the same, without the wrapper's decoding.
-    subject = text.encode("ascii") if text.isascii() else text
     runs = []
-    for m in _DENSE.finditer(subject):
+    for m in _DENSE.finditer(re2_subject(text)):
         lo, hi = m.span()
         run = text[lo:hi]
         if len(run) - sum(run.count(c) for c in _DENSE_PUNCT) >= _DENSE_MIN_DIGITS:
