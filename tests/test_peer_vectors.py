@@ -33,7 +33,7 @@ from bot.detectors.phone import PHONE_CONTEXT, PhoneDetector
 from bot.detectors.ssn import SSN_CONTEXT, SSNDetector
 from bot.models import Finding
 
-PEER_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "peer-vectors"
+PEER_DIR = Path(__file__).resolve().parent / "data" / "peer_vectors"
 CASES_FILE = PEER_DIR / "presidio_recognizer_cases.jsonl"
 CONTEXT_FILE = PEER_DIR / "presidio_context_sentences.jsonl"
 
@@ -72,7 +72,7 @@ DELIBERATE_DISAGREEMENTS: dict[tuple[str, str], str] = {
 
 def _load(path: Path) -> list[dict]:
     if not PEER_DIR.is_dir():
-        pytest.fail(f"peer vectors missing: expected the folder {PEER_DIR} (CI always has it)")
+        pytest.fail(f"peer vectors missing: expected the folder {PEER_DIR} (part of the repository; restore it from git)")
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 

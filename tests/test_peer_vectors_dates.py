@@ -1,6 +1,6 @@
 """Presidio's recognizer test vectors against our date parser and health detector.
 
-`../shared/peer-vectors/presidio_recognizer_cases.jsonl` (see its README) holds
+`tests/data/peer_vectors/presidio_recognizer_cases.jsonl` (copied from ../shared/peer-vectors; see its README) holds
 the cases Presidio tests itself on. Its `birth_date` cases are generic dates
 (DATE_TIME), so they run against `find_dates`, the parser the birth-date
 detector relies on, not against the detector (a date with no birth cue is not a
@@ -23,7 +23,7 @@ import pytest
 from bot.detectors.dates import find_dates
 from bot.detectors.health import HealthDetector
 
-PEER_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "peer-vectors"
+PEER_DIR = Path(__file__).resolve().parent / "data" / "peer_vectors"
 CASES_FILE = PEER_DIR / "presidio_recognizer_cases.jsonl"
 
 _NHS_REASON = (
@@ -49,8 +49,8 @@ class Case:
 def _load(category: str) -> list[Case]:
     if not CASES_FILE.is_file():
         pytest.fail(
-            f"peer vectors not found at {CASES_FILE}: the shared folder "
-            "../shared/peer-vectors must sit next to the repository checkout"
+            f"peer vectors not found at {CASES_FILE}: they are part of the repository "
+            "(tests/data/peer_vectors); restore them from git"
         )
     cases = []
     with CASES_FILE.open(encoding="utf-8") as fh:
