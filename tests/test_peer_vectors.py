@@ -72,7 +72,10 @@ DELIBERATE_DISAGREEMENTS: dict[tuple[str, str], str] = {
 
 def _load(path: Path) -> list[dict]:
     if not PEER_DIR.is_dir():
-        pytest.fail(f"peer vectors missing: expected the folder {PEER_DIR} (part of the repository; restore it from git)")
+        pytest.fail(
+            f"peer vectors missing: expected the folder {PEER_DIR} "
+            "(part of the repository; restore it from git)"
+        )
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 

@@ -1,6 +1,7 @@
 """Presidio's recognizer test vectors against our date parser and health detector.
 
-`tests/data/peer_vectors/presidio_recognizer_cases.jsonl` (copied from ../shared/peer-vectors; see its README) holds
+`tests/data/peer_vectors/presidio_recognizer_cases.jsonl` (copied from
+../shared/peer-vectors; see its README) holds
 the cases Presidio tests itself on. Its `birth_date` cases are generic dates
 (DATE_TIME), so they run against `find_dates`, the parser the birth-date
 detector relies on, not against the detector (a date with no birth cue is not a
