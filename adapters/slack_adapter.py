@@ -10,6 +10,15 @@
   endpoint (signing secret, `slack.http_port`).
 - `run_slack(config)` is what `doxguard run` calls.
 
+One workspace or many: with tokens in the environment the bot serves the one
+workspace they belong to. With `slack.client_id_env`/`client_secret_env` set (HTTP
+mode) it is a distributable app: bolt runs the OAuth v2 install flow, and each
+workspace's bot and admin tokens come from its installation in doxguard's
+database (`adapters.slack_oauth`), looked up by the workspace id every event,
+notice and hide carries. `Workspace` is one workspace's clients; the platform
+port and the bot ask a directory for the right one (`FixedWorkspace` or
+`InstalledWorkspaces`).
+
 Every Web API client (bot token, admin token, the Socket Mode client's
 `apps.connections.open`) uses `slack.api_base_url`, so tests and proxies can
 point the whole adapter elsewhere.
@@ -40,6 +49,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -58,6 +68,7 @@ from adapters.slack_blocks import (
     restored_text,
 )
 from adapters.slack_events import FileRef, SlackMessage, command_text, file_ref, translate
+from adapters.slack_oauth import StoreInstallationStore, StoreOAuthStateStore
 from bot.commands import BUTTON_ACTIONS, parse_command_line
 from bot.config import Config, ConfigError, SlackSettings, secret
 from bot.models import (
@@ -71,6 +82,7 @@ from bot.models import (
     Notice,
 )
 from bot.platform import HideOutcome, PlatformError
+from bot.seal import Sealer
 from bot.store import StoreError
 
 log = logging.getLogger("doxguard.slack")
@@ -152,28 +164,99 @@ async def _slack_call(what: str, call: Callable[[], Awaitable[T]]) -> T:
 # --------------------------------------------------------------------------- platform port
 
 
+@dataclasses.dataclass(slots=True)
+class Workspace:
+    """One workspace's Web API clients: its bot, and the admin user token that may delete."""
+
+    team_id: str
+    bot: AsyncWebClient
+    admin: AsyncWebClient | None = None
+    moderators_channel: str = ""
+
+
+class FixedWorkspace:
+    """Single-workspace mode: the tokens from the environment serve every event."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    async def get(self, team_id: str) -> Workspace | None:
+        return self.workspace
+
+    def forget(self, team_id: str) -> None:
+        return None
+
+
+class InstalledWorkspaces:
+    """Many workspaces: each one's clients from its installation, kept until it changes."""
+
+    def __init__(self, settings: SlackSettings, installations: StoreInstallationStore) -> None:
+        self.settings = settings
+        self.installations = installations
+        self.session: aiohttp.ClientSession | None = None
+        self._cache: dict[str, Workspace] = {}
+
+    async def get(self, team_id: str) -> Workspace | None:
+        cached = self._cache.get(team_id)
+        if cached is not None:
+            return cached
+        found = await self.installations.async_find_installation(
+            enterprise_id=None, team_id=team_id)
+        if found is None or not found.bot_token:
+            return None
+        bot = make_client(found.bot_token, self.settings)
+        admin = make_client(found.user_token, self.settings) if found.user_token else None
+        for client in (bot, admin):
+            if client is not None and self.session is not None:
+                client.session = self.session
+        workspace = Workspace(
+            team_id, bot, admin,
+            found.incoming_webhook_channel_id or self.settings.moderators_channel)
+        self._cache[team_id] = workspace
+        return workspace
+
+    def forget(self, team_id: str) -> None:
+        """Drop the clients built from a workspace's old tokens (reinstall, uninstall)."""
+        self._cache.pop(team_id, None)
+
+
+Directory = FixedWorkspace | InstalledWorkspaces
+
+
 class SlackPlatform:
-    """The `Platform` port on Slack's Web API."""
+    """The `Platform` port on Slack's Web API, for each workspace with its own tokens."""
 
     name = "slack"
 
-    def __init__(self, settings: SlackSettings, bot: AsyncWebClient,
-                 admin: AsyncWebClient | None = None) -> None:
+    def __init__(self, settings: SlackSettings, bot: AsyncWebClient | None = None,
+                 admin: AsyncWebClient | None = None, *,
+                 directory: Directory | None = None) -> None:
         self.settings = settings
-        self.bot = bot
-        self.admin = admin
+        if directory is None:
+            assert bot is not None, "a bot client or a workspace directory"
+            directory = FixedWorkspace(
+                Workspace("", bot, admin, settings.moderators_channel))
+        self.directory = directory
 
-    @property
-    def can_hide(self) -> bool:
-        return self.admin is not None
+    async def workspace(self, team_id: str) -> Workspace:
+        """The workspace's clients; a permanent failure when it has no installation."""
+        found = await self.directory.get(team_id)
+        if found is None:
+            raise PlatformError(f"workspace {team_id or '?'} has no installation of the app "
+                                "(uninstalled?)", retryable=False)
+        return found
 
     async def hide(self, message: ChatMessage) -> HideOutcome:
         """`chat.delete` with the admin's user token (a bot token may only delete its own)."""
-        if self.admin is None:
-            await self._ask_author_to_remove(message)
+        try:
+            ws = await self.workspace(message.server)
+        except PlatformError as exc:
+            return HideOutcome(ok=False, error=str(exc))
+        if ws.admin is None:
+            await self._ask_author_to_remove(ws, message)
             return HideOutcome(ok=False, error=NO_ADMIN_TOKEN)
         try:
-            await self.admin.chat_delete(channel=message.channel, ts=message.id)
+            await ws.admin.chat_delete(channel=message.channel, ts=message.id)
         except SlackApiError as exc:
             code, status = _error_code(exc), _status(exc)
             if code == "message_not_found":
@@ -189,18 +272,18 @@ class SlackPlatform:
                 error = f"the admin token was refused by Slack ({code})"
             else:
                 error = f"chat.delete failed: {code}"
-            await self._ask_author_to_remove(message)
+            await self._ask_author_to_remove(ws, message)
             return HideOutcome(ok=False, error=error)
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise PlatformError(f"chat.delete: {type(exc).__name__}", retryable=True) from None
         return HideOutcome(ok=True)
 
-    async def _ask_author_to_remove(self, message: ChatMessage) -> None:
+    async def _ask_author_to_remove(self, ws: Workspace, message: ChatMessage) -> None:
         """With `reply_in_thread`, ask the author in thread to delete it (best effort)."""
         if not self.settings.reply_in_thread:
             return
         try:
-            await self.bot.chat_postMessage(
+            await ws.bot.chat_postMessage(
                 channel=message.channel,
                 thread_ts=message.thread or message.id,
                 text=please_remove_text(message.author),
@@ -212,10 +295,11 @@ class SlackPlatform:
                         _as_platform_error("chat.postMessage", exc))
 
     async def notify_moderators(self, notice: Notice) -> None:
-        channel = self.settings.moderators_channel
+        ws = await self.workspace(notice.server)
+        channel = ws.moderators_channel
         if not channel:
             raise PlatformError("slack.moderators_channel is not set", retryable=False)
-        await _slack_call("chat.postMessage", lambda: self.bot.chat_postMessage(
+        await _slack_call("chat.postMessage", lambda: ws.bot.chat_postMessage(
             channel=channel,
             text=notice_fallback(notice),
             blocks=notice_blocks(notice),
@@ -224,7 +308,8 @@ class SlackPlatform:
         ))
 
     async def repost(self, incident: Incident, original_text: str) -> None:
-        await _slack_call("chat.postMessage", lambda: self.bot.chat_postMessage(
+        ws = await self.workspace(incident.server)
+        await _slack_call("chat.postMessage", lambda: ws.bot.chat_postMessage(
             channel=incident.channel,
             text=restored_text(incident, original_text),
             unfurl_links=False,
@@ -232,7 +317,8 @@ class SlackPlatform:
         ))
 
     async def notify_author(self, message: ChatMessage, text: str) -> None:
-        await _slack_call("chat.postEphemeral", lambda: self.bot.chat_postEphemeral(
+        ws = await self.workspace(message.server)
+        await _slack_call("chat.postEphemeral", lambda: ws.bot.chat_postEphemeral(
             channel=message.channel, user=message.author, text=command_reply_text(text),
         ))
 
@@ -304,6 +390,27 @@ class _TTLCache:
             self._data.popitem(last=False)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class OAuthCredentials:
+    """The distributable app's client id and secret, and the key its tokens are sealed with."""
+
+    client_id: str
+    client_secret: str
+    sealer: Sealer
+
+
+class _StoreRecords:
+    """The Moderator's store, once it is open (bolt's stores are made before it is)."""
+
+    def __init__(self, bot: SlackBot) -> None:
+        self._bot = bot
+
+    def __getattr__(self, name: str) -> Any:
+        if self._bot.moderator is None:
+            raise StoreError("the store is not open yet")
+        return getattr(self._bot.moderator.store, name)
+
+
 class SlackBot:
     """The running Slack side: bolt app, platform port, Moderator, and a server or socket."""
 
@@ -311,24 +418,47 @@ class SlackBot:
         self,
         config: Config,
         *,
-        bot_token: str,
+        bot_token: str | None = None,
         app_token: str | None = None,
         admin_token: str | None = None,
         signing_secret: str | None = None,
+        oauth: OAuthCredentials | None = None,
     ) -> None:
         self.config = _with_usergroup_moderators(config)
         self.settings = config.slack
-        self.bot_client = make_client(bot_token, self.settings)
-        self.admin_client = make_client(admin_token, self.settings) if admin_token else None
+        self.oauth = oauth
         self.app_token = app_token
-        self.platform = SlackPlatform(self.settings, self.bot_client, self.admin_client)
-        self.app = AsyncApp(
-            client=self.bot_client,
-            signing_secret=signing_secret or "",
-            request_verification_enabled=True,
-            name="doxguard",
-            logger=wire_logger("bolt"),
-        )
+        self.installations: StoreInstallationStore | None = None
+        self.directory: Directory
+        if oauth is None:
+            if not bot_token:
+                raise ValueError("a bot token, or OAuth credentials for many workspaces")
+            self.bot_client: AsyncWebClient | None = make_client(bot_token, self.settings)
+            self.admin_client = make_client(admin_token, self.settings) if admin_token else None
+            self.directory = FixedWorkspace(Workspace(
+                "", self.bot_client, self.admin_client, self.settings.moderators_channel))
+            self.app = AsyncApp(
+                client=self.bot_client,
+                signing_secret=signing_secret or "",
+                request_verification_enabled=True,
+                name="doxguard",
+                logger=wire_logger("bolt"),
+            )
+        else:
+            self.bot_client, self.admin_client = None, None
+            records: Any = _StoreRecords(self)
+            self.installations = StoreInstallationStore(records, oauth.sealer,
+                                                        on_change=self._installation_changed)
+            self.directory = InstalledWorkspaces(self.settings, self.installations)
+            self.app = AsyncApp(
+                client=make_client(None, self.settings),
+                signing_secret=signing_secret or "",
+                request_verification_enabled=True,
+                name="doxguard",
+                logger=wire_logger("bolt"),
+                oauth_settings=self._oauth_settings(oauth, records),
+            )
+        self.platform = SlackPlatform(self.settings, directory=self.directory)
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.moderator: Any = None  # bot.engine.Moderator once started
         self.bot_user_id = ""
@@ -345,6 +475,32 @@ class SlackBot:
         self._runner: web.AppRunner | None = None
         self._register()
 
+    def _oauth_settings(self, oauth: OAuthCredentials, records: Any) -> AsyncOAuthSettings:
+        settings = self.settings
+        public = settings.public_url.rstrip("/")
+        assert self.installations is not None
+        return AsyncOAuthSettings(
+            client_id=oauth.client_id,
+            client_secret=oauth.client_secret,
+            scopes=list(settings.bot_scopes),
+            user_scopes=list(settings.user_scopes),
+            redirect_uri=f"{public}{settings.oauth_redirect_path}" if public else None,
+            install_path=settings.install_path,
+            install_page_rendering_enabled=False,
+            redirect_uri_path=settings.oauth_redirect_path,
+            authorization_url=settings.authorize_url or None,
+            installation_store=self.installations,
+            state_store=StoreOAuthStateStore(records),
+            logger=wire_logger("oauth"),
+        )
+
+    def _installation_changed(self, team_id: str) -> None:
+        self.directory.forget(team_id)
+
+    async def workspace(self, team_id: str) -> Workspace | None:
+        """The clients for an event's workspace (None: not installed there)."""
+        return await self.directory.get(team_id or self.team_id)
+
     # ----------------------------------------------------------------- lifecycle
 
     async def start(self, *, db_path: str | None = None, moderator: Any = None) -> None:
@@ -352,6 +508,19 @@ class SlackBot:
         # one pooled HTTP session for every Web API call and file download (the SDK
         # otherwise opens a new connection per call)
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        if moderator is None:
+            from bot.engine import Moderator  # local: the engine is heavier than the adapter
+
+            moderator = await Moderator.create(self.config, self.platform, db_path=db_path)
+        if isinstance(self.directory, InstalledWorkspaces):
+            self.directory.session = self._http
+            self.app.client.session = self._http
+            self.moderator = moderator
+            teams = await self.installations.teams() if self.installations else []
+            log.info("slack: serving every workspace that installs the app (%d installed); "
+                     "install at %s", len(teams), self.settings.install_path)
+            return
+        assert self.bot_client is not None
         self.bot_client.session = self._http
         if self.admin_client is not None:
             self.admin_client.session = self._http
@@ -371,10 +540,6 @@ class SlackBot:
             await self._say_cannot_hide()
         if not self.settings.moderators_channel:
             log.error("slack: slack.moderators_channel is not set: notices cannot be posted")
-        if moderator is None:
-            from bot.engine import Moderator  # local: the engine is heavier than the adapter
-
-            moderator = await Moderator.create(self.config, self.platform, db_path=db_path)
         self.moderator = moderator
 
     async def _say_cannot_hide(self) -> None:
@@ -386,7 +551,7 @@ class SlackBot:
                else ".")
         )
         log.warning("slack: %s", text)
-        if self.settings.moderators_channel:
+        if self.settings.moderators_channel and self.bot_client is not None:
             try:
                 await self.bot_client.chat_postMessage(
                     channel=self.settings.moderators_channel, text=text)
@@ -395,8 +560,8 @@ class SlackBot:
 
     async def connect_socket_mode(self) -> None:
         """Open the Socket Mode connection (apps.connections.open on the configured base URL)."""
-        if not self.app_token:
-            raise RuntimeError("Socket Mode needs the app-level token")
+        if not self.app_token or self.bot_client is None:
+            raise RuntimeError("Socket Mode needs the app-level token and one workspace's bot")
         self._socket = AsyncSocketModeHandler(
             self.app, self.app_token, web_client=self.bot_client, logger=wire_logger("socket"))
         await self._socket.connect_async()
@@ -406,6 +571,9 @@ class SlackBot:
         web_app = web.Application()
         web_app.router.add_post(self.settings.http_path, self._http_endpoint)
         web_app.router.add_get("/healthz", self._healthz)
+        if self.app.oauth_flow is not None:
+            web_app.router.add_get(self.settings.install_path, self._oauth_endpoint)
+            web_app.router.add_get(self.settings.oauth_redirect_path, self._oauth_endpoint)
         self._runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(
@@ -441,6 +609,19 @@ class SlackBot:
             log.warning("slack: refused an unreadable request (%s)", type(exc).__name__)
             return web.Response(status=400, text="malformed payload")
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    async def _oauth_endpoint(self, request: web.Request) -> web.Response:
+        """The install link (a fresh state, then off to Slack) and the OAuth redirect."""
+        flow = self.app.oauth_flow
+        assert flow is not None
+        bolt_request = await to_bolt_request(request)
+        if request.path == self.settings.install_path:
+            response = await flow.handle_installation(bolt_request)
+        else:
+            response = await flow.handle_callback(bolt_request)
+            if response.status != 200:
+                log.warning("slack: an OAuth install was refused (HTTP %s)", response.status)
+        return await to_aiohttp_response(response)
 
     async def _healthz(self, request: web.Request) -> web.Response:
         return web.Response(text="ok")
@@ -501,9 +682,44 @@ class SlackBot:
             await respond(text=command_reply_text(reply.text), response_type="ephemeral",
                           replace_original=False)
 
+        if self.oauth is not None:
+
+            @app.event("app_uninstalled")
+            async def on_uninstalled(body: dict[str, Any]) -> None:
+                await self.on_uninstalled(body)
+
+            @app.event("tokens_revoked")
+            async def on_tokens_revoked(body: dict[str, Any]) -> None:
+                await self.on_tokens_revoked(body)
+
         @app.error
         async def on_error(error: Exception, body: dict[str, Any]) -> None:
             log.error("slack: listener failed: %s", type(error).__name__)
+
+    # ----------------------------------------------------------------- installations
+
+    async def on_uninstalled(self, body: dict[str, Any]) -> None:
+        """The workspace removed the app: its tokens go; its incidents stay, masked."""
+        team = str(body.get("team_id") or "")
+        if self.installations is None or not team:
+            return
+        await self.installations.async_delete_all(
+            enterprise_id=body.get("enterprise_id"), team_id=team)
+        log.info("slack: workspace %s uninstalled the app; its tokens were deleted", team)
+
+    async def on_tokens_revoked(self, body: dict[str, Any]) -> None:
+        """Revoked bot tokens: forget the workspace; revoked user tokens: forget those."""
+        team = str(body.get("team_id") or "")
+        tokens = (body.get("event") or {}).get("tokens") or {}
+        if self.installations is None or not team:
+            return
+        if tokens.get("bot"):
+            await self.installations.async_delete_all(
+                enterprise_id=body.get("enterprise_id"), team_id=team)
+        for user in tokens.get("oauth") or ():
+            await self.installations.revoke_user_token(
+                enterprise_id=body.get("enterprise_id"), team_id=team, user_id=str(user))
+        log.info("slack: tokens of workspace %s were revoked and deleted", team)
 
     # ----------------------------------------------------------------- messages
 
@@ -519,7 +735,7 @@ class SlackBot:
 
     async def _process(self, body: dict[str, Any]) -> None:
         try:
-            item = translate(body, bot_user_id=self.bot_user_id,
+            item = translate(body, bot_user_id=self.bot_user_id or _authorized_bot(body),
                              ignore_bots=self.settings.ignore_bots)
         except Exception as exc:  # malformed payloads must not stop the bot
             log.warning("slack: skipped a malformed event (%s)", type(exc).__name__)
@@ -537,7 +753,8 @@ class SlackBot:
             ok = False
             try:
                 message = await self._to_chat_message(item)
-                await self.moderator.handle(message)
+                if message is not None:
+                    await self.moderator.handle(message)
                 ok = True
             except Exception as exc:
                 log.error("slack: handling message %s in %s failed: %s", item.id, item.channel,
@@ -557,13 +774,27 @@ class SlackBot:
         settings = self.settings
         if settings.backfill_max_age_hours <= 0 or settings.backfill_max_messages <= 0:
             return 0
+        teams = [self.team_id]
+        if self.installations is not None:
+            teams = await self.installations.teams()
+        read = 0
+        for team in teams:
+            workspace = await self.workspace(team)
+            if workspace is not None:
+                read += await self._backfill_workspace(team, workspace)
+        if read:
+            log.info("slack: backfill read %d messages posted while the bot was away", read)
+        return read
+
+    async def _backfill_workspace(self, team: str, workspace: Workspace) -> int:
+        settings = self.settings
         oldest_allowed = time.time() - settings.backfill_max_age_hours * 3600
         read = 0
         try:
-            channels = await self._member_channels()
+            channels = await self._member_channels(workspace)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
-            log.warning("slack: backfill skipped: cannot list channels (%s)",
-                        type(exc).__name__)
+            log.warning("slack: backfill of workspace %s skipped: cannot list channels (%s)",
+                        team, type(exc).__name__)
             return 0
         for channel in channels:
             cursor = await self.moderator.get_cursor("slack", channel)
@@ -574,7 +805,7 @@ class SlackBot:
             except ValueError:
                 continue
             try:
-                resp = await self.bot_client.conversations_history(
+                resp = await workspace.bot.conversations_history(
                     channel=channel, oldest=f"{oldest:.6f}", inclusive=False,
                     limit=settings.backfill_max_messages,
                 )
@@ -584,17 +815,15 @@ class SlackBot:
             messages = [m for m in resp.get("messages") or () if isinstance(m, dict)]
             for message in sorted(messages, key=lambda m: _ts_key(m.get("ts"))):
                 event = {**message, "channel": channel, "channel_type": "channel"}
-                await self.on_message_event({"team_id": self.team_id, "event": event})
+                await self.on_message_event({"team_id": team, "event": event})
                 read += 1
-        if read:
-            log.info("slack: backfill read %d messages posted while the bot was away", read)
         return read
 
-    async def _member_channels(self) -> list[str]:
+    async def _member_channels(self, workspace: Workspace) -> list[str]:
         channels: list[str] = []
         cursor = ""
         while True:
-            resp = await self.bot_client.users_conversations(
+            resp = await workspace.bot.users_conversations(
                 types="public_channel,private_channel", exclude_archived=True, limit=200,
                 cursor=cursor or None,
             )
@@ -603,10 +832,16 @@ class SlackBot:
             if not cursor:
                 return channels
 
-    async def _to_chat_message(self, item: SlackMessage) -> ChatMessage:
+    async def _to_chat_message(self, item: SlackMessage) -> ChatMessage | None:
+        """The core's message (None when the workspace has no installation any more)."""
+        workspace = await self.workspace(item.server)
+        if workspace is None:
+            log.warning("slack: event from workspace %s, which has no installation: skipped",
+                        item.server or "?")
+            return None
         attachments: tuple[Attachment, ...] = ()
         if item.files and item.kind is not EventKind.DELETE:
-            fetched = [await self._fetch_file(f) for f in item.files]
+            fetched = [await self._fetch_file(workspace, f) for f in item.files]
             attachments = tuple(a for a in fetched if a is not None)
         return ChatMessage(
             id=item.id,
@@ -617,8 +852,8 @@ class SlackBot:
             server=item.server or self.team_id,
             reply_to=item.reply_to,
             thread=item.thread,
-            author_name=await self._user_name(item.author) if item.author else "",
-            channel_name=await self._channel_name(item.channel),
+            author_name=await self._user_name(workspace, item.author) if item.author else "",
+            channel_name=await self._channel_name(workspace, item.channel),
             timestamp=item.timestamp,
             kind=item.kind,
             attachments=attachments,
@@ -626,33 +861,35 @@ class SlackBot:
             event_id=item.event_id,
         )
 
-    async def _user_name(self, user_id: str) -> str:
-        cached = self._names.get("u:" + user_id)
+    async def _user_name(self, workspace: Workspace, user_id: str) -> str:
+        key = f"u:{workspace.team_id}:{user_id}"
+        cached = self._names.get(key)
         if cached is not None:
             return str(cached)
         name = ""
         try:
-            user = (await self.bot_client.users_info(user=user_id)).get("user") or {}
+            user = (await workspace.bot.users_info(user=user_id)).get("user") or {}
             profile = user.get("profile") or {}
             name = str(profile.get("display_name") or user.get("real_name") or user.get("name")
                        or "")
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             log.debug("slack: users.info failed: %s", type(exc).__name__)
-        self._names.put("u:" + user_id, name)
+        self._names.put(key, name)
         return name
 
-    async def _channel_name(self, channel_id: str) -> str:
-        cached = self._names.get("c:" + channel_id)
+    async def _channel_name(self, workspace: Workspace, channel_id: str) -> str:
+        key = f"c:{workspace.team_id}:{channel_id}"
+        cached = self._names.get(key)
         if cached is not None:
             return str(cached)
         name = ""
         try:
-            channel = (await self.bot_client.conversations_info(channel=channel_id)).get(
+            channel = (await workspace.bot.conversations_info(channel=channel_id)).get(
                 "channel") or {}
             name = str(channel.get("name") or "")
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             log.debug("slack: conversations.info failed: %s", type(exc).__name__)
-        self._names.put("c:" + channel_id, name)
+        self._names.put(key, name)
         return name
 
     # ----------------------------------------------------------------- files
@@ -664,12 +901,12 @@ class SlackBot:
         return host == api_host or host == "slack.com" or host.endswith(".slack.com") or (
             host.endswith(".slack-edge.com"))
 
-    async def _fetch_file(self, ref: FileRef) -> Attachment | None:
+    async def _fetch_file(self, workspace: Workspace, ref: FileRef) -> Attachment | None:
         """Download a shared text file, at most `file_max_bytes` of it; None when not text."""
         limit = self.settings.file_max_bytes
         if ref.needs_info:
             try:
-                info = (await self.bot_client.files_info(file=ref.id)).get("file") or {}
+                info = (await workspace.bot.files_info(file=ref.id)).get("file") or {}
             except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
                 log.warning("slack: files.info for %s failed: %s", ref.id, type(exc).__name__)
                 return None
@@ -688,7 +925,7 @@ class SlackBot:
         truncated = False
         try:
             async with self._http.get(
-                ref.url, headers={"Authorization": f"Bearer {self.bot_client.token}"},
+                ref.url, headers={"Authorization": f"Bearer {workspace.bot.token}"},
                 allow_redirects=True,
             ) as resp:
                 login_page = resp.content_type == "text/html" and ref.mimetype != "text/html"
@@ -716,12 +953,14 @@ class SlackBot:
 
     async def _caller(self, user_id: str, team_id: str, channel_id: str,
                       display_name: str = "") -> Caller:
+        server = team_id or self.team_id
+        workspace = await self.workspace(server)
         return Caller(
             platform="slack",
             user_id=user_id,
-            server=team_id or self.team_id,
+            server=server,
             channel=channel_id,
-            roles=await self._roles(user_id),
+            roles=await self._roles(workspace, user_id) if workspace is not None else (),
             display_name=display_name,
         )
 
@@ -730,20 +969,21 @@ class SlackBot:
                   if r.startswith("slack:")]
         return list(dict.fromkeys(groups))
 
-    async def _roles(self, user_id: str) -> tuple[str, ...]:
+    async def _roles(self, workspace: Workspace, user_id: str) -> tuple[str, ...]:
         """The moderator user groups the user belongs to, asked of Slack (cached briefly)."""
         roles = []
         for group in self._moderator_groups():
-            members = self._members.get(group)
+            key = f"{workspace.team_id}:{group}"
+            members = self._members.get(key)
             if members is None:
                 try:
-                    resp = await self.bot_client.usergroups_users_list(usergroup=group)
+                    resp = await workspace.bot.usergroups_users_list(usergroup=group)
                     members = frozenset(resp.get("users") or ())
                 except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
                     log.warning("slack: usergroups.users.list %s failed: %s", group,
                                 type(exc).__name__)
                     continue  # unknown membership: not a moderator by this group
-                self._members.put(group, members)
+                self._members.put(key, members)
             if user_id in members:
                 roles.append(group)
         return tuple(roles)
@@ -801,6 +1041,14 @@ def _well_formed(body: str, content_type: str) -> bool:
     return data.get("type") != "event_callback" or isinstance(data.get("event"), dict)
 
 
+def _authorized_bot(body: dict[str, Any]) -> str:
+    """The bot user an event was delivered to (many-workspace mode: one per workspace)."""
+    for auth in body.get("authorizations") or ():
+        if isinstance(auth, dict) and auth.get("is_bot") and auth.get("user_id"):
+            return str(auth["user_id"])
+    return ""
+
+
 def _ts_key(ts: Any) -> float:
     try:
         return float(ts)
@@ -824,23 +1072,56 @@ def _with_usergroup_moderators(config: Config) -> Config:
 # --------------------------------------------------------------------------- entry point
 
 
+def oauth_configured(settings: SlackSettings) -> bool:
+    """Many-workspace mode: HTTP mode with the app's client id and secret in the environment."""
+    return settings.mode == "http" and bool(
+        secret(settings.client_id_env) and secret(settings.client_secret_env))
+
+
+def install_url(settings: SlackSettings) -> str:
+    """The Add to Slack link: doxguard's install path (a fresh state, then Slack's page)."""
+    if not settings.public_url.strip():
+        raise ConfigError("<config>", "slack.public_url",
+                          "set it to the https:// address where Slack reaches this app")
+    return settings.public_url.strip().rstrip("/") + settings.install_path
+
+
+def _oauth_credentials(config: Config) -> OAuthCredentials:
+    settings = config.slack
+    sealer = Sealer.from_env(config.storage.encryption_key_env)
+    if sealer is None:
+        raise ConfigError(config.source or "<config>", "storage.encryption_key_env",
+                          "many-workspace Slack keeps each workspace's tokens sealed in the "
+                          f"database: set ${config.storage.encryption_key_env}")
+    return OAuthCredentials(str(secret(settings.client_id_env)),
+                            str(secret(settings.client_secret_env)), sealer)
+
+
 async def run_slack(config: Config) -> int:
     """Run the Slack bot until SIGINT/SIGTERM; returns the process exit status."""
     settings = config.slack
+    oauth = None
     bot_token = secret(settings.bot_token_env)
-    if not bot_token:
-        log.error("slack: $%s is not set", settings.bot_token_env)
-        return 2
-    app_token = secret(settings.app_token_env)
     signing_secret = secret(settings.signing_secret_env)
-    if settings.mode == "socket" and not app_token:
-        log.error("slack: Socket Mode needs the app-level token in $%s", settings.app_token_env)
-        return 2
+    app_token = secret(settings.app_token_env)
     if settings.mode == "http" and not signing_secret:
         log.error("slack: HTTP mode needs the signing secret in $%s", settings.signing_secret_env)
         return 2
-    bot = SlackBot(config, bot_token=bot_token, app_token=app_token,
-                   admin_token=secret(settings.admin_token_env), signing_secret=signing_secret)
+    if oauth_configured(settings):
+        try:
+            oauth = _oauth_credentials(config)
+        except ConfigError as exc:
+            log.error("slack: cannot start: %s", exc)
+            return 2
+    elif not bot_token:
+        log.error("slack: $%s is not set", settings.bot_token_env)
+        return 2
+    elif settings.mode == "socket" and not app_token:
+        log.error("slack: Socket Mode needs the app-level token in $%s", settings.app_token_env)
+        return 2
+    bot = SlackBot(config, bot_token=None if oauth else bot_token, app_token=app_token,
+                   admin_token=secret(settings.admin_token_env), signing_secret=signing_secret,
+                   oauth=oauth)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     installed = []

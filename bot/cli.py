@@ -142,6 +142,16 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_slack_install_url(args: argparse.Namespace) -> int:
+    from adapters.slack_adapter import install_url
+
+    cfg = load_config(args.config)
+    print(install_url(cfg.slack))
+    print(f"OAuth Redirect URL to register: "
+          f"{cfg.slack.public_url.rstrip('/')}{cfg.slack.oauth_redirect_path}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="doxguard",
@@ -190,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, help="doxguard.toml")
     p.add_argument("client_id", help="the Discord application's client id")
     p.set_defaults(func=cmd_invite_url)
+
+    p = sub.add_parser("slack-install-url",
+                       help="print the Add to Slack link of the many-workspace Slack app")
+    p.add_argument("--config", type=Path, help="doxguard.toml (slack.public_url)")
+    p.set_defaults(func=cmd_slack_install_url)
     return parser
 
 

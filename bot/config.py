@@ -92,9 +92,16 @@ class ContextSettings:
 
 @dataclass(frozen=True, slots=True)
 class StorageSettings:
-    backend: str = field(default="sqlite", metadata=_help("only 'sqlite' for now"))
+    backend: str = field(
+        default="sqlite",
+        metadata=_help("'sqlite' (one file, one process) or 'postgresql' (many processes)"),
+    )
     path: str = field(
-        default="doxguard.db", metadata=_help("database file, relative to the config")
+        default="doxguard.db", metadata=_help("SQLite: database file, relative to the config")
+    )
+    url_env: str = field(
+        default="DOXGUARD_DATABASE_URL",
+        metadata=_help("PostgreSQL: environment variable holding postgresql://user@host/db"),
     )
     encryption_key_env: str = field(
         default="DOXGUARD_SEAL_KEY",
@@ -214,6 +221,35 @@ class SlackSettings:
         metadata=_help("at start, scan messages missed while down, up to this old (0: never)"),
     )
     backfill_max_messages: int = field(default=200, metadata=_help("backfill cap per channel"))
+    client_id_env: str = field(
+        default="SLACK_CLIENT_ID",
+        metadata=_help("HTTP mode, many workspaces: variable holding the app's client id"),
+    )
+    client_secret_env: str = field(
+        default="SLACK_CLIENT_SECRET",
+        metadata=_help("HTTP mode, many workspaces: variable holding the app's client secret"),
+    )
+    public_url: str = field(
+        default="",
+        metadata=_help("https://host where Slack reaches this app (install and redirect URLs)"),
+    )
+    install_path: str = field(default="/slack/install", metadata=_help("the Add to Slack link"))
+    oauth_redirect_path: str = field(
+        default="/slack/oauth_redirect", metadata=_help("the OAuth Redirect URL's path")
+    )
+    authorize_url: str = field(
+        default="", metadata=_help("OAuth authorize page override (tests); empty: Slack's")
+    )
+    bot_scopes: tuple[str, ...] = field(
+        default=("channels:history", "groups:history", "channels:read", "groups:read",
+                 "chat:write", "commands", "users:read", "files:read", "usergroups:read",
+                 "incoming-webhook"),
+        metadata=_help("bot scopes asked for at install"),
+    )
+    user_scopes: tuple[str, ...] = field(
+        default=("chat:write",),
+        metadata=_help("the installing admin's user scopes (chat:write lets doxguard delete)"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,8 +422,8 @@ def _validate(cfg: Config, loader: _Loader) -> None:
     for name in ("author_window", "channel_window"):
         if getattr(cfg.context, name) < 0:
             loader.fail(f"context.{name}", "must be 0 or more")
-    if cfg.storage.backend != "sqlite":
-        loader.fail("storage.backend", "only 'sqlite' is supported")
+    if cfg.storage.backend not in ("sqlite", "postgresql"):
+        loader.fail("storage.backend", "must be 'sqlite' or 'postgresql'")
     if cfg.storage.retention_days <= 0:
         loader.fail("storage.retention_days", "must be more than 0")
     if cfg.slack.mode not in ("socket", "http"):
@@ -402,6 +438,9 @@ def _validate(cfg: Config, loader: _Loader) -> None:
         ("slack.app_token_env", cfg.slack.app_token_env),
         ("slack.admin_token_env", cfg.slack.admin_token_env),
         ("slack.signing_secret_env", cfg.slack.signing_secret_env),
+        ("slack.client_id_env", cfg.slack.client_id_env),
+        ("slack.client_secret_env", cfg.slack.client_secret_env),
+        ("storage.url_env", cfg.storage.url_env),
     ]
     for key, value in env_keys:
         if value and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):

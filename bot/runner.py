@@ -26,11 +26,14 @@ def effective_config(cfg: Config, servants_file: Path | None, db_path: str | Non
 
 
 def platforms_configured(cfg: Config) -> list[str]:
-    """Which platforms have their tokens in the environment."""
+    """Which platforms have their tokens (or, Slack for many workspaces, the app's OAuth
+    client id and secret) in the environment."""
     found = []
     if secret(cfg.discord.token_env):
         found.append("discord")
-    if secret(cfg.slack.bot_token_env):
+    slack = cfg.slack
+    many = slack.mode == "http" and secret(slack.client_id_env) and secret(slack.client_secret_env)
+    if secret(slack.bot_token_env) or many:
         found.append("slack")
     return found
 

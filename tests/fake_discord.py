@@ -158,6 +158,7 @@ class FakeDiscord:
         self.attachments: dict[str, bytes] = {}
         self.webhooks: dict[int, dict[str, Any]] = {}
         self.nonces: dict[tuple[int, str], dict[str, Any]] = {}  # enforce_nonce: first message
+        self.deleted: list[tuple[int, int]] = []  # (channel, message) really removed
         self.commands: dict[int, list[dict[str, Any]]] = {}
         self.automod_rules: dict[int, dict[int, dict[str, Any]]] = {}
         self.interaction_replies: dict[int, list[dict[str, Any]]] = {}
@@ -820,6 +821,7 @@ class FakeDiscord:
             msg = self.messages.get(int(cid), {}).pop(int(mid), None)
             if msg is None:
                 return self._json({"message": "Unknown Message", "code": 10008}, 404)
+            self.deleted.append((int(cid), int(mid)))
             return web.Response(status=204)
 
         @r("GET", r"/channels/(?P<cid>\d+)/webhooks")
