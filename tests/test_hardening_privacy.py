@@ -51,7 +51,7 @@ def corpus_messages() -> list[ChatMessage]:
         rec = json.loads(line)
         out.append(ChatMessage(
             id=rec["id"], channel=rec["channel"], author=rec["author"], text=rec["text"],
-            platform="fake", reply_to=rec.get("reply_to"), author_name=rec["author"],
+            platform="console", reply_to=rec.get("reply_to"), author_name=rec["author"],
             channel_name=rec["channel"],
         ))
     return out
@@ -156,7 +156,7 @@ async def test_reveal_requires_a_moderator_and_is_audited(tmp_path: Path, key: s
     config = corpus_config(tmp_path)
     moderator = await Moderator.create(config, FakePlatform(), retry_delay=0.0, sweep=False)
     incident = await moderator.handle(ChatMessage("m1", "general", "alice", DOX_PHONE,
-                                                  platform="fake"))
+                                                  platform="console"))
     assert incident is not None
     refused = await moderator.run_command(CommandRequest(NOBODY, "reveal", (incident.id,)))
     assert not refused.ok and PHONE not in refused.text
