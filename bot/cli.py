@@ -19,7 +19,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
 from bot.notices import verdict_lines
 from bot.pipeline import Pipeline
-from bot.store import StoreError
+from bot.store import StoreError, StoreUnavailable
 
 DEFAULT_CONFIG = Path("config/doxguard.toml")
 DEFAULT_SERVANTS = Path("config/servants.toml")
@@ -229,6 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (ConfigError, InputError) as exc:
+        print(f"doxguard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreUnavailable as exc:  # the database server cannot be reached at start
         print(f"doxguard: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:  # names the database file and what to do

@@ -204,6 +204,9 @@ class Moderator:
             )
             await moderator._check_key()
             await moderator._apply_registry()
+            watch = getattr(store, "watch_servants", None)
+            if callable(watch):  # a shared database: other processes' registry changes
+                watch(moderator._apply_registry)
             moderator.pipeline.allowlist.update(await store.allowlist_keys())
             await moderator.purge_expired()
             if resume:
@@ -685,10 +688,14 @@ class Moderator:
         refreshed = await self.store.get_incident(incident.id)
         return refreshed or incident
 
-    def serves(self, platform: str) -> bool:
-        """Whether this process carries out requests on `platform` (a router may not)."""
+    def serves(self, platform: str, server: str | None = None) -> bool:
+        """Whether this process carries out requests on `platform` (a router may not) and,
+        given a server, for it (a Discord shard process serves only its shards' guilds)."""
         serves = getattr(self.platform, "serves", None)
-        return bool(serves(platform)) if callable(serves) else True
+        if callable(serves) and not serves(platform):
+            return False
+        owns = getattr(self.platform, "serves_server", None)
+        return server is None or not callable(owns) or bool(owns(platform, server))
 
     async def resume(self) -> int:
         """Finish what a crash interrupted: hide PENDING incidents, finish confirmations,
@@ -696,7 +703,8 @@ class Moderator:
         process does not run are left to the process that does."""
         done = 0
         for incident in await self.store.unfinished():
-            if incident.id in self._in_flight or not self.serves(incident.platform):
+            if incident.id in self._in_flight or not self.serves(incident.platform,
+                                                                 incident.server):
                 continue  # handle() is carrying it out right now, or not ours to act on
             async with self.incident_lock(incident.id):
                 current = await self.store.get_incident(incident.id, Scope.of(incident))

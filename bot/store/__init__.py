@@ -1,8 +1,9 @@
 """Where doxguard keeps incidents, sealed originals, the audit log and cursors.
 
 `base.py` is the interface every backend implements (`IncidentStore`, `Scope`);
-`sqlite.py` is the embedded default. `open_store(config)` opens the configured
-backend and migrates it, once per process.
+`sqlite.py` is the embedded default, `postgresql.py` the database several processes
+share; `rows.py` is how both keep an incident. `open_store(config)` opens the
+configured backend and migrates it, once per process.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.store.base import (
     Scope,
     ServantOverride,
     StoreError,
+    StoreUnavailable,
     format_id,
     parse_id,
 )
@@ -33,6 +35,16 @@ async def open_store(config: Config, path: str | Path | None = None) -> Incident
     backend = config.storage.backend
     if backend == "sqlite":
         return await SQLiteStore.open(path if path is not None else config.database_path)
+    if backend == "postgresql":
+        from bot.config import secret
+        from bot.store.postgresql import PostgreSQLStore  # local: asyncpg only when used
+
+        dsn = secret(config.storage.url_env)
+        if not dsn:
+            raise StoreUnavailable(
+                f"storage.backend is postgresql but ${config.storage.url_env} is not set "
+                "(it holds postgresql://user@host/database)")
+        return await PostgreSQLStore.open(dsn)
     raise StoreError(f"storage.backend: unknown backend {backend!r}")
 
 
@@ -48,6 +60,7 @@ __all__ = [
     "ServantOverride",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "format_id",
     "open_store",
     "parse_id",

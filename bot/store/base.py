@@ -35,6 +35,10 @@ class StoreError(Exception):
     """The database cannot be used (damaged, not ours, disk full). Says which file and why."""
 
 
+class StoreUnavailable(StoreError):
+    """The database server cannot be reached or refuses us at start (exit status 2)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     """The community a row belongs to: a platform and its server id (guild, workspace).
@@ -198,8 +202,27 @@ class IncidentStore(Protocol):
                             incident: str | None, scope: Scope | None = None) -> int: ...
     async def allowlist_keys(self, scope: Scope | None = None) -> set[str]: ...
 
+    # -- Slack installations (sealed blobs, see adapters.slack_oauth) and OAuth states -----
+    async def put_slack_installation(self, enterprise_id: str, team_id: str, user_id: str,
+                                     sealed: bytes, installed_at: float) -> None:
+        """Keep one installation (user "" is the workspace's latest), replacing the old."""
+        ...
+
+    async def get_slack_installation(self, enterprise_id: str, team_id: str,
+                                     user_id: str | None = None) -> bytes | None: ...
+    async def delete_slack_installations(self, enterprise_id: str, team_id: str,
+                                         user_id: str | None = None) -> int:
+        """Delete the installer's row, or (no user) every row of the workspace."""
+        ...
+
+    async def slack_installation_teams(self) -> list[tuple[str, str]]: ...
+    async def add_oauth_state(self, state: str, expires_at: float) -> None: ...
+    async def take_oauth_state(self, state: str, now: float) -> bool:
+        """Consume a state: True once, for a state issued and not expired."""
+        ...
+
 
 __all__ = [
     "ID_PREFIX", "INCIDENT_FIELDS", "AuditEntry", "AuditRecord", "IncidentStore", "Scope",
-    "ServantOverride", "StoreError", "format_id", "parse_id",
+    "ServantOverride", "StoreError", "StoreUnavailable", "format_id", "parse_id",
 ]

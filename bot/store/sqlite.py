@@ -23,10 +23,9 @@ from typing import Any, ParamSpec, TypeVar
 
 import aiosqlite
 
-from bot.models import Action, Category, Incident, IncidentStatus, Subject
+from bot.models import Incident, IncidentStatus
 from bot.store.base import (
     ID_PREFIX,
-    INCIDENT_FIELDS,
     AuditEntry,
     AuditRecord,
     Scope,
@@ -34,6 +33,13 @@ from bot.store.base import (
     StoreError,
     format_id,
     parse_id,
+)
+from bot.store.rows import (
+    INCIDENT_COLUMNS,
+    PURGED_EXCERPT,
+    field_value,
+    incident_params,
+    readable,
 )
 
 log = logging.getLogger("doxguard.store")
@@ -46,7 +52,6 @@ T = TypeVar("T")
 
 LOCK_RETRIES = 8
 LOCK_FIRST_DELAY = 0.05
-PURGED_EXCERPT = "(excerpt purged with the original)"
 
 
 # --------------------------------------------------------------------------
@@ -181,6 +186,21 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE allowlist;
     ALTER TABLE allowlist_scoped RENAME TO allowlist;
     """,
+    # 3: Slack installations (tokens sealed, see adapters.slack_oauth) and OAuth states
+    """
+    CREATE TABLE slack_installations (
+        enterprise_id TEXT NOT NULL,
+        team_id       TEXT NOT NULL,
+        user_id       TEXT NOT NULL,
+        sealed        BLOB NOT NULL,
+        installed_at  REAL NOT NULL,
+        PRIMARY KEY (enterprise_id, team_id, user_id)
+    );
+    CREATE TABLE oauth_states (
+        state       TEXT PRIMARY KEY,
+        expires_at  REAL NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -240,89 +260,6 @@ def _retrying(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
     return wrapper
 
 
-# --------------------------------------------------------------------------
-# records
-
-
-def _subjects_json(subjects: Iterable[Subject]) -> str:
-    return json.dumps(
-        [
-            {"servant": s.servant, "role": s.role, "person": s.person, "relation": s.relation}
-            for s in subjects
-        ]
-    )
-
-
-_INCIDENT_COLUMNS = (
-    "seq, platform, server, channel, message_id, author, author_name, channel_name, action, "
-    "status, categories, servants, subjects, intent, excerpt, hide_error, notice_sent, "
-    "created_at, updated_at, hidden, previous_status, "
-    "EXISTS (SELECT 1 FROM originals o WHERE o.incident = incidents.seq) AS has_original"
-)
-
-
-def _incident(row: sqlite3.Row | tuple[Any, ...]) -> Incident:
-    (
-        seq, platform, server, channel, message_id, author, author_name, channel_name, action,
-        status, categories, servants, subjects, intent, excerpt, hide_error, notice_sent,
-        created_at, updated_at, hidden, previous_status, has_original,
-    ) = tuple(row)
-    return Incident(
-        id=format_id(seq),
-        platform=platform,
-        server=server,
-        channel=channel,
-        message_id=message_id,
-        author=author,
-        action=Action(action),
-        status=IncidentStatus(status),
-        categories=tuple(Category(c) for c in json.loads(categories)),
-        servants=tuple(json.loads(servants)),
-        excerpt=excerpt,
-        created_at=created_at,
-        updated_at=updated_at,
-        author_name=author_name,
-        channel_name=channel_name,
-        subjects=tuple(Subject(**s) for s in json.loads(subjects)),
-        intent=tuple(json.loads(intent)),
-        hide_error=hide_error,
-        notice_sent=bool(notice_sent),
-        has_original=bool(has_original),
-        hidden=bool(hidden),
-        previous_status=IncidentStatus(previous_status) if previous_status else None,
-    )
-
-
-def _readable(rows: Iterable[tuple[Any, ...]]) -> list[Incident]:
-    """Rows as incidents; a row this doxguard cannot read (an unknown status or category
-    written by another version, damaged JSON) is reported with its id and skipped."""
-    out = []
-    for row in rows:
-        try:
-            out.append(_incident(row))
-        except (ValueError, TypeError, KeyError) as exc:
-            log.error("incident %s: stored row cannot be read (%s); skipped",
-                      format_id(int(row[0])), type(exc).__name__)
-    return out
-
-
-def _field_value(key: str, value: Any) -> Any:
-    """A Python value of an incident field as its column stores it."""
-    if key not in INCIDENT_FIELDS:
-        raise ValueError(f"cannot update incident field {key!r}")
-    if key == "action":
-        return value.value
-    if key in ("notice_sent", "hidden"):
-        return int(bool(value))
-    if key == "categories":
-        return json.dumps([c.value for c in value])
-    if key in ("servants", "intent"):
-        return json.dumps(list(value))
-    if key == "subjects":
-        return _subjects_json(value)
-    return value
-
-
 def _scope_sql(scope: Scope | None, table: str = "") -> tuple[str, tuple[Any, ...]]:
     if scope is None:
         return "", ()
@@ -335,17 +272,6 @@ _INSERT_INCIDENT = (
     "channel_name, action, status, categories, servants, subjects, intent, excerpt, message, "
     f"hide_error, notice_sent, created_at, updated_at) VALUES ({', '.join('?' * 19)})"
 )
-
-
-def _incident_params(incident: Incident, message: dict[str, Any]) -> tuple[Any, ...]:
-    return (
-        incident.platform, incident.server, incident.channel, incident.message_id,
-        incident.author, incident.author_name, incident.channel_name, incident.action.value,
-        incident.status.value, json.dumps([c.value for c in incident.categories]),
-        json.dumps(list(incident.servants)), _subjects_json(incident.subjects),
-        json.dumps(list(incident.intent)), incident.excerpt, json.dumps(message),
-        incident.hide_error, int(incident.notice_sent), incident.created_at, incident.updated_at,
-    )
 
 
 # --------------------------------------------------------------------------
@@ -548,7 +474,7 @@ class SQLiteStore:
                     exists = await probe.fetchone() is not None
                 created, seq = False, None
                 if not exists:
-                    params = _incident_params(incident, message)
+                    params = incident_params(incident, message)
                     cur = await self._db.execute(_INSERT_INCIDENT, params)
                     created, seq = cur.rowcount > 0, cur.lastrowid
                     await cur.close()
@@ -569,11 +495,11 @@ class SQLiteStore:
 
     async def _find(self, platform: str, channel: str, message_id: str) -> Incident | None:
         row = await self._one(
-            f"SELECT {_INCIDENT_COLUMNS} FROM incidents "
+            f"SELECT {INCIDENT_COLUMNS} FROM incidents "
             "WHERE platform = ? AND channel = ? AND message_id = ?",
             (platform, channel, message_id),
         )
-        found = _readable([row]) if row else []
+        found = readable([row]) if row else []
         return found[0] if found else None
 
     @_retrying
@@ -588,9 +514,9 @@ class SQLiteStore:
             return None
         where, params = _scope_sql(scope)
         row = await self._one(
-            f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE seq = ?{where}", (seq, *params)
+            f"SELECT {INCIDENT_COLUMNS} FROM incidents WHERE seq = ?{where}", (seq, *params)
         )
-        found = _readable([row]) if row else []
+        found = readable([row]) if row else []
         return found[0] if found else None
 
     @_retrying
@@ -614,7 +540,7 @@ class SQLiteStore:
         params: list[Any] = [to_status.value, time.time()]
         for key, value in (fields or {}).items():
             sets.append(f"{key} = ?")
-            params.append(_field_value(key, value))
+            params.append(field_value(key, value))
         where = (f"seq = ? AND platform = ? AND server = ? "
                  f"AND status IN ({', '.join('?' * len(sources))})")
         params += [seq, scope.platform, scope.server, *sources]
@@ -652,7 +578,7 @@ class SQLiteStore:
         params: list[Any] = []
         for key, value in fields.items():
             sets.append(f"{key} = ?")
-            params.append(_field_value(key, value))
+            params.append(field_value(key, value))
         sets.append("updated_at = ?")
         params.append(time.time())
         await self._write([(f"UPDATE incidents SET {', '.join(sets)} WHERE seq = ?",
@@ -673,21 +599,21 @@ class SQLiteStore:
             where += " AND author = ?"
             params = (*params, author)
         rows = await self._all(
-            f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE 1 = 1{where} "
+            f"SELECT {INCIDENT_COLUMNS} FROM incidents WHERE 1 = 1{where} "
             "ORDER BY seq DESC LIMIT ?", (*params, limit))
-        return _readable(rows)
+        return readable(rows)
 
     @_retrying
     async def unfinished(self) -> list[Incident]:
         """Incidents a crash may have interrupted: a side effect under way (pending,
         confirming, restoring), or a notice not sent."""
         rows = await self._all(
-            f"SELECT {_INCIDENT_COLUMNS} FROM incidents "
+            f"SELECT {INCIDENT_COLUMNS} FROM incidents "
             "WHERE status IN (?, ?, ?) OR notice_sent = 0 ORDER BY seq",
             (IncidentStatus.PENDING.value, IncidentStatus.CONFIRMING.value,
              IncidentStatus.RESTORING.value),
         )
-        return _readable(rows)
+        return readable(rows)
 
     @_retrying
     async def count_incidents(self, scope: Scope | None = None) -> dict[str, int]:
@@ -848,6 +774,62 @@ class SQLiteStore:
         where, params = _scope_sql(scope)
         return {r[0] for r in await self._all(
             f"SELECT key FROM allowlist WHERE 1 = 1{where}", params)}
+
+
+    # -- Slack installations and OAuth states ------------------------------------
+    @_retrying
+    async def put_slack_installation(self, enterprise_id: str, team_id: str, user_id: str,
+                                     sealed: bytes, installed_at: float) -> None:
+        await self._write([
+            ("INSERT INTO slack_installations (enterprise_id, team_id, user_id, sealed, "
+             "installed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (enterprise_id, team_id, "
+             "user_id) DO UPDATE SET sealed = excluded.sealed, "
+             "installed_at = excluded.installed_at",
+             (enterprise_id, team_id, user_id, sealed, installed_at))])
+
+    @_retrying
+    async def get_slack_installation(self, enterprise_id: str, team_id: str,
+                                     user_id: str | None = None) -> bytes | None:
+        row = await self._one(
+            "SELECT sealed FROM slack_installations WHERE enterprise_id = ? AND team_id = ? "
+            "AND user_id = ?", (enterprise_id, team_id, user_id or ""))
+        return bytes(row[0]) if row else None
+
+    @_retrying
+    async def delete_slack_installations(self, enterprise_id: str, team_id: str,
+                                         user_id: str | None = None) -> int:
+        if user_id is None:
+            sql, params = ("DELETE FROM slack_installations WHERE enterprise_id = ? "
+                           "AND team_id = ?", (enterprise_id, team_id))
+        else:
+            sql, params = ("DELETE FROM slack_installations WHERE enterprise_id = ? "
+                           "AND team_id = ? AND user_id = ?", (enterprise_id, team_id, user_id))
+        async with self._lock:
+            cur = await self._db.execute(sql, params)
+            count = cur.rowcount
+            await cur.close()
+        return max(count, 0)
+
+    @_retrying
+    async def slack_installation_teams(self) -> list[tuple[str, str]]:
+        rows = await self._all(
+            "SELECT enterprise_id, team_id FROM slack_installations WHERE user_id = '' "
+            "ORDER BY installed_at")
+        return [(r[0], r[1]) for r in rows]
+
+    @_retrying
+    async def add_oauth_state(self, state: str, expires_at: float) -> None:
+        await self._write([
+            ("DELETE FROM oauth_states WHERE expires_at < ?", (time.time(),)),
+            ("INSERT INTO oauth_states (state, expires_at) VALUES (?, ?)", (state, expires_at)),
+        ])
+
+    @_retrying
+    async def take_oauth_state(self, state: str, now: float) -> bool:
+        """Consume a state once (DELETE … RETURNING: two callbacks cannot both win)."""
+        row = await self._one(
+            "DELETE FROM oauth_states WHERE state = ? RETURNING expires_at", (state,))
+        return row is not None and float(row[0]) > now
 
 
 def _statements(script: str) -> list[str]:
