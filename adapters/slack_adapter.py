@@ -508,14 +508,10 @@ class SlackBot:
         # one pooled HTTP session for every Web API call and file download (the SDK
         # otherwise opens a new connection per call)
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
-        if moderator is None:
-            from bot.engine import Moderator  # local: the engine is heavier than the adapter
-
-            moderator = await Moderator.create(self.config, self.platform, db_path=db_path)
         if isinstance(self.directory, InstalledWorkspaces):
             self.directory.session = self._http
             self.app.client.session = self._http
-            self.moderator = moderator
+            await self._open_moderator(moderator, db_path)  # installations live in its store
             teams = await self.installations.teams() if self.installations else []
             log.info("slack: serving every workspace that installs the app (%d installed); "
                      "install at %s", len(teams), self.settings.install_path)
@@ -540,6 +536,13 @@ class SlackBot:
             await self._say_cannot_hide()
         if not self.settings.moderators_channel:
             log.error("slack: slack.moderators_channel is not set: notices cannot be posted")
+        await self._open_moderator(moderator, db_path)
+
+    async def _open_moderator(self, moderator: Any, db_path: str | None) -> None:
+        if moderator is None:
+            from bot.engine import Moderator  # local: the engine is heavier than the adapter
+
+            moderator = await Moderator.create(self.config, self.platform, db_path=db_path)
         self.moderator = moderator
 
     async def _say_cannot_hide(self) -> None:

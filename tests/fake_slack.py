@@ -365,6 +365,11 @@ class FakeSlack:
                 return web.Response(status=failure.status, text="upstream trouble", headers=headers)
             return web.json_response({"ok": False, "error": failure.error},
                                      status=failure.status, headers=headers)
+        if method == "oauth.v2.access":
+            result = self._oauth_v2_access(request, params)
+            call.error = None if result.get("ok") else result["error"]
+            await self._record(call)
+            return web.json_response(result)
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             log.warning("fake slack: unknown method %s", method)
@@ -372,11 +377,6 @@ class FakeSlack:
             call.error = "unknown_method"
             await self._record(call)
             return web.json_response({"ok": False, "error": "unknown_method"})
-        if method == "oauth.v2.access":
-            result = self._oauth_v2_access(request, params)
-            call.error = None if result.get("ok") else result["error"]
-            await self._record(call)
-            return web.json_response(result)
         if method != "apps.connections.open" and owner is None:
             call.error = "not_authed" if token is None else "invalid_auth"
             await self._record(call)
