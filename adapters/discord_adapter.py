@@ -656,6 +656,14 @@ class DiscordAdapter:
                                retryable=True)
         return HideOutcome(ok=True)
 
+    def serves_server(self, platform: str, server: str) -> bool:
+        """Only the guilds of this process's shards (Discord's `(guild_id >> 22) % count`):
+        the process running the other shards resumes theirs."""
+        count, mine = self.settings.shard_count, self.settings.shard_ids
+        if platform != "discord" or not count or not mine or not server.isdigit():
+            return True
+        return (int(server) >> 22) % count in mine
+
     async def notify_moderators(self, notice: Notice) -> None:
         """Post the notice embed with its buttons in the guild's mod-log channel."""
         await self._ready()
