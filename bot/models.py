@@ -208,10 +208,14 @@ ALLOW = Verdict(Action.ALLOW)
 
 
 class IncidentStatus(StrEnum):
+    """Where an incident stands; the allowed moves between them are `bot.incidents.TRANSITIONS`."""
+
     PENDING = "pending"  # stored, hide not yet attempted (a crash here is resumed at start)
     HIDDEN = "hidden"
     HIDE_FAILED = "hide-failed"
     REVIEW = "review"
+    CONFIRMING = "confirming"  # a moderator confirmed; the hide is being carried out
+    RESTORING = "restoring"  # a moderator asked for a restore; the repost is being made
     RESTORED = "restored"
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
@@ -241,6 +245,8 @@ class Incident:
     hide_error: str | None = None
     notice_sent: bool = False
     has_original: bool = False
+    hidden: bool = False  # doxguard's hide of the message is in force (not restored)
+    previous_status: IncidentStatus | None = None  # the status before the last transition
 
 
 @dataclass(frozen=True, slots=True)
