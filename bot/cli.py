@@ -1,4 +1,4 @@
-"""`doxguard` command line: scan, check, run, replay, invite-url, bench.
+"""`doxguard` command line: scan, check, run, replay, invite-url, keygen.
 
 Exit status: 0 success, 1 runtime failure, 2 bad input or configuration (one
 clear line on stderr naming the file, line and setting at fault).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import json
 import logging
 import sys
@@ -49,7 +50,25 @@ def _pipeline(args: argparse.Namespace, *, default_config: bool = False) -> Pipe
     from bot.registry import load_servants
 
     cfg, servants = _settings(args, default_config=default_config)
-    return Pipeline(cfg, load_servants(servants, cfg.detection.default_region))
+    try:
+        registry = load_servants(servants, cfg.detection.default_region)
+    except ConfigError as exc:
+        if args.servants is None and args.config is None and not Path(servants).exists():
+            # run outside the repository, the default registry path means nothing
+            raise ConfigError(
+                exc.file, exc.key,
+                f"{exc.problem} (that is the default, relative to the current folder: "
+                "pass --servants FILE, or --config FILE naming servants_file)",
+            ) from None
+        raise
+    return Pipeline(cfg, registry)
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("doxguard")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout, not installed
+        return "unknown (not installed)"
 
 
 def read_records(stream: TextIO, name: str) -> list[dict[str, Any]]:
@@ -94,6 +113,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 records = read_records(fh, name)
     except FileNotFoundError:
         raise InputError(f"{name}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(
+            f"{name}: is a folder; scan reads one JSON Lines file (or - for stdin)"
+        ) from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text ({exc.reason})") from None
     out = [dumps(rec) for rec in pipeline.scan_records(records)]
@@ -142,12 +167,20 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from bot.seal import generate_key
+
+    print(generate_key())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="doxguard",
         description="Keep doxxing of public servants off Discord and Slack channels.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging (no PII)")
+    parser.add_argument("--version", action="version", version=f"doxguard {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -190,6 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, help="doxguard.toml")
     p.add_argument("client_id", help="the Discord application's client id")
     p.set_defaults(func=cmd_invite_url)
+
+    p = sub.add_parser(
+        "keygen",
+        help="print a new random sealing key (for $DOXGUARD_SEAL_KEY)",
+        description="Print a new random 32-byte sealing key, urlsafe base64. Use it as "
+        'export DOXGUARD_SEAL_KEY="$(doxguard keygen)" and keep it outside the repository.',
+    )
+    p.set_defaults(func=cmd_keygen)
     return parser
 
 
