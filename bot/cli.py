@@ -20,6 +20,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
 from bot.notices import verdict_lines
 from bot.pipeline import Pipeline, dumps
+from bot.platform import StartError
 from bot.store import StoreError
 
 DEFAULT_CONFIG = Path("config/doxguard.toml")
@@ -244,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.func(args) or 0)
-    except (ConfigError, InputError) as exc:
+    except (ConfigError, InputError, StartError) as exc:
         print(f"doxguard: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:  # names the database file and what to do
