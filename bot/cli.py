@@ -1,4 +1,4 @@
-"""`doxguard` command line: scan, check, run, replay, invite-url, bench.
+"""`doxguard` command line: scan, check, fingerprint, run, replay, invite-url, bench.
 
 Exit status: 0 success, 1 runtime failure, 2 bad input or configuration (one
 clear line on stderr naming the file, line and setting at fault).
@@ -120,6 +120,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    """Protected values CSV -> keyed digests only (see bot/fingerprints.py)."""
+    from bot import fingerprints
+    from bot.registry import load_servants
+
+    cfg, servants = _settings(args, default_config=False)
+    registry = load_servants(servants, cfg.detection.default_region)
+    key_env = cfg.detection.fingerprint_key_env
+    key = fingerprints.fingerprint_key(key_env)
+    rows = fingerprints.read_private_csv(
+        args.csv, (s.name for s in registry.servants), cfg.detection.default_region
+    )
+    fingerprints.write_file(args.out, fingerprints.render_file(rows, key, key_env))
+    people = len({servant for servant, _, _ in rows})
+    print(f"wrote {args.out}: {len(rows)} protected values of {people} servants (digests only)")
+    return EXIT_OK
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import run
 
@@ -168,6 +186,17 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("text", nargs="*", help="the message (read from stdin when omitted)")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "fingerprint",
+        help="turn a CSV of protected values into keyed digests (fingerprints.toml)",
+        description="Read CSV rows 'servant, category, value' and write only HMAC-SHA256 "
+        "digests under the key in $DOXGUARD_FINGERPRINT_KEY (detection.fingerprint_key_env).",
+    )
+    common(p)
+    p.add_argument("csv", metavar="CSV", help="private values: servant, category, value")
+    p.add_argument("--out", required=True, help="the fingerprints file to write")
+    p.set_defaults(func=cmd_fingerprint)
 
     p = sub.add_parser(
         "run",
