@@ -8,26 +8,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import gc
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
 
+from bot.batch import InputError, read_records, scan_parallel, write_lines
 from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
 from bot.notices import verdict_lines
-from bot.pipeline import Pipeline, dumps
+from bot.pipeline import Pipeline
 from bot.store import StoreError
 
 DEFAULT_CONFIG = Path("config/doxguard.toml")
 DEFAULT_SERVANTS = Path("config/servants.toml")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-class InputError(Exception):
-    """A bad input line; the message names the file and line."""
 
 
 def _settings(args: argparse.Namespace, *, default_config: bool) -> tuple[Config, Path]:
@@ -52,54 +48,31 @@ def _pipeline(args: argparse.Namespace, *, default_config: bool = False) -> Pipe
     return Pipeline(cfg, load_servants(servants, cfg.detection.default_region))
 
 
-def read_records(stream: TextIO, name: str) -> list[dict[str, Any]]:
-    """Parse and validate every JSON line before any output is written."""
-    records: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}:{number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(rec, dict):
-            raise InputError(f"{name}:{number}: each line must be a JSON object")
-        if "text" not in rec:
-            raise InputError(f'{name}:{number}: missing "text"')
-        if not isinstance(rec["text"], str):
-            raise InputError(f'{name}:{number}: "text" must be a string')
-        if rec.get("id") is None:
-            raise InputError(f'{name}:{number}: missing "id"')
-        for key in ("channel", "author", "reply_to"):
-            value = rec.get(key)
-            if value is not None and not isinstance(value, str | int):
-                raise InputError(f'{name}:{number}: "{key}" must be a string')
-        key = str(rec["id"])
-        if key in seen:
-            raise InputError(f"{name}:{number}: duplicate id (first on line {seen[key]})")
-        seen[key] = number
-        records.append(rec)
-    return records
-
-
 def cmd_scan(args: argparse.Namespace) -> int:
-    pipeline = _pipeline(args)
+    from bot.registry import load_servants
+
+    cfg, servants = _settings(args, default_config=False)
+    cache = cfg.resolve(cfg.storage.registry_cache) if cfg.storage.registry_cache else None
+    registry = load_servants(servants, cfg.detection.default_region, cache_dir=cache)
+    pipeline = Pipeline(cfg, registry)
+    gc.freeze()  # the built registry is permanent: collections need not walk it
     name = "<stdin>" if args.input == "-" else args.input
     try:
         if args.input == "-":
-            records = read_records(sys.stdin, name)
+            records = read_records(getattr(sys.stdin, "buffer", sys.stdin), name)
         else:
-            with open(args.input, encoding="utf-8") as fh:
+            with open(args.input, "rb") as fh:
                 records = read_records(fh, name)
     except FileNotFoundError:
         raise InputError(f"{name}: file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text ({exc.reason})") from None
-    out = [dumps(rec) for rec in pipeline.scan_records(records)]
-    if out:
-        sys.stdout.write("\n".join(out) + "\n")
-    sys.stdout.flush()
+    lines = scan_parallel(pipeline, records, args.jobs)
+    stdout = getattr(sys.stdout, "buffer", None)
+    if stdout is None:  # a text stream stands in for stdout (tests)
+        sys.stdout.write("".join(line.decode() + "\n" for line in lines))
+    else:
+        write_lines(stdout, lines)
+    if registry.cache_writer is not None:
+        registry.cache_writer.join()  # a short run must still leave the cache for the next
     return EXIT_OK
 
 
@@ -160,6 +133,12 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {value!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="doxguard",
@@ -180,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.add_argument("input", metavar="INPUT", help="JSONL file, or - for stdin")
+    p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                   help="scan over N processes, whole channels each (output order is kept)")
     p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("check", help="print the verdict for one message, in human form")

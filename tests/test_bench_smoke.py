@@ -75,3 +75,21 @@ def test_traffic_is_deterministic_and_shaped_as_described(tmp_path: Path) -> Non
     assert 60 <= flagged <= 200  # about 30 % concern a servant; the rest is nobody's
     for length in (4_000, 100_000):
         assert all(len(t) == length for t in traffic.adversarial(length).values())
+
+
+def test_whole_process_benchmark_quick_run_prints_every_figure(tmp_path: Path) -> None:
+    out_json = tmp_path / "scan.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scan_bench.py"), "--quick", "--no-peer",
+         "--json", str(out_json)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert out.rstrip().endswith("benchmark complete")
+    for workload in ("chat", "clean", "pii"):
+        assert re.search(rf"^\s+{workload}\s+200 msgs\s+doxguard", out, re.M), out
+        assert re.search(rf"^\s+{workload}(\s+[\d.]+){{10}}\s+[\d.]+%$", out, re.M), out
+    assert "output identical: True" in out
+    assert re.search(r"from the cache [\d.]+ s", out)
+    assert out_json.read_text().startswith("{")
