@@ -17,6 +17,7 @@ from typing import Any
 
 import ahocorasick
 
+from bot import fingerprints
 from bot.attribution import NOBODY, attribute
 from bot.config import Config, load_config
 from bot.context import NO_LINKS, ConversationContext
@@ -56,6 +57,7 @@ class Pipeline:
         self._build_triggers()
         self._allowlist: set[str] = set()
         self.set_registry(registry)
+        self.fingerprints = fingerprints.load_for(config)  # protected values (fingerprints.py)
 
     # -- construction ------------------------------------------------------
     @classmethod
@@ -123,6 +125,13 @@ class Pipeline:
         return findings, failed
 
     def scan(self, message: ChatMessage, ctx: ConversationContext | None = None) -> Verdict:
+        """The rules' verdict, raised for protected values (bot/fingerprints.py) in it."""
+        verdict = self.scan_rules(message, ctx)
+        if self.fingerprints is None or message.kind is EventKind.DELETE:
+            return verdict
+        return fingerprints.protect(verdict, message.full_text, self.fingerprints, self.registry)
+
+    def scan_rules(self, message: ChatMessage, ctx: ConversationContext | None = None) -> Verdict:
         """Verdict for one message; records what it names into `ctx` for later messages."""
         if message.kind is EventKind.DELETE:
             if ctx is not None:
