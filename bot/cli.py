@@ -1,4 +1,4 @@
-"""`doxguard` command line: scan, check, fingerprint, run, replay, invite-url, bench.
+"""`doxguard` command line: scan, check, fingerprint, run, replay, invite-url, keygen.
 
 Exit status: 0 success, 1 runtime failure, 2 bad input or configuration (one
 clear line on stderr naming the file, line and setting at fault).
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import importlib.metadata
 import logging
 import sys
 from collections.abc import Sequence
@@ -17,8 +18,9 @@ from pathlib import Path
 from bot.batch import InputError, read_records, scan_parallel, write_lines
 from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
-from bot.notices import verdict_lines
+from bot.notices import verdict_lines, why_lines
 from bot.pipeline import Pipeline
+from bot.platform import StartError
 from bot.store import StoreError
 
 DEFAULT_CONFIG = Path("config/doxguard.toml")
@@ -45,7 +47,25 @@ def _pipeline(args: argparse.Namespace, *, default_config: bool = False) -> Pipe
     from bot.registry import load_servants
 
     cfg, servants = _settings(args, default_config=default_config)
-    return Pipeline(cfg, load_servants(servants, cfg.detection.default_region))
+    try:
+        registry = load_servants(servants, cfg.detection.default_region)
+    except ConfigError as exc:
+        if args.servants is None and args.config is None and not Path(servants).exists():
+            # run outside the repository, the default registry path means nothing
+            raise ConfigError(
+                exc.file, exc.key,
+                f"{exc.problem} (that is the default, relative to the current folder: "
+                "pass --servants FILE, or --config FILE naming servants_file)",
+            ) from None
+        raise
+    return Pipeline(cfg, registry)
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("doxguard")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout, not installed
+        return "unknown (not installed)"
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -65,7 +85,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 records = read_records(fh, name)
     except FileNotFoundError:
         raise InputError(f"{name}: file not found") from None
-    lines = scan_parallel(pipeline, records, args.jobs)
+    except IsADirectoryError:
+        raise InputError(
+            f"{name}: is a folder; scan reads one JSON Lines file (or - for stdin)"
+        ) from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    lines = scan_parallel(pipeline, records, args.jobs, args.explain)
     stdout = getattr(sys.stdout, "buffer", None)
     if stdout is None:  # a text stream stands in for stdout (tests)
         sys.stdout.write("".join(line.decode() + "\n" for line in lines))
@@ -78,12 +104,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 def describe_verdict(pipeline: Pipeline, text: str) -> str:
     """Human form of one message's verdict (masked), for `check`."""
-    verdict = pipeline.scan(ChatMessage(id="check", channel="check", author="you", text=text))
+    message = ChatMessage(id="check", channel="check", author="you", text=text)
+    verdict = pipeline.scan(message, explain=True)
     lines = [f"verdict: {verdict.action.value.upper()}"]
     if verdict.action is Action.ALLOW:
         lines.append("  no personal information about a protected person found")
-        return "\n".join(lines)
-    return "\n".join([*lines, *verdict_lines(verdict)])
+    else:
+        lines += verdict_lines(verdict)
+    return "\n".join([*lines, *why_lines(verdict)])
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -139,12 +167,20 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from bot.seal import generate_key
+
+    print(generate_key())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="doxguard",
         description="Keep doxxing of public servants off Discord and Slack channels.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging (no PII)")
+    parser.add_argument("--version", action="version", version=f"doxguard {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -161,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="INPUT", help="JSONL file, or - for stdin")
     p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                    help="scan over N processes, whole channels each (output order is kept)")
+    p.add_argument("--explain", action="store_true",
+                   help="add a 'why' field to each record: findings (masked), how the message "
+                   "was linked to whom, and the rule that decided")
     p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("check", help="print the verdict for one message, in human form")
@@ -200,6 +239,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, help="doxguard.toml")
     p.add_argument("client_id", help="the Discord application's client id")
     p.set_defaults(func=cmd_invite_url)
+
+    p = sub.add_parser(
+        "keygen",
+        help="print a new random sealing key (for $DOXGUARD_SEAL_KEY)",
+        description="Print a new random 32-byte sealing key, urlsafe base64. Use it as "
+        'export DOXGUARD_SEAL_KEY="$(doxguard keygen)" and keep it outside the repository.',
+    )
+    p.set_defaults(func=cmd_keygen)
     return parser
 
 
@@ -213,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.func(args) or 0)
-    except (ConfigError, InputError) as exc:
+    except (ConfigError, InputError, StartError) as exc:
         print(f"doxguard: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:  # names the database file and what to do
