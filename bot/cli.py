@@ -148,7 +148,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from adapters.replay import replay
 
     cfg, servants = _settings(args, default_config=False)
-    return replay(cfg, servants, Path(args.path), args.out)
+    return replay(cfg, servants, Path(args.path), args.out, verbose=args.verbose)
 
 
 def cmd_invite_url(args: argparse.Namespace) -> int:
@@ -227,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.add_argument("--out", help="write incidents as JSON Lines here (default: stdout)")
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="also log each incident as it is found")
     p.add_argument("path", metavar="PATH", help="export file or folder (format auto-detected)")
     p.set_defaults(func=cmd_replay)
 

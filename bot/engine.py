@@ -216,6 +216,10 @@ class Moderator:
 
     async def _check_key(self) -> None:
         env = self.config.storage.encryption_key_env
+        if self.sealer is None and not env:  # sealing turned off on purpose (replay does)
+            log.info("sealing is off (storage.encryption_key_env is empty): only masked "
+                     "summaries are kept")
+            return
         if self.sealer is None:
             log.warning(
                 "no sealing key in $%s: originals are NOT kept, only masked summaries "
