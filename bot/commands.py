@@ -208,6 +208,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         args=(_INCIDENT_ID,),
     ),
     CommandSpec(
+        "stats",
+        "stats [since]",
+        "The moderation report's headline numbers: incidents, hidden, restored, dismissed, "
+        "dismiss rate, median time to a decision.",
+        args=(ArgSpec("since", "period, e.g. 30d (default), 7d, 12h", required=False),),
+    ),
+    CommandSpec(
         "check",
         "check TEXT",
         "Dry run: what doxguard would do with TEXT (nothing is stored or hidden; masked).",
@@ -676,6 +683,18 @@ async def _timeout(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
     return CommandReply(f"Timed out {inc.author_name or inc.author} for {minutes} minutes.")
 
 
+async def _stats(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    from bot.report import DEFAULT_SINCE, build_report, parse_since, stats_text
+
+    try:
+        seconds = parse_since(args[0] if args else DEFAULT_SINCE)
+    except ValueError as exc:
+        return _fail(str(exc).replace("--since ", "stats "))
+    # a moderator sees their own server's figures (the console has no server: all of them)
+    server = f"{caller.platform}:{caller.server}" if caller.server else None
+    return CommandReply(stats_text(await build_report(moderator.store, seconds, server)))
+
+
 async def _check(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
     from bot.masking import mask_excerpt
 
@@ -726,6 +745,7 @@ _HANDLERS: dict[str, Handler] = {
     "confirm": _confirm,
     "dismiss": _dismiss,
     "timeout": _timeout,
+    "stats": _stats,
     "check": _check,
     "reload": _reload,
     "help": _help,
