@@ -18,7 +18,7 @@ from pathlib import Path
 from bot.batch import InputError, read_records, scan_parallel, write_lines
 from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
-from bot.notices import verdict_lines
+from bot.notices import verdict_lines, why_lines
 from bot.pipeline import Pipeline
 from bot.platform import StartError
 from bot.store import StoreError
@@ -91,7 +91,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         ) from None
     except PermissionError:
         raise InputError(f"{name}: permission denied") from None
-    lines = scan_parallel(pipeline, records, args.jobs)
+    lines = scan_parallel(pipeline, records, args.jobs, args.explain)
     stdout = getattr(sys.stdout, "buffer", None)
     if stdout is None:  # a text stream stands in for stdout (tests)
         sys.stdout.write("".join(line.decode() + "\n" for line in lines))
@@ -104,12 +104,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 def describe_verdict(pipeline: Pipeline, text: str) -> str:
     """Human form of one message's verdict (masked), for `check`."""
-    verdict = pipeline.scan(ChatMessage(id="check", channel="check", author="you", text=text))
+    message = ChatMessage(id="check", channel="check", author="you", text=text)
+    verdict = pipeline.scan(message, explain=True)
     lines = [f"verdict: {verdict.action.value.upper()}"]
     if verdict.action is Action.ALLOW:
         lines.append("  no personal information about a protected person found")
-        return "\n".join(lines)
-    return "\n".join([*lines, *verdict_lines(verdict)])
+    else:
+        lines += verdict_lines(verdict)
+    return "\n".join([*lines, *why_lines(verdict)])
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -225,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="INPUT", help="JSONL file, or - for stdin")
     p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                    help="scan over N processes, whole channels each (output order is kept)")
+    p.add_argument("--explain", action="store_true",
+                   help="add a 'why' field to each record: findings (masked), how the message "
+                   "was linked to whom, and the rule that decided")
     p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("check", help="print the verdict for one message, in human form")
