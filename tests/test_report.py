@@ -29,6 +29,7 @@ from bot.report import build_report, duration, parse_since, stats_text
 from bot.seal import generate_key
 from bot.store import Store
 from tests.chromium import browser
+from tests.test_discord_e2e import DOXXING, World, fake, world  # noqa: F401 - fixtures
 
 REPO = Path(__file__).resolve().parents[1]
 SERVANTS = REPO / "tests" / "data" / "engine_servants.toml"
@@ -231,3 +232,20 @@ async def test_names_only_with_names(tmp_path: Path, monkeypatch: pytest.MonkeyP
     res = doxguard("report", "--db", str(db), "--names", "--html", str(out))
     assert res.returncode == 0, res.stderr
     assert "Daniel Whitaker" in out.read_text(encoding="utf-8")
+
+
+async def test_stats_slash_command_on_discord_counts_this_server(
+    world: World,  # noqa: F811 - the fixture of test_discord_e2e
+) -> None:
+    msg = await world.fake.post_message(world.general, world.member, DOXXING)
+    await world.wait_deleted(world.general, msg)
+    await world.wait_notices(1)
+    iid = await world.fake.slash(world.guild, world.general, world.moderator,
+                                 ["doxguard", "stats"])
+    reply = await world.fake.interaction_reply(iid)
+    content = reply["data"]["content"]
+    assert reply["data"]["flags"] & 64  # ephemeral, like every command reply
+    assert f"(discord:{world.guild.id})" in content
+    assert "incidents: 1" in content and "hidden: 1" in content
+    assert "dismiss rate (false positives): 0.0 %" in content
+    assert "555-0142" not in content
