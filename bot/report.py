@@ -25,6 +25,7 @@ from bot.store import ReportRows, Store
 _SINCE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"h": 3600, "d": 86_400, "w": 7 * 86_400}
 DEFAULT_SINCE = "30d"
+WEEKLY_AFTER_DAYS = 92  # longer periods are drawn per week: a bar a day gets too thin
 
 # one colour per ordinance category, readable on white and told apart in the legend
 PALETTE: dict[str, str] = {
@@ -69,6 +70,7 @@ class Report:
     until: float
     scope: str  # "all servers" or the server asked for
     names: bool = False
+    weekly: bool = False  # `rows.by_day` holds weeks (their Mondays)
 
     # -- the headline numbers (chat and HTML show these same values) ----------
     @property
@@ -123,8 +125,9 @@ async def build_report(store: Store, since_seconds: int, server: str | None = No
     platform, server_id = None, server
     if server and ":" in server:
         platform, server_id = server.split(":", 1)
-    rows = await store.report_rows(until - since_seconds, server_id, platform)
-    return Report(rows, until - since_seconds, until, server or "all servers", names)
+    weekly = since_seconds > WEEKLY_AFTER_DAYS * 86_400
+    rows = await store.report_rows(until - since_seconds, server_id, platform, week=weekly)
+    return Report(rows, until - since_seconds, until, server or "all servers", names, weekly)
 
 
 def stats_text(report: Report) -> str:
@@ -151,8 +154,11 @@ def _e(text: object) -> str:
 def _days(report: Report) -> list[str]:
     first = datetime.fromtimestamp(report.since, UTC).date()
     last = datetime.fromtimestamp(report.until, UTC).date()
-    count = (last - first).days + 1
-    return [(first + timedelta(days=i)).isoformat() for i in range(count)]
+    step = 7 if report.weekly else 1
+    if report.weekly:
+        first -= timedelta(days=first.weekday())  # the Monday SQLite buckets the week by
+    count = (last - first).days // step + 1
+    return [(first + timedelta(days=i * step)).isoformat() for i in range(count)]
 
 
 def _over_time_svg(report: Report) -> str:
@@ -288,7 +294,8 @@ def render_html(report: Report) -> str:
 <span data-figure="scope">{_e(report.scope)}</span> · generated
 {_e(time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(report.until)))}</p>
 <div class="cards">{cards}</div>
-<section><h2>Incidents over time, by ordinance category</h2>{_over_time_svg(report)}
+<section><h2>Incidents {"per week" if report.weekly else "per day"}, by ordinance category</h2>
+{_over_time_svg(report)}
 <ul class="legend">{legend}</ul>
 {_table(("category", "incidents"), by_category, "categories")}</section>
 <section><h2>What happened to them</h2>{action_bars}

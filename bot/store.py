@@ -722,12 +722,16 @@ class Store:
     # -- reports -------------------------------------------------------------
     @_retrying
     async def report_rows(self, since: float, server: str | None = None,
-                          platform: str | None = None, top: int = 10) -> ReportRows:
+                          platform: str | None = None, top: int = 10,
+                          week: bool = False) -> ReportRows:
         """Every figure of `doxguard report` and `/doxguard stats`, aggregated here in SQL.
 
         Incidents created at or after `since` (epoch seconds), optionally of one server
-        (and platform). Counts and ids only: no excerpt, no message text.
+        (and platform), counted per UTC day (or per week from Monday, `week`). Counts
+        and ids only: no excerpt, no message text.
         """
+        bucket = ("date(i.created_at, 'unixepoch', '-6 days', 'weekday 1')" if week
+                  else "date(i.created_at, 'unixepoch')")
         where = "created_at >= ?"
         params: tuple[Any, ...] = (since,)
         if server:
@@ -740,7 +744,7 @@ class Store:
         by_status = await self._all(
             f"SELECT status, count(*) FROM ({scoped}) GROUP BY status ORDER BY status", params)
         by_day = await self._all(
-            f"SELECT date(i.created_at, 'unixepoch') AS day, c.value, count(*) "
+            f"SELECT {bucket} AS day, c.value, count(*) "
             f"FROM ({scoped}) AS i, json_each(i.categories) AS c "
             "GROUP BY day, c.value ORDER BY day, c.value", params)
         channels = await self._all(

@@ -249,3 +249,17 @@ async def test_stats_slash_command_on_discord_counts_this_server(
     assert "incidents: 1" in content and "hidden: 1" in content
     assert "dismiss rate (false positives): 0.0 %" in content
     assert "555-0142" not in content
+
+
+async def test_long_periods_are_counted_per_week_from_monday() -> None:
+    store = await Store.open(":memory:")
+    monday = 1_767_571_200.0  # 2026-01-05 00:00 UTC, a Monday
+    for seq, offset in enumerate((0.5, 3.0, 6.9, 7.2), start=1):  # three that week, one next
+        await store.add_incident(
+            incident(seq, "g1", "c1", (Category.HOME_ADDRESS,), IncidentStatus.HIDDEN,
+                     monday + offset * DAY), message={}, sealed=None, expires_at=None)
+    report = await build_report(store, 120 * 86_400, now=monday + 30 * DAY)
+    await store.close()
+    assert report.weekly
+    assert report.rows.by_day == [("2026-01-05", "home_address", 3),
+                                  ("2026-01-12", "home_address", 1)]
