@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import images
 from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
 from bot.notices import verdict_lines
@@ -75,6 +77,9 @@ def read_records(stream: TextIO, name: str) -> list[dict[str, Any]]:
             value = rec.get(key)
             if value is not None and not isinstance(value, str | int):
                 raise InputError(f'{name}:{number}: "{key}" must be a string')
+        problem = images.check_record_attachments(rec, f"{name}:{number}")  # screenshots
+        if problem:
+            raise InputError(problem)
         key = str(rec["id"])
         if key in seen:
             raise InputError(f"{name}:{number}: duplicate id (first on line {seen[key]})")
@@ -96,27 +101,57 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise InputError(f"{name}: file not found") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text ({exc.reason})") from None
-    out = [dumps(rec) for rec in pipeline.scan_records(records)]
+    if any(rec.get("attachments") for rec in records):  # images: bot/images.py
+        base = Path.cwd() if args.input == "-" else Path(args.input).resolve().parent
+        reader = images.ImageReader(pipeline.config.images)
+        try:
+            scanned = images.scan_records(pipeline, records, base, reader)
+        except FileNotFoundError as exc:
+            raise InputError(f"{name}: attachment not found: {exc.filename}") from None
+        finally:
+            reader.close()
+        out = [dumps(rec) for rec in scanned]
+    else:
+        out = [dumps(rec) for rec in pipeline.scan_records(records)]
     if out:
         sys.stdout.write("\n".join(out) + "\n")
     sys.stdout.flush()
     return EXIT_OK
 
 
-def describe_verdict(pipeline: Pipeline, text: str) -> str:
-    """Human form of one message's verdict (masked), for `check`."""
-    verdict = pipeline.scan(ChatMessage(id="check", channel="check", author="you", text=text))
+def describe_verdict(pipeline: Pipeline, text: str, image_files: Sequence[Path] = ()) -> str:
+    """Human form of one message's verdict (masked), for `check` (`--image`: screenshots)."""
+    message = ChatMessage(id="check", channel="check", author="you", text=text)
+    if image_files:
+        reader = images.ImageReader(pipeline.config.images)
+        try:
+            loaded = images.load_paths(image_files, max_bytes=pipeline.config.images.max_bytes)
+            message = reader.read_sync(dataclasses.replace(message, images=loaded))
+        except FileNotFoundError as exc:
+            raise InputError(f"{exc.filename}: file not found") from None
+        finally:
+            reader.close()
+    verdict = pipeline.scan(message)
     lines = [f"verdict: {verdict.action.value.upper()}"]
+    lines += [f"  {note}" for note in images.notes(message)]
     if verdict.action is Action.ALLOW:
         lines.append("  no personal information about a protected person found")
         return "\n".join(lines)
-    return "\n".join([*lines, *verdict_lines(verdict)])
+    lines += verdict_lines(verdict)
+    for f in verdict.findings:
+        source = images.source_of(message, f.start)
+        if source != "text":
+            lines.append(f"  {f.category.value} is in {source} (read from the image)")
+    return "\n".join(lines)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args, default_config=True)
-    text = " ".join(args.text) if args.text else sys.stdin.read()
-    print(describe_verdict(pipeline, text))
+    if args.text:
+        text = " ".join(args.text)
+    else:
+        text = "" if args.image else sys.stdin.read()
+    print(describe_verdict(pipeline, text, args.image or ()))
     return EXIT_OK
 
 
@@ -185,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="print the verdict for one message, in human form")
     common(p)
     p.add_argument("text", nargs="*", help="the message (read from stdin when omitted)")
+    p.add_argument("--image", type=Path, action="append", metavar="FILE",
+                   help="an image attached to the message (read with OCR); repeatable")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from bot import notices
+from bot import images, notices
 from bot.config import Config, ConfigError, load_config
 from bot.models import (
     ALLOW,
@@ -164,6 +164,7 @@ class Moderator:
         self._repeat_of: dict[str, str] = {}
         self.failure: StoreError | None = None  # set when the store became unusable
         self.failed = asyncio.Event()  # adapters stop the bot when it is set
+        self.images = images.ImageReader(config.images)  # screenshots: OCR off the loop
         self._install_allowlist_secret()
 
     # -- construction --------------------------------------------------------
@@ -336,6 +337,7 @@ class Moderator:
             existing.status is IncidentStatus.REVIEW and message.kind is EventKind.EDIT
         ):
             return existing
+        message = await self.images.read(message)  # image text as attachments (images.py)
         verdict = await self._scan(message)
         if not verdict.is_violation:
             await self._advance_cursor(message)
@@ -418,7 +420,8 @@ class Moderator:
         if self.sealer is None:
             return None
         payload = json.dumps(
-            {"text": message.full_text, "allowlist": self._allowlist_entries(verdict)},
+            {"text": message.full_text, "allowlist": self._allowlist_entries(verdict),
+             "images": images.sealed_refs(message)},  # hash and URL, never the image
             ensure_ascii=False,
         )
         return await self.sealer.seal_async(payload, _seal_context(message))
@@ -427,7 +430,7 @@ class Moderator:
         from bot.masking import mask_excerpt
 
         spans = [(f.start, f.end) for f in verdict.findings]
-        return mask_excerpt(message.full_text, spans)
+        return mask_excerpt(message.full_text, spans) + images.excerpt_suffix(message)
 
     async def _store_incident(
         self, message: ChatMessage, verdict: Verdict
@@ -757,6 +760,7 @@ class Moderator:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
+        self.images.close()
         await self.store.close()
 
 
