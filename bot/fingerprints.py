@@ -36,6 +36,7 @@ from bot.config import Config, ConfigError, DetectionSettings, secret
 from bot.models import (
     Action,
     Category,
+    Explanation,
     ReportedFinding,
     Subject,
     Verdict,
@@ -626,8 +627,15 @@ def protect(
     categories = tuple(sorted({f.category for f in findings}, key=_ORDER.__getitem__))
     servants = tuple(dict.fromkeys([*verdict.servants, *(m.servant for m in matches)]))
     intent = verdict.intent or intent_signals(norm.folded)
+    protected = tuple(r for r in reasons if r.startswith("matches a protected value"))
+    before = verdict.why or Explanation()
+    why = Explanation(
+        tuple(f"{f.category.value} ({f.kind or 'value'}): {f.masked}" for f in findings),
+        (*protected, *before.about),
+        protected[0] if protected else before.decision,
+    )
     return Verdict(
-        action, categories, servants, tuple(subjects), tuple(findings), intent, tuple(reasons)
+        action, categories, servants, tuple(subjects), tuple(findings), intent, tuple(reasons), why
     )
 
 
