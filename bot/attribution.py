@@ -70,6 +70,7 @@ class Attribution:
     notes: tuple[str, ...] = ()  # readings that ruled a registered name out
     spans: tuple[tuple[int, int], ...] = ()  # where the message names its subjects
     namesakes: tuple[str, ...] = ()  # registered surnames it uses for somebody else
+    subject_spans: tuple[tuple[int, int] | None, ...] = ()  # where each subject is named
 
     @property
     def servants(self) -> tuple[str, ...]:
@@ -297,12 +298,21 @@ def attribute(
     reasons: list[str] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(servant: str, person: str, relation: str | None, reason: str) -> None:
+    subject_spans: list[tuple[int, int] | None] = []
+
+    def add(
+        servant: str,
+        person: str,
+        relation: str | None,
+        reason: str,
+        span: tuple[int, int] | None = None,
+    ) -> None:
         if (servant, person) in seen:
             return
         seen.add((servant, person))
         subjects.append(Subject(servant, registry.role_of(servant), person, relation))
         reasons.append(reason)
+        subject_spans.append(span)
 
     for m in all_mentions:
         if m.kind == "relation":
@@ -318,9 +328,11 @@ def attribute(
                 m.person,
                 m.relation,
                 f"'{written}': {m.person}, {m.relation} of {m.servant} ({source})",
+                (m.start, m.end),
             )
         else:
-            add(m.servant, m.person, m.relation, how.get((m.servant, m.person), "named"))
+            reason = how.get((m.servant, m.person), "named")
+            add(m.servant, m.person, m.relation, reason, (m.start, m.end))
     if anaphora is not None and not subjects:
         servant, written = anaphora
         add(
@@ -375,6 +387,7 @@ def attribute(
         tuple(notes),
         tuple(spans),
         tuple(dict.fromkeys(hit_surname(text, h).lower() for h in hits if h.is_namesake)),
+        tuple(subject_spans),
     )
 
 

@@ -71,9 +71,9 @@ def encode(records: Iterable[Record]) -> list[bytes]:
     return [orjson.dumps(rec) for rec in records]
 
 
-def scan_lines(pipeline: Pipeline, records: Sequence[Record]) -> list[bytes]:
+def scan_lines(pipeline: Pipeline, records: Sequence[Record], explain: bool = False) -> list[bytes]:
     """Verdict lines for `records` in order, in this process."""
-    return encode(pipeline.scan_records(records))
+    return encode(pipeline.scan_records(records, explain))
 
 
 def split_by_channel(records: Sequence[Record], parts: int) -> list[list[int]]:
@@ -92,16 +92,18 @@ def split_by_channel(records: Sequence[Record], parts: int) -> list[list[int]]:
 
 
 # state a forked worker inherits: the built pipeline and the records (never pickled)
-_shared: tuple[Pipeline, Sequence[Record]] | None = None
+_shared: tuple[Pipeline, Sequence[Record], bool] | None = None
 
 
 def _scan_group(indices: list[int]) -> list[bytes]:
     assert _shared is not None
-    pipeline, records = _shared
-    return scan_lines(pipeline, [records[i] for i in indices])
+    pipeline, records, explain = _shared
+    return scan_lines(pipeline, [records[i] for i in indices], explain)
 
 
-def scan_parallel(pipeline: Pipeline, records: Sequence[Record], jobs: int) -> list[bytes]:
+def scan_parallel(
+    pipeline: Pipeline, records: Sequence[Record], jobs: int, explain: bool = False
+) -> list[bytes]:
     """Verdict lines in input order, channels spread over `jobs` forked processes.
 
     Falls back to one process where fork is unavailable (the built registry is
@@ -109,9 +111,9 @@ def scan_parallel(pipeline: Pipeline, records: Sequence[Record], jobs: int) -> l
     """
     groups = split_by_channel(records, max(1, jobs))
     if len(groups) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return scan_lines(pipeline, records)
+        return scan_lines(pipeline, records, explain)
     global _shared
-    _shared = (pipeline, records)
+    _shared = (pipeline, records, explain)
     gc.freeze()  # children share the parent's pages instead of copying them on collection
     try:
         with multiprocessing.get_context("fork").Pool(len(groups)) as pool:

@@ -20,7 +20,7 @@ from bot import images
 from bot.batch import InputError, encode, read_records, scan_parallel, write_lines
 from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
-from bot.notices import verdict_lines
+from bot.notices import verdict_lines, why_lines
 from bot.pipeline import Pipeline
 from bot.platform import StartError
 from bot.store import StoreError
@@ -97,13 +97,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
         base = Path.cwd() if args.input == "-" else Path(args.input).resolve().parent
         reader = images.ImageReader(pipeline.config.images)
         try:
-            lines = encode(images.scan_records(pipeline, records, base, reader))
+            lines = encode(images.scan_records(pipeline, records, base, reader, args.explain))
         except FileNotFoundError as exc:
             raise InputError(f"{name}: attachment not found: {exc.filename}") from None
         finally:
             reader.close()
     else:
-        lines = scan_parallel(pipeline, records, args.jobs)
+        lines = scan_parallel(pipeline, records, args.jobs, args.explain)
     stdout = getattr(sys.stdout, "buffer", None)
     if stdout is None:  # a text stream stands in for stdout (tests)
         sys.stdout.write("".join(line.decode() + "\n" for line in lines))
@@ -126,18 +126,18 @@ def describe_verdict(pipeline: Pipeline, text: str, image_files: Sequence[Path] 
             raise InputError(f"{exc.filename}: file not found") from None
         finally:
             reader.close()
-    verdict = pipeline.scan(message)
+    verdict = pipeline.scan(message, explain=True)
     lines = [f"verdict: {verdict.action.value.upper()}"]
     lines += [f"  {note}" for note in images.notes(message)]
     if verdict.action is Action.ALLOW:
         lines.append("  no personal information about a protected person found")
-        return "\n".join(lines)
-    lines += verdict_lines(verdict)
-    for f in verdict.findings:
-        source = images.source_of(message, f.start)
-        if source != "text":
-            lines.append(f"  {f.category.value} is in {source} (read from the image)")
-    return "\n".join(lines)
+    else:
+        lines += verdict_lines(verdict)
+        for f in verdict.findings:
+            source = images.source_of(message, f.start)
+            if source != "text":
+                lines.append(f"  {f.category.value} is in {source} (read from the image)")
+    return "\n".join([*lines, *why_lines(verdict)])
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -226,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="INPUT", help="JSONL file, or - for stdin")
     p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                    help="scan over N processes, whole channels each (output order is kept)")
+    p.add_argument("--explain", action="store_true",
+                   help="add a 'why' field to each record: findings (masked), how the message "
+                   "was linked to whom, and the rule that decided")
     p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("check", help="print the verdict for one message, in human form")

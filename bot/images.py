@@ -322,7 +322,7 @@ def finding_records(message: ChatMessage, record: dict[str, Any], verdict: Any) 
 
 
 def scan_records(pipeline: Any, records: Sequence[dict[str, Any]], base: Path,
-                 reader: ImageReader) -> list[dict[str, Any]]:
+                 reader: ImageReader, explain: bool = False) -> list[dict[str, Any]]:
     """`doxguard scan` with images: each record's attachments read, then scanned in order."""
     from bot.pipeline import record_to_message, verdict_to_record
 
@@ -334,8 +334,8 @@ def scan_records(pipeline: Any, records: Sequence[dict[str, Any]], base: Path,
         if paths:
             loaded = load_paths(paths, base, reader.settings.max_bytes)
             message = reader.read_sync(dataclasses.replace(message, images=loaded))
-        verdict = pipeline.scan(message, ctx)
-        record = verdict_to_record(message.id, verdict)
+        verdict = pipeline.scan(message, ctx, explain)
+        record = verdict_to_record(message.id, verdict, explain)
         finding_records(message, record, verdict)
         out.append(record)
     return out

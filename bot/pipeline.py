@@ -22,7 +22,7 @@ from bot.attribution import NOBODY, attribute
 from bot.config import Config, load_config
 from bot.context import NO_LINKS, ConversationContext
 from bot.detectors import Detector, build_detectors
-from bot.explain import explain
+from bot.explain import explain_verdict, explained_allow
 from bot.masking import mask
 from bot.models import (
     ALLOW,
@@ -30,6 +30,7 @@ from bot.models import (
     Category,
     ChatMessage,
     EventKind,
+    Explanation,
     Finding,
     ReportedFinding,
     Verdict,
@@ -124,15 +125,23 @@ class Pipeline:
                     failed.append(name)
         return findings, failed
 
-    def scan(self, message: ChatMessage, ctx: ConversationContext | None = None) -> Verdict:
+    def scan(
+        self, message: ChatMessage, ctx: ConversationContext | None = None, explain: bool = False
+    ) -> Verdict:
         """The rules' verdict, raised for protected values (bot/fingerprints.py) in it."""
-        verdict = self.scan_rules(message, ctx)
+        verdict = self.scan_rules(message, ctx, explain)
         if self.fingerprints is None or message.kind is EventKind.DELETE:
             return verdict
         return fingerprints.protect(verdict, message.full_text, self.fingerprints, self.registry)
 
-    def scan_rules(self, message: ChatMessage, ctx: ConversationContext | None = None) -> Verdict:
-        """Verdict for one message; records what it names into `ctx` for later messages."""
+    def scan_rules(
+        self, message: ChatMessage, ctx: ConversationContext | None = None, explain: bool = False
+    ) -> Verdict:
+        """Verdict for one message; records what it names into `ctx` for later messages.
+
+        Hide and review verdicts always carry `why`; allow verdicts only with
+        `explain` (the common case stays a shared constant).
+        """
         if message.kind is EventKind.DELETE:
             if ctx is not None:
                 ctx.forget(message)
@@ -151,14 +160,15 @@ class Pipeline:
             ctx.record(message, about.named, about.others, linked_only, about.namesakes)
         concerned = about.subjects or about.ambiguous or about.role_person
         if not concerned and not mentions_role(folded):
-            return ALLOW  # nobody protected can be concerned: the common, cheap case
+            # nobody protected can be concerned: the common, cheap case
+            return explained_allow(about, "names no registered servant") if explain else ALLOW
         findings, failed = self._detect_safely(norm)
         decision = self.policy.decide(folded, about, findings)
         if failed and decision.action is Action.ALLOW and concerned:
             rule = f"a detector failed ({', '.join(failed)}), so moderators decide"
             decision = Decision(Action.REVIEW, about.subjects, (), (), rule)
         if decision.action is Action.ALLOW:
-            return ALLOW
+            return explained_allow(about, decision.rule, findings) if explain else ALLOW
         reported = []
         for f in sorted(decision.acted, key=lambda f: (f.start, _ORDER[f.category])):
             start, end = norm.to_original(f.start, f.end)
@@ -178,16 +188,18 @@ class Pipeline:
             tuple(reported),
             decision.intent,
             (decision.rule,) if decision.rule else (),
-            explain(decision, about, reported),
+            explain_verdict(decision, about, reported, norm.to_original),
         )
 
     # -- batch (`doxguard scan`) --------------------------------------------
-    def scan_records(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def scan_records(
+        self, records: Iterable[dict[str, Any]], explain: bool = False
+    ) -> Iterator[dict[str, Any]]:
         """`doxguard scan` semantics over already-validated records, in order."""
         ctx = self.new_context()
         for rec in records:
             msg = record_to_message(rec)
-            yield verdict_to_record(msg.id, self.scan(msg, ctx))
+            yield verdict_to_record(msg.id, self.scan(msg, ctx, explain), explain)
 
 
 def record_to_message(rec: dict[str, Any]) -> ChatMessage:
@@ -202,8 +214,8 @@ def record_to_message(rec: dict[str, Any]) -> ChatMessage:
     )
 
 
-def verdict_to_record(message_id: str, verdict: Verdict) -> dict[str, Any]:
-    return {
+def verdict_to_record(message_id: str, verdict: Verdict, explain: bool = False) -> dict[str, Any]:
+    record = {
         "id": message_id,
         "action": verdict.action.value,
         "categories": [c.value for c in verdict.categories],
@@ -213,6 +225,10 @@ def verdict_to_record(message_id: str, verdict: Verdict) -> dict[str, Any]:
             for f in verdict.findings
         ],
     }
+    if explain:
+        why = verdict.why or Explanation(decision="no personal information found")
+        record["why"] = why.as_dict()
+    return record
 
 
 def dumps(record: dict[str, Any]) -> str:

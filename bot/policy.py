@@ -127,8 +127,10 @@ class Policy:
             acted = [f for f in kept if f.confidence >= self.settings.min_confidence]
             if acted:
                 action = Action.REVIEW
-                rule = "personal information next to a surname several servants share; "
-                rule += about.ambiguous[0].describe()
+                rule = (
+                    "personal information next to a surname several registered servants "
+                    "share, and nothing says which (moderators decide)"
+                )
         elif kept and (
             about.role_person
             or refers_to_role(folded)

@@ -184,9 +184,8 @@ def refers_to_role(folded: str) -> bool:
 # "the non-emergency line", "ask for the desk sergeant, 816-...", "customer service is ...":
 # an organization's number or address, not a person's
 _ORGANIZATION = re.compile(
-    r"\b(?:line|hotline|helpline|desk|office|dept|department|customer service|"
-    r"non[- ]?emergency|switchboard|main number|front desk|dispatch|station|precinct|"
-    r"headquarters|hq|complaints?|help ?desk|support)\b"
+    r"\b(?:line|hotline|helpline|customer service|non[- ]?emergency|switchboard|main number|"
+    r"front desk|help ?desk|office number|general number|complaints? (?:line|number|office))\b"
 )
 
 
