@@ -41,11 +41,15 @@ from bot.models import (
     Notice,
 )
 from bot.notices import build_notice
-from bot.platform import HideOutcome, PlatformError
+from bot.platform import DropLogNoise, HideOutcome, PlatformError, StartError, connection_problem
 
 __all__ = ["DiscordAdapter", "audit_reason", "invite_url", "run_discord", "to_chat_message"]
 
 log = logging.getLogger("doxguard.discord")
+# doxguard never joins voice: discord.py's warnings about missing voice libraries, and
+# its note on the static token, are noise in an operator's log
+logging.getLogger("discord.client").addFilter(
+    DropLogNoise("voice will NOT be supported", "logging in using static token"))
 
 PLATFORM = "discord"
 TEXT_SUFFIXES = (".txt", ".md", ".csv", ".log")
@@ -810,12 +814,24 @@ async def run_discord(config: Config) -> int:
     try:
         await adapter.run(token)
     except discord.LoginFailure:
-        log.error("Discord refused the token in %s", env)
-        return 2
+        await adapter.close()
+        raise StartError(
+            f"discord: Discord refused the bot token in ${env} (discord.token_env): copy it "
+            "again from the Developer Portal (Bot → Reset Token) and export it"
+        ) from None
     except discord.PrivilegedIntentsRequired:
-        log.error("enable the Message Content intent for the bot in the Developer Portal "
-                  "(Bot → Privileged Gateway Intents)")
-        return 2
+        await adapter.close()
+        raise StartError(
+            "discord: the Message Content intent is off: enable it in the Developer Portal "
+            "(Bot → Privileged Gateway Intents) and start again"
+        ) from None
+    except (aiohttp.ClientError, OSError, TimeoutError, discord.GatewayNotFound) as exc:
+        await adapter.close()
+        where = config.discord.api_base_url or "discord.com"
+        raise StartError(
+            f"discord: cannot reach Discord ({where}; {connection_problem(exc)}): check the "
+            "network, proxy or firewall (discord.api_base_url overrides the address)"
+        ) from None
     except asyncio.CancelledError:
         return 0
     return 0

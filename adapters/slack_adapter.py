@@ -59,7 +59,7 @@ from adapters.slack_blocks import (
 )
 from adapters.slack_events import FileRef, SlackMessage, command_text, file_ref, translate
 from bot.commands import BUTTON_ACTIONS, parse_command_line
-from bot.config import Config, ConfigError, SlackSettings, secret
+from bot.config import Config, SlackSettings, secret
 from bot.models import (
     Attachment,
     Caller,
@@ -70,8 +70,7 @@ from bot.models import (
     Incident,
     Notice,
 )
-from bot.platform import HideOutcome, PlatformError
-from bot.store import StoreError
+from bot.platform import DropLogNoise, HideOutcome, PlatformError, StartError, connection_problem
 
 log = logging.getLogger("doxguard.slack")
 
@@ -102,6 +101,9 @@ def wire_logger(name: str) -> logging.Logger:
     """
     logger = logging.getLogger(f"doxguard.slack.{name}")
     logger.setLevel(logging.INFO)
+    # bolt reads $SLACK_BOT_TOKEN itself and says it will not use it (we pass a client)
+    if not any(isinstance(f, DropLogNoise) for f in logger.filters):
+        logger.addFilter(DropLogNoise("`token` will be unused"))
     return logger
 
 
@@ -399,6 +401,10 @@ class SlackBot:
             raise RuntimeError("Socket Mode needs the app-level token")
         self._socket = AsyncSocketModeHandler(
             self.app, self.app_token, web_client=self.bot_client, logger=wire_logger("socket"))
+        # ask for the first WebSocket URL here: a refused app token raises SlackApiError
+        # (the SDK's own connect loop would log it and retry forever)
+        opened = await self.bot_client.apps_connections_open(app_token=self.app_token)
+        self._socket.client.wss_uri = opened["url"]
         await self._socket.connect_async()
 
     async def start_http(self, host: str | None = None, port: int | None = None) -> int:
@@ -824,21 +830,30 @@ def _with_usergroup_moderators(config: Config) -> Config:
 # --------------------------------------------------------------------------- entry point
 
 
+def _unreachable(settings: SlackSettings, exc: BaseException) -> str:
+    where = settings.api_base_url or "slack.com"
+    return (f"slack: cannot reach Slack ({where}; {connection_problem(exc)}): check the "
+            "network, proxy or firewall (slack.api_base_url overrides the address)")
+
+
 async def run_slack(config: Config) -> int:
     """Run the Slack bot until SIGINT/SIGTERM; returns the process exit status."""
     settings = config.slack
     bot_token = secret(settings.bot_token_env)
     if not bot_token:
-        log.error("slack: $%s is not set", settings.bot_token_env)
-        return 2
+        raise StartError(f"slack: ${settings.bot_token_env} is not set (slack.bot_token_env): "
+                         "export the app's Bot User OAuth Token (xoxb-…)")
     app_token = secret(settings.app_token_env)
     signing_secret = secret(settings.signing_secret_env)
     if settings.mode == "socket" and not app_token:
-        log.error("slack: Socket Mode needs the app-level token in $%s", settings.app_token_env)
-        return 2
+        raise StartError(
+            f"slack: Socket Mode needs the app-level token in ${settings.app_token_env} "
+            "(slack.app_token_env): generate one with the connections:write scope under Basic "
+            'Information → App-Level Tokens, or set slack.mode = "http"')
     if settings.mode == "http" and not signing_secret:
-        log.error("slack: HTTP mode needs the signing secret in $%s", settings.signing_secret_env)
-        return 2
+        raise StartError(
+            f"slack: HTTP mode needs the signing secret in ${settings.signing_secret_env} "
+            "(slack.signing_secret_env): copy it from Basic Information → App Credentials")
     bot = SlackBot(config, bot_token=bot_token, app_token=app_token,
                    admin_token=secret(settings.admin_token_env), signing_secret=signing_secret)
     stop = asyncio.Event()
@@ -852,15 +867,29 @@ async def run_slack(config: Config) -> int:
         try:
             await bot.start()
         except SlackApiError as exc:
-            log.error("slack: the bot token was refused (%s)", _error_code(exc))
-            return 2
-        except (ConfigError, StoreError) as exc:
-            log.error("slack: cannot start: %s", exc)
-            return 2
-        if settings.mode == "http":
-            await bot.start_http()
-        else:
-            await bot.connect_socket_mode()
+            raise StartError(
+                f"slack: Slack refused the bot token in ${settings.bot_token_env} "
+                f"(slack.bot_token_env; {_error_code(exc)}): copy the Bot User OAuth Token "
+                "(xoxb-…) again from the app's Install App page") from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise StartError(_unreachable(settings, exc)) from None
+        try:
+            if settings.mode == "http":
+                await bot.start_http()
+            else:
+                await bot.connect_socket_mode()
+        except SlackApiError as exc:
+            raise StartError(
+                f"slack: Slack refused the app-level token in ${settings.app_token_env} "
+                f"(slack.app_token_env; {_error_code(exc)}): generate a new one with the "
+                "connections:write scope (Basic Information → App-Level Tokens)") from None
+        except OSError as exc:
+            if settings.mode != "http" or isinstance(exc, aiohttp.ClientError):
+                raise StartError(_unreachable(settings, exc)) from None
+            raise StartError(
+                f"slack: cannot listen on {settings.http_host}:{settings.http_port} "
+                f"({exc.strerror or exc}): free the port or set slack.http_port / "
+                "slack.http_host") from None
         await bot.backfill()
         # stop on SIGINT/SIGTERM, or when the store became unusable (disk full, damaged)
         waiters = [asyncio.ensure_future(stop.wait()),

@@ -67,6 +67,17 @@ class DetectionSettings:
     review_confidence: float = field(
         default=0.3, metadata=_help("findings at or above this but below min_confidence: review")
     )
+    fingerprints_file: str = field(
+        default="",
+        metadata=_help(
+            "protected values written by `doxguard fingerprint` (relative to the config); "
+            "empty: none"
+        ),
+    )
+    fingerprint_key_env: str = field(
+        default="DOXGUARD_FINGERPRINT_KEY",
+        metadata=_help("environment variable holding the key of the fingerprints file"),
+    )
 
     def action_for(self, category: Category) -> Action:
         if category.value not in self.enforce:
@@ -397,6 +408,7 @@ def _validate(cfg: Config, loader: _Loader) -> None:
             loader.fail(f"{section}.{name}", "must be 0 or more")
     env_keys = [
         ("storage.encryption_key_env", cfg.storage.encryption_key_env),
+        ("detection.fingerprint_key_env", cfg.detection.fingerprint_key_env),
         ("discord.token_env", cfg.discord.token_env),
         ("slack.bot_token_env", cfg.slack.bot_token_env),
         ("slack.app_token_env", cfg.slack.app_token_env),

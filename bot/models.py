@@ -190,6 +190,32 @@ class ReportedFinding:
 
 
 @dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a verdict is what it is, in three parts a moderator can check.
+
+    `found`: what the detectors found (category, kind, masked value; never the
+    value itself); `about`: whom the message is about and how that was decided
+    (named, replied to, same author, the channel's last mention, ambiguous);
+    `decision`: the policy's rule that gave the action. Names here are only
+    registered servants and their listed family: never other people's.
+    """
+
+    found: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()
+    decision: str = ""
+
+    def summary(self) -> str:
+        """One line for notices and logs-free displays."""
+        parts = [self.decision] if self.decision else []
+        if self.about:
+            parts.append(self.about[0])
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"found": list(self.found), "about": list(self.about), "decision": self.decision}
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
     action: Action
     categories: tuple[Category, ...] = ()
@@ -198,6 +224,7 @@ class Verdict:
     findings: tuple[ReportedFinding, ...] = ()
     intent: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    why: Explanation | None = field(default=None, compare=False)
 
     @property
     def is_violation(self) -> bool:

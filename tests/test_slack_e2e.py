@@ -26,6 +26,7 @@ from adapters.slack_adapter import NO_ADMIN_TOKEN, SlackBot
 from bot.config import Config, parse_config
 from bot.engine import Moderator
 from bot.models import IncidentStatus
+from bot.platform import StartError
 from tests import fake_slack as fs
 from tests.fake_slack import FakeSlack
 
@@ -591,7 +592,8 @@ async def test_run_slack_serves_socket_mode_until_sigterm(
     )
     monkeypatch.setenv("SLACK_BOT_TOKEN", fs.BOT_TOKEN)
     monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
-    assert await run_slack(config) == 2  # Socket Mode without the app-level token
+    with pytest.raises(StartError, match=r"\$SLACK_APP_TOKEN"):  # Socket Mode, no app token
+        await run_slack(config)
     monkeypatch.setenv("SLACK_APP_TOKEN", fs.APP_TOKEN)
     monkeypatch.setenv("SLACK_ADMIN_TOKEN", fs.ADMIN_TOKEN)
     task = asyncio.create_task(run_slack(config))

@@ -34,6 +34,7 @@ import ahocorasick
 from bot.detectors.health_terms import (
     GENERAL_FACILITIES,
     KINDS,
+    LEAVES,
     STRICT_FORMS,
     SUFFIX_EXCEPTIONS,
     SUFFIX_MIN_STEM,
@@ -75,6 +76,13 @@ _INSURANCE_ID = re.compile(
     r"kaiser|anthem|ambetter|wellcare|molina|tricare|oscar|medica)"
     r"(?:[\s,:]{0,3}(?:member|card|policy|subscriber))?[\s,:]{0,3}(?:id|number|no\.?|num|#)"
     + _ID_GAP + _ID,
+    _I,
+)
+# An insurer's name and a member word with no "ID" label: "UHC member 982260764".
+_INSURER_MEMBER = re.compile(
+    r"(?<![a-z])(?:blue\s?cross|blue\s?shield|bcbs|blue\s?kc|aetna|cigna|humana|"
+    r"united\s?healthcare|uhc|kaiser|anthem|ambetter|wellcare|molina|tricare|oscar|medica|"
+    r"insurance)\s{0,2}(?:member|subscriber|policy|plan)\s{0,2}[:#]?\s{0,2}" + _ID,
     _I,
 )
 _INSURER = re.compile(
@@ -290,6 +298,13 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
     },
     "event": {(): False},
 }  # fmt: skip
+# Time off or benefits for a condition: "is on disability for MS", "out on FMLA for PTSD".
+for _leave in LEAVES:
+    _words = tuple(_WORD.findall(_leave))
+    _LINKS["condition"][("on", *_words, "for")] = True
+    _LINKS["condition"][("out", "on", *_words, "for")] = True
+    _LINKS["treatment"][("out", "on", *_words[:-1])] = True
+_LINKS["treatment"][("out", "on")] = True
 _MAX_LINK = max(len(k) for links in _LINKS.values() for k in links)
 # A health word followed by one of these is about policy, money or the public, not a person.
 _ABSTRACT_AFTER = re.compile(
@@ -313,14 +328,26 @@ _TERM_PREFIXES = (" ", "\n", "\t", "(", ":", "/", ",")
 _CHAIN = frozenset({"for", "and", "or", "plus", "with", "at", "&", "from", "to"})
 
 
+# Head words of a place that treats people; the general ones are also visited, worked at
+# and reported from, so being "at" one is no stay.
+_TREATING_HEADS = frozenset(
+    """recovery rehab rehabilitation treatment detox psychiatric psychiatry behavioral
+    hospice sanitarium sanatorium addiction oncology dialysis methadone sober""".split()
+)
+_GENERAL_HEADS = frozenset(
+    "hospital hospitals medical health healthcare clinic clinics infirmary".split()
+)
+
 class _Hit:
     """A vocabulary match; `loose` when a case-sensitive acronym came in lowercase."""
 
-    __slots__ = ("conf", "end", "kind", "loose", "start", "term")
+    __slots__ = ("conf", "end", "general", "kind", "loose", "start", "term")
 
     def __init__(self, start: int, end: int, term: str, kind: str, loose: bool) -> None:
         self.start, self.end, self.term, self.kind, self.loose = start, end, term, kind, loose
         self.conf = 0.0
+        # a place people also visit, work at or report from ("the hospital", "X Medical")
+        self.general = term in GENERAL_FACILITIES
 
 
 def _build_automaton() -> ahocorasick.Automaton:
@@ -347,7 +374,7 @@ def _triggers() -> tuple[str, ...]:
     "never". Terms containing a digit or a shorter trigger add nothing.
     """
     digits = tuple("0123456789")
-    candidates: set[str] = set(SUFFIXES)
+    candidates: set[str] = set(SUFFIXES) | _TREATING_HEADS | _GENERAL_HEADS | {"hospitali"}
     for term in KINDS:
         if any(d in term for d in digits):
             continue
@@ -429,13 +456,22 @@ class HealthDetector:
                 else 0.65
             out.append(Finding(self.category, m.start("id"), m.end("id"), _clean_id(ident),
                                conf, "insurance_id"))
+        if _has_any(folded, _LABEL_STEMS):
+            for m in _INSURER_MEMBER.finditer(text):
+                ident = m["id"]
+                if sum(c.isdigit() for c in ident) < 6:
+                    continue
+                if _overlaps(out, m.start("id"), m.end("id")):
+                    continue
+                out.append(Finding(self.category, m.start("id"), m.end("id"), _clean_id(ident),
+                                   0.9, "insurance_id"))
         return out
 
     # health facts -------------------------------------------------------------------
 
     def _attributed(self, text: str) -> list[_Hit]:
         lowered = text.lower().replace("’", "'")
-        hits = _vocabulary_hits(text, lowered)
+        hits = _with_places(text, lowered, _vocabulary_hits(text, lowered))
         previous: _Hit | None = None
         for hit in hits:
             hit.conf = _attribution(text, lowered, hit)
@@ -507,6 +543,75 @@ def _vocabulary_hits(text: str, lowered: str) -> list[_Hit]:
             hits.append(_Hit(start, end, term, kind, loose))
             last_end = end
     return hits
+
+
+# --- facilities by grammar ---------------------------------------------------------
+#
+# No list of named clinics: a named place is a facility when its own words say so
+# ("St. Brigid's Hospital", "Pinebrook Recovery Center") or when the sentence does:
+# right after a health term ("in rehab at X", "the psych ward at X", "treated for an
+# eating disorder at X"), before a treatment ("at X for the 28 day program"), or after
+# "hospitalized at".
+
+_PLACE_WORD = r"(?:(?:St|Mt|Ft)\.|[A-Z][A-Za-z0-9'’&.-]*[A-Za-z0-9]|[A-Z])"
+_PLACE_RE = re.compile(
+    r"(?<![\w'])(?P<prep>at|in|into|to|from|of|@)[ \t]+(?:the[ \t]+)?(?P<place>" + _PLACE_WORD
+    + r"(?:[ \t]+(?:(?:of|the|and|for|&)[ \t]+){0,2}" + _PLACE_WORD + r"){0,5})"
+)
+_PLACE_END = frozenset(
+    """I He She They We It His Her Their My Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday January February March April May June July August September October November
+    December Lol LOL""".split()
+)
+_FOR_NEXT = re.compile(r"[ \t]+for[ \t]+(?:(?:the|a|an|his|her|their|some)[ \t]+)?")
+_HOSPITALIZED_BEFORE = re.compile(r"hospitali[sz]ed[ \t]+$")
+
+
+def _with_places(text: str, lowered: str, hits: list[_Hit]) -> list[_Hit]:
+    """`hits` plus named places that the words around them make facilities."""
+    if not any(c.isupper() for c in text):
+        return hits
+    by_end = {h.end: h for h in hits}
+    by_start = {h.start: h for h in hits}
+    places: list[_Hit] = []
+    for m in _PLACE_RE.finditer(text):
+        words = m["place"].split()
+        while words and words[-1] in _PLACE_END:
+            words.pop()
+        if not words:
+            continue
+        start = m.start("place")
+        end = _end_of(text, start, words)
+        heads = {w.lower().strip(".,") for w in words}
+        treating = bool(heads & _TREATING_HEADS)
+        general = bool(heads & _GENERAL_HEADS)
+        before = lowered[: m.start("prep")].rstrip()
+        prev = by_end.get(len(before))
+        after_treatment = prev is not None  # "in rehab at X", "an eating disorder at X"
+        nxt = _FOR_NEXT.match(text, end)
+        following = by_start.get(nxt.end()) if nxt is not None else None
+        before_treatment = following is not None and following.kind in ("treatment", "condition")
+        hospitalized = _HOSPITALIZED_BEFORE.search(lowered, 0, m.start("prep")) is not None
+        if not (treating or general or after_treatment or before_treatment or hospitalized):
+            continue
+        hit = _Hit(start, end, lowered[start:end], "facility", False)
+        hit.general = general and not (treating or after_treatment or before_treatment)
+        places.append(hit)
+    if not places:
+        return hits
+    # a named place wins over a facility word inside it ("St. Brigid's Hospital")
+    merged = [h for h in hits if not any(p.start <= h.start and h.end <= p.end for p in places)]
+    merged.extend(places)
+    merged.sort(key=lambda h: h.start)
+    return merged
+
+
+def _end_of(text: str, start: int, words: list[str]) -> int:
+    """End offset of the first len(words) words of a place phrase starting at `start`."""
+    pos = start
+    for word in words:
+        pos = text.index(word, pos) + len(word)
+    return pos
 
 
 def _attribution(text: str, lowered: str, hit: _Hit) -> float:
@@ -642,7 +747,7 @@ def _linked(
         return 0.0
     if carried:
         return 0.7
-    if hit.term in GENERAL_FACILITIES and link_len == 1 and toks[i] == "at":
+    if hit.general and link_len == 1 and toks[i] == "at":
         # "was at the hospital" is as often a visit, a call or a shift as a stay: review only.
         return 0.45 if subject in ("third", "maybe") and (aux or subject == "third") else 0.0
     if subject == "third":
