@@ -229,6 +229,7 @@ class SlackPlatform:
         await _slack_call("chat.postMessage", lambda: self.bot.chat_postMessage(
             channel=incident.channel,
             text=restored_text(incident, original_text),
+            link_names=False,  # "@channel" in a restored message stays text
             unfurl_links=False,
             unfurl_media=False,
         ))
@@ -630,6 +631,7 @@ class SlackBot:
             attachments=attachments,
             author_is_bot=item.author_is_bot,
             event_id=item.event_id,
+            markup=item.raw_text if item.raw_text != item.text else "",
         )
 
     async def _user_name(self, user_id: str) -> str:

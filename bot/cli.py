@@ -150,7 +150,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from adapters.replay import replay
 
     cfg, servants = _settings(args, default_config=False)
-    return replay(cfg, servants, Path(args.path), args.out)
+    return replay(cfg, servants, Path(args.path), args.out, verbose=args.verbose)
 
 
 def cmd_invite_url(args: argparse.Namespace) -> int:
@@ -165,6 +165,36 @@ def _jobs(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {value!r}")
     return int(value)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.report import build_report, parse_since, render_html
+    from bot.store import Store
+
+    cfg = load_config(args.config if args.config is not None else (
+        DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None))
+    db = Path(args.db) if args.db else cfg.database_path
+    if not db.is_file():
+        raise InputError(f"{db}: no doxguard database here (give --db FILE or --config FILE "
+                         "naming storage.path)")
+    try:
+        seconds = parse_since(args.since)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+    async def build() -> str:
+        store = await Store.open(db)
+        try:
+            report = await build_report(store, seconds, args.server, names=args.names)
+        finally:
+            await store.close()
+        return render_html(report)
+
+    page = asyncio.run(build())
+    Path(args.html).write_text(page, encoding="utf-8")
+    print(f"wrote {args.html}: moderation report for the last {args.since}"
+          + (f" ({args.server})" if args.server else ""))
+    return EXIT_OK
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
@@ -232,6 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.add_argument("--out", help="write incidents as JSON Lines here (default: stdout)")
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="also log each incident as it is found")
     p.add_argument("path", metavar="PATH", help="export file or folder (format auto-detected)")
     p.set_defaults(func=cmd_replay)
 
@@ -239,6 +271,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, help="doxguard.toml")
     p.add_argument("client_id", help="the Discord application's client id")
     p.set_defaults(func=cmd_invite_url)
+
+    p = sub.add_parser(
+        "report",
+        help="write the moderation report (one self-contained HTML file)",
+        description="Incidents over time by ordinance category, what moderators did "
+        "(hidden, restored, dismissed, dismiss rate), median time to a decision, top "
+        "channels and protected people by role. Counts only; names only with --names.",
+    )
+    p.add_argument("--config", type=Path, help="doxguard.toml (for storage.path)")
+    p.add_argument("--db", help="database file (default: storage.path from the config)")
+    p.add_argument("--since", default="30d", help="period: 30d (default), 12h, 2w, ...")
+    p.add_argument("--server", help="only this server: its id, or platform:id")
+    p.add_argument("--names", action="store_true",
+                   help="also list protected people by name (the default shows roles only)")
+    p.add_argument("--html", required=True, metavar="FILE", help="write the report here")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "keygen",

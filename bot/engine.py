@@ -62,6 +62,12 @@ class Original:
 
     text: str
     allowlist: tuple[tuple[str, str], ...]
+    markup: str = ""  # the platform's markup of the body, when the adapter gave one
+
+    @property
+    def as_posted(self) -> str:
+        """What to repost: the author's own formatting where the platform has one."""
+        return self.markup or self.text
 
 
 def describe_platform_error(exc: PlatformError) -> str:
@@ -210,6 +216,10 @@ class Moderator:
 
     async def _check_key(self) -> None:
         env = self.config.storage.encryption_key_env
+        if self.sealer is None and not env:  # sealing turned off on purpose (replay does)
+            log.info("sealing is off (storage.encryption_key_env is empty): only masked "
+                     "summaries are kept")
+            return
         if self.sealer is None:
             log.warning(
                 "no sealing key in $%s: originals are NOT kept, only masked summaries "
@@ -417,10 +427,11 @@ class Moderator:
     async def _seal(self, message: ChatMessage, verdict: Verdict) -> bytes | None:
         if self.sealer is None:
             return None
-        payload = json.dumps(
-            {"text": message.full_text, "allowlist": self._allowlist_entries(verdict)},
-            ensure_ascii=False,
-        )
+        original: dict[str, object] = {
+            "text": message.full_text, "allowlist": self._allowlist_entries(verdict)}
+        if message.markup:
+            original["markup"] = message.markup
+        payload = json.dumps(original, ensure_ascii=False)
         return await self.sealer.seal_async(payload, _seal_context(message))
 
     def _excerpt(self, message: ChatMessage, verdict: Verdict) -> str:
@@ -677,7 +688,8 @@ class Moderator:
             meta.get("platform", incident.platform), incident.channel, incident.message_id
         )
         payload = json.loads(await self.sealer.open_async(blob, context))
-        return Original(payload["text"], tuple((s, k) for s, k in payload.get("allowlist", ())))
+        return Original(payload["text"], tuple((s, k) for s, k in payload.get("allowlist", ())),
+                        str(payload.get("markup") or ""))
 
     async def purge_expired(self, now: float | None = None) -> int:
         """Delete sealed originals older than `storage.retention_days`; returns how many.

@@ -116,6 +116,9 @@ class ChatMessage:
     attachments: tuple[Attachment, ...] = ()
     author_is_bot: bool = False
     event_id: str | None = None
+    # the platform's own markup (Slack's `<@U…>`, `<url|label>`) when `text` is a plain
+    # reading of it: sealed beside the original so a restore keeps the formatting
+    markup: str = ""
 
     @property
     def full_text(self) -> str:

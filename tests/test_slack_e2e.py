@@ -457,10 +457,27 @@ async def test_moderator_button_restores_and_non_moderator_is_refused(http: Harn
                 if c.params.get("channel") == GENERAL]
     assert repost.token == fs.BOT_TOKEN
     assert "Restored by moderators" in repost.params["text"]
-    assert f"originally posted by <@{AUTHOR}>" in repost.params["text"]
+    assert f"originally posted by poster (`{AUTHOR}`)" in repost.params["text"]
+    assert "<@" not in repost.params["text"]  # the author is named, not pinged
+    assert repost.params["link_names"] in (False, "false", "0", 0)
     assert "4410 Harrow St" in repost.params["text"]
     [after] = await http.incidents()
     assert after.status is IncidentStatus.RESTORED
+
+
+async def test_restore_keeps_the_authors_formatting_and_pings_nobody(http: Harness) -> None:
+    markup = (f"*Heads up* <!channel>: <@{BYSTANDER}> says {DOXX} "
+              "<https://evil.example|https://news.example>")
+    await http.deliver(http.fake.post_as_user(GENERAL, AUTHOR, markup))
+    [incident] = await http.incidents()
+    done = await http.press(MOD, "restore", incident.id)
+    assert "Restored" in done["text"]
+    [repost] = [c for c in http.fake.calls_to("chat.postMessage", ok_only=True)
+                if c.params.get("channel") == GENERAL]
+    text = repost.params["text"]
+    assert f"> *Heads up* @channel: @{BYSTANDER} says Officer Quenneville lives at" in text
+    assert "https://news.example (<https://evil.example>)" in text
+    assert "<@" not in text and "<!" not in text  # neither the author nor anyone is pinged
 
 
 async def test_user_group_moderator_may_press_buttons(http: Harness) -> None:
