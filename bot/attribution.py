@@ -28,9 +28,16 @@ from dataclasses import dataclass
 from bot.context import NO_LINKS, Linked
 from bot.mentions import find_mentions
 from bot.models import Mention, Subject
-from bot.names import COURTESY_TITLES, TITLES, Reading, looks_like_full_name, zipf
+from bot.names import (
+    COURTESY_TITLES,
+    TITLES,
+    Reading,
+    is_given_name,
+    looks_like_full_name,
+    zipf,
+)
 from bot.registry import MAX_LISTED_CANDIDATES, RELATIONS, NameHit, Registry
-from bot.signals import mentions_role
+from bot.signals import points_at_role_person
 
 # How many candidates of an ambiguous surname a notice lists.
 LISTED_CANDIDATES = 10
@@ -102,6 +109,10 @@ _PERSON_NOUNS = (
     "stepdad|stepmom|in-law|fiance|fiancee|twin|" + "|".join(re.escape(w) for w in RELATIONS)
 )
 _MY_PERSON = re.compile(rf"\b(?:my|our|ur|your)\s+(?:(?:\w+)\s+)?(?:{_PERSON_NOUNS})s?\b")
+# what somebody said or heard: the person who says it is not whom "he" is about
+_REPORTS = re.compile(r"(?:'s)?\s+(?:says?|said|told me|tells me|thinks|heard|swears|claims)\b")
+# "our organizer dave": a possessive, a noun, a given name
+_OWN_NAMED = re.compile(r"\b(?:my|our)\s+[a-z]+\s+([a-z]{3,})\b")
 _NOT_SURNAMES = frozenset(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march april
@@ -111,7 +122,7 @@ _NOT_SURNAMES = frozenset(
 
 
 def _written(text: str, hit: NameHit) -> str:
-    written = " ".join(text[hit.start : hit.end].split())
+    written = hit.written or " ".join(text[hit.start : hit.end].split())
     return f"{hit.word} {written}" if hit.word else written
 
 
@@ -138,7 +149,7 @@ def _how_named(registry: Registry, text: str, hit: NameHit, servant: str) -> str
 
 def hit_surname(text: str, hit: NameHit) -> str:
     """The surname part of a surname hit, as written."""
-    words = text[hit.start : hit.end].split()
+    words = (hit.written or text[hit.start : hit.end]).split()
     return words[-1].rstrip("'’s") if words else ""
 
 
@@ -165,8 +176,16 @@ def others_named(text: str, hits: list[NameHit]) -> bool:
             given = "john"
         if looks_like_full_name(given, surname):
             return True
-    person = _MY_PERSON.search(text.lower(), 0, limit + 40)
-    return person is not None and person.start() < limit
+    lowered = text.lower()
+    for person in _MY_PERSON.finditer(lowered, 0, limit + 40):
+        if person.start() >= limit:
+            break
+        if not _REPORTS.match(lowered, person.end()):  # "my cousin says he's ...": a source
+            return True
+    for m in _OWN_NAMED.finditer(lowered, 0, limit + 40):
+        if m.start() < limit and is_given_name(m.group(1), False):
+            return True  # "our organizer dave", "my buddy tomas"
+    return False
 
 
 def titled_stranger(text: str, hits: list[NameHit]) -> bool:
@@ -287,7 +306,7 @@ def attribute(
     others = others_named(text, hits)
     role_person = titled_stranger(text, hits)
     anaphora = None if mentions else role_anaphora(registry, folded, linked)
-    if not mentions and anaphora is None and mentions_role(folded):
+    if not mentions and anaphora is None and points_at_role_person(folded):
         role_person = True  # "the cop who ...", "some water dept guy": nobody registered
     others = others or role_person
     spans = [(m.start, m.end) for m in mentions]

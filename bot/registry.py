@@ -16,7 +16,7 @@ import threading
 import tomllib
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -204,6 +204,7 @@ class NameHit:
     word: str = ""  # the given name or title that decided the reading, as written
     person: str = ""  # for a family member's name: that member
     relation: str | None = None
+    written: str = ""  # how it reads when the text spells it out letter by letter
 
     @property
     def names_a_servant(self) -> bool:
@@ -252,6 +253,45 @@ def _leet_views(text: str, folded: str) -> list[tuple[str, str]]:
         view = "".join(chars)
         views.append((view, view.lower() if view.isascii() else _fold_same_length(view)))
     return views
+
+
+# letters typed one by one with spaces between: one space inside a word, more between words
+_SPACED = re.compile(r"(?<!\w)(?:[A-Za-z] {1,3}){2,}[A-Za-z](?!\w)")
+
+
+def _spaced_view(text: str) -> tuple[str, list[int]] | None:
+    """The text with spaced-out letters joined into words, and each character's origin."""
+    if "  " not in text and not re.search(r"\b\w \w \w\b", text):
+        return None
+    runs = list(_SPACED.finditer(text))
+    if not runs:
+        return None
+    out: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for run in runs:
+        for i in range(pos, run.start()):
+            out.append(text[i])
+            index.append(i)
+        i = run.start()
+        while i < run.end():
+            if text[i] == " ":
+                j = i
+                while j < run.end() and text[j] == " ":
+                    j += 1
+                if j - i > 1:  # a word break
+                    out.append(" ")
+                    index.append(i)
+                i = j
+                continue
+            out.append(text[i])
+            index.append(i)
+            i += 1
+        pos = run.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        index.append(i)
+    return "".join(out), index
 
 
 def _fold_same_length(text: str) -> str:
@@ -408,6 +448,15 @@ class Registry:
         if self._automaton is None:
             return []
         hits = self._find_names(text, folded)
+        spaced = _spaced_view(text)
+        if spaced is not None:  # "O f f i c e r   K e l l y"
+            view, index = spaced
+            taken = [(h.start, h.end) for h in hits]
+            for hit in self._find_names(view, view.lower()):
+                start, end = index[hit.start], index[hit.end - 1] + 1
+                if not any(a < end and start < b for a, b in taken):
+                    written = view[hit.start : hit.end]
+                    hits.append(replace(hit, start=start, end=end, written=written))
         for view_text, view_folded in _leet_views(text, folded):
             taken = [(h.start, h.end) for h in hits]
             for hit in self._find_names(view_text, view_folded):

@@ -172,6 +172,17 @@ def mentions_role(folded: str) -> bool:
     return _ROLE_WORD_RE2.search(re2_subject(folded)) is not None
 
 
+def points_at_role_person(folded: str) -> bool:
+    """A particular servant by role: "the cop who ...", or a role word and "he"/"her".
+
+    "the cops were out on Troost" names a role but nobody in particular, so the
+    detectors need not run for it.
+    """
+    if refers_to_role(folded):
+        return True
+    return mentions_role(folded) and has_third_person(folded)
+
+
 def refers_to_role(folded: str) -> bool:
     """Points at one particular public servant by role: "the cop who ...", "that officer at".
 

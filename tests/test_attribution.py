@@ -321,9 +321,21 @@ def test_a_partial_value_about_a_servant_is_review(pipeline: Pipeline) -> None:
     assert v.action is Action.REVIEW
 
 
-def test_leetspeak_names_are_read(pipeline: Pipeline) -> None:
+def test_leetspeak_and_spaced_out_names_are_read(pipeline: Pipeline) -> None:
     v = one(pipeline, f"0ff1cer Wh1t4ker lives at {ADDRESS}")
     assert v.action is Action.HIDE and v.servants == ("Michael Whitaker",)
+    w = one(pipeline, f"W h i t a k e r   lives at {ADDRESS}")
+    assert w.action is Action.HIDE and w.servants == ("Michael Whitaker",)
+    assert "'whitaker'" in w.why.about[0].lower()
+
+
+def test_who_said_it_is_not_whom_it_is_about(pipeline: Pipeline) -> None:
+    chan = Channel(pipeline)
+    chan.say("Officer Whitaker was at the parade", author="ann")
+    v = chan.say(f"my cousin says he lives at {ADDRESS} now", author="bo")
+    assert v.action is Action.HIDE and v.servants == ("Michael Whitaker",)
+    w = chan.say(f"call our organizer nadia at {PHONE}, he set it up", author="cy")
+    assert w.action is Action.ALLOW
 
 
 def test_family_references_bind_to_the_servant(pipeline: Pipeline) -> None:
