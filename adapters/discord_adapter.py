@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
 import re
 from collections import defaultdict
@@ -70,6 +71,15 @@ def use_endpoints(settings: DiscordSettings) -> None:
         discord.http.Route.BASE = settings.api_base_url.rstrip("/")
     if settings.gateway_url:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def notice_nonce(notice: Notice) -> str:
+    """Discord's idempotency key for a notice (`enforce_nonce`): the same notice sent twice
+    within minutes (a process killed after posting it but before recording that, then
+    resumed by its successor) is posted once."""
+    digest = hashlib.sha256(
+        f"{notice.incident_id}|{notice.status.value}|{notice.headline}".encode()).hexdigest()
+    return digest[:25]
 
 
 def audit_reason(reason: str) -> str:
@@ -667,7 +677,8 @@ class DiscordAdapter:
                                 status=403)
         try:
             await channel.send(
-                embed=notice_embed(notice), view=notice_view(notice), allowed_mentions=_NONE
+                embed=notice_embed(notice), view=notice_view(notice), allowed_mentions=_NONE,
+                nonce=notice_nonce(notice),
             )
         except discord.Forbidden:
             self.refusals.remember("notify", scope)
