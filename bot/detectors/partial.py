@@ -32,8 +32,15 @@ _PLACE = (
     r"the (?:[\w'-]+ ){0,2}[\w'-]+"  # "above the bakery"
     r"|(?-i:[A-Z][\w'.-]+)(?: (?-i:[A-Z&][\w'.-]*)){0,3})"  # "Raytown", "Lee's Summit"
 )
+_NEAR_ME = (
+    r"(?:across (?:the street )?from|next door to|down the (?:street|road|block) from|near|"
+    r"behind|around the corner from|a few (?:doors|houses|blocks) (?:down )?from) (?:me|us)\b"
+)
 _VAGUE_RESIDENCE = re.compile(
-    rf"{_RESIDENCE}(?:\s+\w+){{0,2}}?\s+{_WHERE}\s+(?:the\s+)?(?P<place>{_PLACE})", re.IGNORECASE
+    rf"{_RESIDENCE}(?:\s+\w+){{0,2}}?\s+(?:{_WHERE}\s+(?:the\s+)?(?P<place>{_PLACE})"
+    rf"|(?P<near>{_NEAR_ME})|(?:out )?in (?P<town>[\w' ]{{3,25}}?) (?:right |just )?(?:off|near) "
+    r"[\w']+)",
+    re.IGNORECASE,
 )
 # "her house is the big white one on ...": the house described, not addressed
 _DESCRIBED = re.compile(
@@ -56,8 +63,9 @@ class VagueResidenceDetector:
         findings: list[Finding] = []
         taken: list[tuple[int, int]] = []
         for m in _VAGUE_RESIDENCE.finditer(text):
-            start, end = m.span("place")
-            kind = "block" if _BLOCK.search(text, start - 4, end) else "vague"
+            group = next(g for g in ("place", "near", "town") if m.group(g) is not None)
+            start, end = m.span(group)
+            kind = "block" if _BLOCK.search(text, max(0, start - 4), end) else "vague"
             findings.append(Finding(self.category, start, end, "", WEAK_CONFIDENCE, kind))
             taken.append((start, end))
         for m in _DESCRIBED.finditer(text):
