@@ -8,6 +8,7 @@ tokens. Each input line is a chat message or a command:
     plain text                                       default user, default channel
     @mod: /doxguard incidents                        a moderator command
     /edit N new text      /delete N      /reply N text      (N: Nth message, or "last")
+    /image PATH [caption]                            post an image file (read with OCR)
     # a comment (a '#' followed by a space), ignored
 
 Output lines say which view they belong to: `[#general] alice: hi` and
@@ -42,6 +43,7 @@ PLACEHOLDER = "(message hidden by doxguard)"
 _CHANNEL_LINE = re.compile(r"^#(?P<channel>[\w.\-]+)\s*(?P<rest>.*)$")
 _USER_PREFIX = re.compile(r"^@(?P<user>[\w.\-]+):\s?(?P<text>.*)$")
 _COMMAND = re.compile(r"^/doxguard(?:\s+(?P<line>.*))?$", re.IGNORECASE)
+_IMAGE = re.compile(r"^/image\s+(?P<path>\S+)\s?(?P<text>.*)$")
 _META = re.compile(r"^/(?P<verb>edit|delete|reply)\s+(?P<ref>\d+|last)\b\s?(?P<text>.*)$")
 _SLASH_WORD = re.compile(r"^/(?P<word>[A-Za-z][\w-]*)\b")
 CONSOLE_COMMANDS = (
@@ -144,6 +146,10 @@ class ConsoleChat:
         if command:
             await self._command(user, channel, command.group("line") or "help")
             return True
+        image = _IMAGE.match(stripped)
+        if image:
+            await self._image(user, channel, image.group("path"), image.group("text"))
+            return True
         meta = _META.match(stripped)
         if meta:
             await self._meta(user, channel, meta.group("verb"), meta.group("ref"),
@@ -190,8 +196,25 @@ class ConsoleChat:
                 self._emit(f"[#{message.channel}] {PLACEHOLDER}")
         else:
             edited = " (edited)" if message.kind is EventKind.EDIT else ""
-            self._emit(f"[#{message.channel}] {message.author}{edited}: {message.text}")
+            pictures = "".join(f" [image: {img.name}]" for img in message.images)
+            self._emit(f"[#{message.channel}] {message.author}{edited}: {message.text}{pictures}")
         self._flush()
+
+    async def _image(self, user: str, channel: str, path: str, caption: str) -> None:
+        """`/image PATH [caption]`: post a picture (a screenshot) with an optional caption."""
+        from bot.images import load_paths
+
+        limit = self.moderator.config.images.max_bytes
+        try:
+            loaded = await asyncio.to_thread(load_paths, [path], None, limit)
+        except OSError:
+            self._emit(f"[console] cannot read image file {path}")
+            self.out.flush()
+            return
+        await self._message(ChatMessage(
+            id=self._next_id(), channel=channel, author=user, text=caption, platform="console",
+            author_name=user, channel_name=channel, timestamp=time.time(), images=loaded,
+        ))
 
     async def _meta(self, user: str, channel: str, verb: str, ref: str, text: str) -> None:
         target = self._ref(ref, user)

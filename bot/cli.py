@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
 import importlib.metadata
 import logging
@@ -15,7 +16,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.batch import InputError, read_records, scan_parallel, write_lines
+from bot import images
+from bot.batch import InputError, encode, read_records, scan_parallel, write_lines
 from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
 from bot.notices import verdict_lines, why_lines
@@ -91,7 +93,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
         ) from None
     except PermissionError:
         raise InputError(f"{name}: permission denied") from None
-    lines = scan_parallel(pipeline, records, args.jobs, args.explain)
+    if any(rec.get("attachments") for rec in records):  # images: bot/images.py
+        base = Path.cwd() if args.input == "-" else Path(args.input).resolve().parent
+        reader = images.ImageReader(pipeline.config.images)
+        try:
+            lines = encode(images.scan_records(pipeline, records, base, reader, args.explain))
+        except FileNotFoundError as exc:
+            raise InputError(f"{name}: attachment not found: {exc.filename}") from None
+        finally:
+            reader.close()
+    else:
+        lines = scan_parallel(pipeline, records, args.jobs, args.explain)
     stdout = getattr(sys.stdout, "buffer", None)
     if stdout is None:  # a text stream stands in for stdout (tests)
         sys.stdout.write("".join(line.decode() + "\n" for line in lines))
@@ -102,22 +114,39 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def describe_verdict(pipeline: Pipeline, text: str) -> str:
-    """Human form of one message's verdict (masked), for `check`."""
+def describe_verdict(pipeline: Pipeline, text: str, image_files: Sequence[Path] = ()) -> str:
+    """Human form of one message's verdict (masked), for `check` (`--image`: screenshots)."""
     message = ChatMessage(id="check", channel="check", author="you", text=text)
+    if image_files:
+        reader = images.ImageReader(pipeline.config.images)
+        try:
+            loaded = images.load_paths(image_files, max_bytes=pipeline.config.images.max_bytes)
+            message = reader.read_sync(dataclasses.replace(message, images=loaded))
+        except FileNotFoundError as exc:
+            raise InputError(f"{exc.filename}: file not found") from None
+        finally:
+            reader.close()
     verdict = pipeline.scan(message, explain=True)
     lines = [f"verdict: {verdict.action.value.upper()}"]
+    lines += [f"  {note}" for note in images.notes(message)]
     if verdict.action is Action.ALLOW:
         lines.append("  no personal information about a protected person found")
     else:
         lines += verdict_lines(verdict)
+        for f in verdict.findings:
+            source = images.source_of(message, f.start)
+            if source != "text":
+                lines.append(f"  {f.category.value} is in {source} (read from the image)")
     return "\n".join([*lines, *why_lines(verdict)])
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args, default_config=True)
-    text = " ".join(args.text) if args.text else sys.stdin.read()
-    print(describe_verdict(pipeline, text))
+    if args.text:
+        text = " ".join(args.text)
+    else:
+        text = "" if args.image else sys.stdin.read()
+    print(describe_verdict(pipeline, text, args.image or ()))
     return EXIT_OK
 
 
@@ -235,6 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="print the verdict for one message, in human form")
     common(p)
     p.add_argument("text", nargs="*", help="the message (read from stdin when omitted)")
+    p.add_argument("--image", type=Path, action="append", metavar="FILE",
+                   help="an image attached to the message (read with OCR); repeatable")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from bot import notices
+from bot import images, notices
 from bot.config import Config, ConfigError, load_config
 from bot.models import (
     ALLOW,
@@ -170,6 +170,7 @@ class Moderator:
         self._repeat_of: dict[str, str] = {}
         self.failure: StoreError | None = None  # set when the store became unusable
         self.failed = asyncio.Event()  # adapters stop the bot when it is set
+        self.images = images.ImageReader(config.images)  # screenshots: OCR off the loop
         self._install_allowlist_secret()
 
     # -- construction --------------------------------------------------------
@@ -304,6 +305,9 @@ class Moderator:
         pipeline.allowlist.update(allow)
         if config.context != self.config.context:
             self.context = pipeline.new_context()
+        if config.images != self.config.images:  # a reload may change the OCR limits
+            self.images.close()
+            self.images = images.ImageReader(config.images)
         self.config = config
         self._file_registry = file_registry
         self.pipeline = pipeline
@@ -346,6 +350,7 @@ class Moderator:
             existing.status is IncidentStatus.REVIEW and message.kind is EventKind.EDIT
         ):
             return existing
+        message = await self.images.read(message)  # image text as attachments (images.py)
         verdict = await self._scan(message)
         if not verdict.is_violation:
             await self._advance_cursor(message)
@@ -431,6 +436,8 @@ class Moderator:
             "text": message.full_text, "allowlist": self._allowlist_entries(verdict)}
         if message.markup:
             original["markup"] = message.markup
+        if message.images:  # screenshots: their hash and URL, never the image
+            original["images"] = images.sealed_refs(message)
         payload = json.dumps(original, ensure_ascii=False)
         return await self.sealer.seal_async(payload, _seal_context(message))
 
@@ -438,7 +445,7 @@ class Moderator:
         from bot.masking import mask_excerpt
 
         spans = [(f.start, f.end) for f in verdict.findings]
-        return mask_excerpt(message.full_text, spans)
+        return mask_excerpt(message.full_text, spans) + images.excerpt_suffix(message)
 
     async def _store_incident(
         self, message: ChatMessage, verdict: Verdict
@@ -769,6 +776,7 @@ class Moderator:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
+        self.images.close()
         await self.store.close()
 
 

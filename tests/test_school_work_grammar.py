@@ -37,6 +37,8 @@ FRAMES = [
     ("the lieutenant's wife consults for Harmon & Pryce, office on Calder Ave",
      "Harmon & Pryce", "employment"),
     ("his brother freelances for Bluegill Media", "Bluegill Media", "employment"),
+    ("she's a paralegal with Okonkwo Reyes LLP", "Okonkwo Reyes LLP", "employment"),
+    ("his wife does the books for Tallgrass Roofing", "Tallgrass Roofing", "employment"),
     # nouns of a post at a workplace
     ("she's on the front desk at Lakeshore Dental, mornings", "Lakeshore Dental",
      "employment"),
@@ -91,6 +93,7 @@ def test_lowercase_place_names(text: str, covered: str) -> None:
         "she runs the numbers every quarter",
         "the kids are at Saguaro Elementary right now",
         "he works with kids at the rec",
+        "she works with Priya on Tuesdays",
         "works hard at it on weekends",
         "he got kicked out of the bar",
         "she got suspended from work",
@@ -118,6 +121,8 @@ def test_any_citys_police_initials_are_an_official_employer() -> None:
 
 
 def test_a_full_name_after_for_stays_weak_a_company_does_not() -> None:
+    (titled,) = DETECTOR.detect("she works for Judge Okafor")
+    assert titled.confidence < 0.5
     (person,) = DETECTOR.detect("she works for Marisol Ortega")
     (company,) = DETECTOR.detect("she works for Harrow Logistics")
     assert person.confidence < 0.5 <= company.confidence
