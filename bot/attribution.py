@@ -34,6 +34,7 @@ from bot.names import (
     Reading,
     is_given_name,
     looks_like_full_name,
+    same_given_name,
     zipf,
 )
 from bot.registry import MAX_LISTED_CANDIDATES, RELATIONS, NameHit, Registry
@@ -161,8 +162,8 @@ def others_named(text: str, hits: list[NameHit]) -> bool:
     "our landlord". Except for namesakes, only before the message's first
     pronoun: in "she lives two doors from my mom", "she" is not the mom.
     """
-    if any(h.is_namesake for h in hits):
-        return True
+    if any(h.is_namesake or h.reading is Reading.BUSINESS for h in hits):
+        return True  # somebody else, or a business ("Bennett's Bakery ... call them")
     pronoun = _ANY_PRONOUN.search(text.lower())
     limit = pronoun.start() if pronoun else len(text)
     covered = [(h.start, h.end) for h in hits]
@@ -215,8 +216,6 @@ class _Narrower:
 
     def pick(self, hit: NameHit, surname: str) -> tuple[str, str] | None:
         fits = self._fits(hit, surname)
-        if surname.lower() in self.linked.namesakes:
-            return None  # somebody else with this surname was just mentioned too
         # 1. a family member named right after it: "murphy's wife colleen"
         after = _RELATION_AND_NAME.match(self.folded, hit.end)
         if after:
@@ -227,7 +226,7 @@ class _Narrower:
                 for s in hit.candidates
                 if any(
                     (m.relation == relation or relation == "family")
-                    and m.name.lower().split()[0] == given
+                    and same_given_name(given, m.name.split()[0])
                     for m in (self.registry.get(s).family if self.registry.get(s) else ())
                 )
             ]
@@ -236,6 +235,8 @@ class _Narrower:
                     f"'{surname}' is {chosen[0]}: the only one whose listed {after.group(1)} "
                     "has that name"
                 )
+        if surname.lower() in self.linked.namesakes:
+            return None  # somebody else with this surname was just mentioned too
         # 2. the one this message or the conversation already named
         for source, servants, how in (
             ("message", self.named, "named earlier in this message"),
@@ -412,6 +413,7 @@ def attribute(
 
 _ROLE_TITLE = re.compile(
     rf"\b(?:the|that|this|our|ur|your)\s+({_TITLE_WORDS})\b(?!\s+(?:who|that|which|whose)\b)"
+    r"(?!'?s?\s+(?:office|department|dept|court|staff|team|unit|division))"
 )
 
 
