@@ -58,6 +58,7 @@ from adapters.slack_blocks import (
     restored_text,
 )
 from adapters.slack_events import FileRef, SlackMessage, command_text, file_ref, translate
+from bot import images
 from bot.commands import BUTTON_ACTIONS, parse_command_line
 from bot.config import Config, SlackSettings, secret
 from bot.models import (
@@ -67,6 +68,7 @@ from bot.models import (
     CommandReply,
     CommandRequest,
     EventKind,
+    ImageAttachment,
     Incident,
     Notice,
 )
@@ -229,6 +231,7 @@ class SlackPlatform:
         await _slack_call("chat.postMessage", lambda: self.bot.chat_postMessage(
             channel=incident.channel,
             text=restored_text(incident, original_text),
+            link_names=False,  # "@channel" in a restored message stays text
             unfurl_links=False,
             unfurl_media=False,
         ))
@@ -611,8 +614,14 @@ class SlackBot:
 
     async def _to_chat_message(self, item: SlackMessage) -> ChatMessage:
         attachments: tuple[Attachment, ...] = ()
+        pictures: tuple[ImageAttachment, ...] = ()
         if item.files and item.kind is not EventKind.DELETE:
-            fetched = [await self._fetch_file(f) for f in item.files]
+            reading = self.config.images.enabled  # screenshots: bot/images.py
+            shown = [(i, f) for i, f in enumerate(item.files, start=1)
+                     if reading and images.is_image(f.name, f.mimetype)]
+            pictures = tuple([await self._fetch_image(i, f) for i, f in shown])
+            taken = {id(f) for _, f in shown}
+            fetched = [await self._fetch_file(f) for f in item.files if id(f) not in taken]
             attachments = tuple(a for a in fetched if a is not None)
         return ChatMessage(
             id=item.id,
@@ -630,6 +639,8 @@ class SlackBot:
             attachments=attachments,
             author_is_bot=item.author_is_bot,
             event_id=item.event_id,
+            markup=item.raw_text if item.raw_text != item.text else "",
+            images=pictures,
         )
 
     async def _user_name(self, user_id: str) -> str:
@@ -669,6 +680,41 @@ class SlackBot:
         api_host = (urlsplit(_base_url(self.settings)).hostname or "").lower()
         return host == api_host or host == "slack.com" or host.endswith(".slack.com") or (
             host.endswith(".slack-edge.com"))
+
+    async def _fetch_image(self, index: int, ref: FileRef) -> ImageAttachment:
+        """Download a shared image up to `images.max_bytes`; what cannot be had is noted."""
+        limit = self.config.images.max_bytes
+        if ref.needs_info:
+            try:
+                info = (await self.bot_client.files_info(file=ref.id)).get("file") or {}
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                return images.skipped(index, ref.name, ref.url, ref.size,
+                                      f"files.info failed ({type(exc).__name__})")
+            ref = file_ref(info) or ref if isinstance(info, dict) else ref
+        if ref.size > limit:
+            return images.skipped(index, ref.name, ref.url, ref.size,
+                                  f"larger than images.max_bytes ({ref.size} bytes)")
+        if not ref.url or not self._trusted_file_host(ref.url):
+            return images.skipped(index, ref.name, ref.url, ref.size, "not on a Slack file host")
+        assert self._http is not None
+        data = bytearray()
+        try:
+            async with self._http.get(
+                ref.url, headers={"Authorization": f"Bearer {self.bot_client.token}"},
+                allow_redirects=True,
+            ) as resp:
+                if resp.status != 200 or resp.content_type == "text/html":
+                    return images.skipped(index, ref.name, ref.url, ref.size,
+                                          f"download refused (HTTP {resp.status})")
+                async for chunk in resp.content.iter_chunked(65_536):
+                    data.extend(chunk)
+                    if len(data) > limit:
+                        return images.skipped(index, ref.name, ref.url, len(data),
+                                              "larger than images.max_bytes")
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return images.skipped(index, ref.name, ref.url, ref.size,
+                                  f"download failed ({type(exc).__name__})")
+        return images.image_from_bytes(index, ref.name, bytes(data), ref.url)
 
     async def _fetch_file(self, ref: FileRef) -> Attachment | None:
         """Download a shared text file, at most `file_max_bytes` of it; None when not text."""

@@ -33,7 +33,7 @@ _WRAPPED: tuple[tuple[str, Any, str], ...] = (
     ("context", ConversationContext, "linked"),
     ("context", ConversationContext, "record"),
     ("detectors", Pipeline, "_detect_safely"),
-    ("policy", pipeline_module, "mentions_role"),
+    ("policy", pipeline_module, "points_at_role_person"),
     ("policy", Policy, "decide"),
     ("policy", pipeline_module, "explain_verdict"),
     ("policy", pipeline_module, "explained_allow"),

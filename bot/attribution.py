@@ -23,14 +23,23 @@ Every subject carries a sentence saying how it was decided.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.context import NO_LINKS, Linked
 from bot.mentions import find_mentions
 from bot.models import Mention, Subject
-from bot.names import COURTESY_TITLES, TITLES, Reading, looks_like_full_name, zipf
+from bot.names import (
+    COURTESY_TITLES,
+    TITLES,
+    Reading,
+    is_given_name,
+    looks_like_full_name,
+    same_given_name,
+    zipf,
+)
 from bot.registry import MAX_LISTED_CANDIDATES, RELATIONS, NameHit, Registry
-from bot.signals import mentions_role
+from bot.signals import points_at_role_person
 
 # How many candidates of an ambiguous surname a notice lists.
 LISTED_CANDIDATES = 10
@@ -102,6 +111,10 @@ _PERSON_NOUNS = (
     "stepdad|stepmom|in-law|fiance|fiancee|twin|" + "|".join(re.escape(w) for w in RELATIONS)
 )
 _MY_PERSON = re.compile(rf"\b(?:my|our|ur|your)\s+(?:(?:\w+)\s+)?(?:{_PERSON_NOUNS})s?\b")
+# what somebody said or heard: the person who says it is not whom "he" is about
+_REPORTS = re.compile(r"(?:'s)?\s+(?:says?|said|told me|tells me|thinks|heard|swears|claims)\b")
+# "our organizer dave": a possessive, a noun, a given name
+_OWN_NAMED = re.compile(r"\b(?:my|our)\s+[a-z]+\s+([a-z]{3,})\b")
 _NOT_SURNAMES = frozenset(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march april
@@ -111,7 +124,7 @@ _NOT_SURNAMES = frozenset(
 
 
 def _written(text: str, hit: NameHit) -> str:
-    written = " ".join(text[hit.start : hit.end].split())
+    written = hit.written or " ".join(text[hit.start : hit.end].split())
     return f"{hit.word} {written}" if hit.word else written
 
 
@@ -138,7 +151,7 @@ def _how_named(registry: Registry, text: str, hit: NameHit, servant: str) -> str
 
 def hit_surname(text: str, hit: NameHit) -> str:
     """The surname part of a surname hit, as written."""
-    words = text[hit.start : hit.end].split()
+    words = (hit.written or text[hit.start : hit.end]).split()
     return words[-1].rstrip("'’s") if words else ""
 
 
@@ -150,8 +163,8 @@ def others_named(text: str, hits: list[NameHit]) -> bool:
     "our landlord". Except for namesakes, only before the message's first
     pronoun: in "she lives two doors from my mom", "she" is not the mom.
     """
-    if any(h.is_namesake for h in hits):
-        return True
+    if any(h.is_namesake or h.reading is Reading.BUSINESS for h in hits):
+        return True  # somebody else, or a business ("Bennett's Bakery ... call them")
     pronoun = _ANY_PRONOUN.search(text.lower())
     limit = pronoun.start() if pronoun else len(text)
     covered = [(h.start, h.end) for h in hits]
@@ -165,8 +178,16 @@ def others_named(text: str, hits: list[NameHit]) -> bool:
             given = "john"
         if looks_like_full_name(given, surname):
             return True
-    person = _MY_PERSON.search(text.lower(), 0, limit + 40)
-    return person is not None and person.start() < limit
+    lowered = text.lower()
+    for person in _MY_PERSON.finditer(lowered, 0, limit + 40):
+        if person.start() >= limit:
+            break
+        if not _REPORTS.match(lowered, person.end()):  # "my cousin says he's ...": a source
+            return True
+    for m in _OWN_NAMED.finditer(lowered, 0, limit + 40):
+        if m.start() < limit and is_given_name(m.group(1), False):
+            return True  # "our organizer dave", "my buddy tomas"
+    return False
 
 
 def titled_stranger(text: str, hits: list[NameHit]) -> bool:
@@ -196,8 +217,6 @@ class _Narrower:
 
     def pick(self, hit: NameHit, surname: str) -> tuple[str, str] | None:
         fits = self._fits(hit, surname)
-        if surname.lower() in self.linked.namesakes:
-            return None  # somebody else with this surname was just mentioned too
         # 1. a family member named right after it: "murphy's wife colleen"
         after = _RELATION_AND_NAME.match(self.folded, hit.end)
         if after:
@@ -208,7 +227,7 @@ class _Narrower:
                 for s in hit.candidates
                 if any(
                     (m.relation == relation or relation == "family")
-                    and m.name.lower().split()[0] == given
+                    and same_given_name(given, m.name.split()[0])
                     for m in (self.registry.get(s).family if self.registry.get(s) else ())
                 )
             ]
@@ -217,20 +236,22 @@ class _Narrower:
                     f"'{surname}' is {chosen[0]}: the only one whose listed {after.group(1)} "
                     "has that name"
                 )
+        if surname.lower() in self.linked.namesakes:
+            return None  # somebody else with this surname was just mentioned too
         # 2. the one this message or the conversation already named
-        for source, servants, how in (
-            ("message", self.named, "named earlier in this message"),
-            ("reply", self.linked.reply, "named in the message this replies to"),
-            ("author", self.linked.author, "named by the same author just before"),
-            ("channel", self.linked.channel, "named in this channel just before"),
+        for servants, how in (
+            (self.named, "named earlier in this message"),
+            (self.linked.reply, "named in the message this replies to"),
+            (self.linked.author, "named by the same author just before"),
+            (self.linked.channel, "named in this channel just before"),
         ):
             chosen = [s for s in dict.fromkeys(servants) if fits(s)]
             if len(chosen) == 1:
-                del source
                 return chosen[0], f"'{surname}' is {chosen[0]}, {how}"
         return None
 
-    def _fits(self, hit: NameHit, surname: str):
+    def _fits(self, hit: NameHit, surname: str) -> Callable[[str], bool]:
+        """Whether a servant is among the hit's candidates (also past the listed ones)."""
         listed = set(hit.candidates)
         truncated = hit.count > MAX_LISTED_CANDIDATES
         folded_surname = surname.lower()
@@ -287,7 +308,7 @@ def attribute(
     others = others_named(text, hits)
     role_person = titled_stranger(text, hits)
     anaphora = None if mentions else role_anaphora(registry, folded, linked)
-    if not mentions and anaphora is None and mentions_role(folded):
+    if not mentions and anaphora is None and points_at_role_person(folded):
         role_person = True  # "the cop who ...", "some water dept guy": nobody registered
     others = others or role_person
     spans = [(m.start, m.end) for m in mentions]
@@ -393,6 +414,7 @@ def attribute(
 
 _ROLE_TITLE = re.compile(
     rf"\b(?:the|that|this|our|ur|your)\s+({_TITLE_WORDS})\b(?!\s+(?:who|that|which|whose)\b)"
+    r"(?!'?s?\s+(?:office|department|dept|court|staff|team|unit|division))"
 )
 
 

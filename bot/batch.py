@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from bot.images import check_record_attachments
 from bot.pipeline import Pipeline
 
 Record = dict[str, Any]
@@ -39,6 +40,9 @@ def _check(rec: Any, name: str, number: int) -> None:
         value = rec.get(key)
         if value is not None and not isinstance(value, str | int):
             raise InputError(f'{name}:{number}: "{key}" must be a string')
+    problem = check_record_attachments(rec, f"{name}:{number}")  # screenshots (images.py)
+    if problem:
+        raise InputError(problem)
 
 
 def read_records(lines: Iterable[bytes | str], name: str) -> list[Record]:

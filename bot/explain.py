@@ -37,6 +37,9 @@ FOUND_BY: dict[str, str] = {
     "medicare_id": "Medicare MBI layout",
     "medicaid_id": "Medicaid number next to a Medicaid word",
     "protected": "matches a protected value (keyed digest)",
+    "vague": "where somebody lives, short of an address (weak)",
+    "block": "a block of a street, no house number (weak)",
+    "last4": "last four digits of a number (partial)",
 }
 
 

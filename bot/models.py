@@ -94,6 +94,24 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageAttachment:
+    """An image attachment (screenshot, photo): bytes the adapter fetched, or why not.
+
+    `index` is its place among the message's attachments (findings in it say
+    "attachment:N"); `note` says why it was not read. The OCR step drops `data`, so
+    the picture never travels further than the reader.
+    """
+
+    index: int
+    name: str
+    url: str = ""
+    data: bytes | None = field(default=None, repr=False, compare=False)
+    size: int = 0
+    sha256: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ChatMessage:
     """One platform event, translated by an adapter.
 
@@ -116,6 +134,10 @@ class ChatMessage:
     attachments: tuple[Attachment, ...] = ()
     author_is_bot: bool = False
     event_id: str | None = None
+    # the platform's own markup (Slack's `<@U…>`, `<url|label>`) when `text` is a plain
+    # reading of it: sealed beside the original so a restore keeps the formatting
+    markup: str = ""
+    images: tuple[ImageAttachment, ...] = ()  # read into `attachments` by bot/images.py
 
     @property
     def full_text(self) -> str:

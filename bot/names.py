@@ -32,6 +32,8 @@ GIVEN_NAME_MAX_ZIPF = 5.0
 # A surname more common than this as an English word ("price", "long", "may") is read
 # as a name only with a cue: a capital mid-sentence, a title, a possessive, a verb.
 COMMON_WORD_ZIPF = 4.3
+# Below this a word is hardly English at all (most invented or rare given names).
+RARE_WORD_ZIPF = 2.0
 
 
 class Reading(StrEnum):
@@ -306,6 +308,10 @@ def read_surname(text: str, start: int, end: int, common: bool) -> SurnameReadin
         return SurnameReading(Reading.GIVEN, inverted.group(1))
     if before and is_given_name(before, before[:1].isupper()):
         return SurnameReading(Reading.GIVEN, before.rstrip("."))
+    if before.isalpha() and len(before) >= 3 and zipf(before.lower()) < RARE_WORD_ZIPF:
+        # a word English hardly uses, right before a surname: a given name the Census
+        # lists of 1990 do not have ("Tyreek", "Jaxon")
+        return SurnameReading(Reading.GIVEN, before)
     if before[:1].isupper() and before.isalpha() and not _starts_sentence(text, at):
         return SurnameReading(Reading.PLACE)  # a proper-noun compound: "Valley Hope"
     if not common:

@@ -38,7 +38,7 @@ from bot.models import (
 from bot.normalize import NormalizedText, normalize
 from bot.policy import Decision, Policy
 from bot.registry import Registry, load_servants
-from bot.signals import mentions_role
+from bot.signals import points_at_role_person
 
 log = logging.getLogger("doxguard.pipeline")
 _ORDER = {c: i for i, c in enumerate(Category)}  # categories in the ordinance's order
@@ -159,7 +159,7 @@ class Pipeline:
             linked_only = () if about.named else about.servants
             ctx.record(message, about.named, about.others, linked_only, about.namesakes)
         concerned = about.subjects or about.ambiguous or about.role_person
-        if not concerned and not mentions_role(folded):
+        if not concerned and not points_at_role_person(folded):
             # nobody protected can be concerned: the common, cheap case
             return explained_allow(about, "names no registered servant") if explain else ALLOW
         findings, failed = self._detect_safely(norm)

@@ -105,9 +105,13 @@ class Policy:
         acted: list[Finding] = []
         if subjects and kept:
             weak = False
+            blocks = [(f.start, f.end) for f in kept if f.kind == "block"]
             for f in kept:
                 a = self.settings.action_for(f.category)
-                if f.confidence < self.settings.min_confidence or is_partial(f):
+                in_block = f.category is Category.HOME_ADDRESS and any(
+                    s <= f.start < e or f.start <= s < f.end for s, e in blocks
+                )  # "the 4300 block of Holly" reads like a house number but is not one
+                if f.confidence < self.settings.min_confidence or is_partial(f) or in_block:
                     weak = weak or a is Action.HIDE
                     a = Action.REVIEW if a is Action.HIDE else a
                 if a is Action.ALLOW:
@@ -124,7 +128,7 @@ class Policy:
                     else "personal information about a protected person (category set to review)"
                 )
         elif kept and about.ambiguous:
-            acted = [f for f in kept if f.confidence >= self.settings.min_confidence]
+            acted = kept  # weak findings too: moderators are asked either way
             if acted:
                 action = Action.REVIEW
                 rule = (
@@ -135,12 +139,7 @@ class Policy:
             about.role_person
             or refers_to_role(folded)
         ):
-            acted = [
-                f
-                for f in kept
-                if f.confidence >= self.settings.min_confidence
-                and not organization_line(folded, f.start)
-            ]
+            acted = [f for f in kept if not organization_line(folded, f.start)]
             if acted:
                 action = Action.REVIEW
                 rule = "personal information next to a public-servant role (nobody registered)"

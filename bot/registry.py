@@ -16,7 +16,7 @@ import threading
 import tomllib
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -204,6 +204,7 @@ class NameHit:
     word: str = ""  # the given name or title that decided the reading, as written
     person: str = ""  # for a family member's name: that member
     relation: str | None = None
+    written: str = ""  # how it reads when the text spells it out letter by letter
 
     @property
     def names_a_servant(self) -> bool:
@@ -227,31 +228,69 @@ class NameHit:
 # Digits and symbols typed for letters inside a word ("0ff1cer Bl4ck", "K1ng"). One for
 # one, so a view has the same length and offsets as the text.
 _LEET_TOKEN = re.compile(r"[\w@$]{2,40}")
+_LEET_INSIDE = re.compile(r"[A-Za-z][0134579@$]+[A-Za-z]")  # one C scan, no alternation
 _LEET_I = str.maketrans("0134579@$", "oieastgas")
 _LEET_L = str.maketrans("0134579@$", "oleastgas")
 
 
 def _leet_views(text: str, folded: str) -> list[tuple[str, str]]:
-    """The text with leetspeak words spelled out (1 read as i, and again as l)."""
-    if not any(c.isdigit() or c in "@$" for c in text):
+    """The text with leetspeak words spelled out (1 read as i, and again as l).
+
+    Only words with a digit or symbol *between* letters ("Bl4ck", "K1ng", "0ff1cer")
+    count: "10am", "2nd" and prices stay as they are, and ordinary chat pays one
+    regex scan.
+    """
+    if _LEET_INSIDE.search(text) is None:
         return []
-    words = [
-        m
-        for m in _LEET_TOKEN.finditer(text)
-        if not m.group(0).isalpha()
-        and not m.group(0).isdigit()
-        and any(c.isalpha() for c in m.group(0))
-    ][:64]
-    if not words:
-        return []
+    words = [m for m in _LEET_TOKEN.finditer(text) if _LEET_INSIDE.search(m.group(0))][:64]
     views = []
     for table in (_LEET_I, _LEET_L) if "1" in text else (_LEET_I,):
         chars = list(text)
         for m in words:
             chars[m.start() : m.end()] = m.group(0).translate(table)
         view = "".join(chars)
-        views.append((view, view.lower() if view.isascii() else _fold_same_length(view)))
+        lower = view.lower()
+        views.append((view, lower if len(lower) == len(view) else _fold_same_length(view)))
     return views
+
+
+# letters typed one by one with spaces between: one space inside a word, more between words
+_SPACED = re.compile(r"(?<!\w)(?:[A-Za-z] {1,3}){2,}[A-Za-z](?!\w)")
+
+
+def _spaced_view(text: str) -> tuple[str, list[int]] | None:
+    """The text with spaced-out letters joined into words, and each character's origin."""
+    if "  " not in text and not re.search(r"\b\w \w \w\b", text):
+        return None
+    runs = list(_SPACED.finditer(text))
+    if not runs:
+        return None
+    out: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for run in runs:
+        for i in range(pos, run.start()):
+            out.append(text[i])
+            index.append(i)
+        i = run.start()
+        while i < run.end():
+            if text[i] == " ":
+                j = i
+                while j < run.end() and text[j] == " ":
+                    j += 1
+                if j - i > 1:  # a word break
+                    out.append(" ")
+                    index.append(i)
+                i = j
+                continue
+            out.append(text[i])
+            index.append(i)
+            i += 1
+        pos = run.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        index.append(i)
+    return "".join(out), index
 
 
 def _fold_same_length(text: str) -> str:
@@ -408,6 +447,15 @@ class Registry:
         if self._automaton is None:
             return []
         hits = self._find_names(text, folded)
+        spaced = _spaced_view(text)
+        if spaced is not None:  # "O f f i c e r   K e l l y"
+            view, index = spaced
+            taken = [(h.start, h.end) for h in hits]
+            for hit in self._find_names(view, view.lower()):
+                start, end = index[hit.start], index[hit.end - 1] + 1
+                if not any(a < end and start < b for a, b in taken):
+                    written = view[hit.start : hit.end]
+                    hits.append(replace(hit, start=start, end=end, written=written))
         for view_text, view_folded in _leet_views(text, folded):
             taken = [(h.start, h.end) for h in hits]
             for hit in self._find_names(view_text, view_folded):

@@ -48,7 +48,8 @@ _DETAIL = (
     r"(?:home |house |personal |cell |phone |real )?(?:address|addy|addr|number|digits|phone|cell"
     r"|email|e-mail|ssn|social|birthday|bday|dob|date of birth|where (?:he|she|they) "
     r"(?:lives?|stays?|works?|sleeps?)|kids?'? school|home address|house number|finances|"
-    r"bank(?:ing)? (?:info|details|account)|debts?|dirt|medical (?:records?|history|info))"
+    r"bank(?:ing)? (?:info|details|account)|debts?|dirt|medical (?:records?|history|info)|"
+    r"employer|side gig|second job|workplace|property records?|plates?|license plate)"
 )
 _ASK = (
     r"(?:any ?(?:one|body)|some ?(?:one|body)|who(?:ever)?|y'?all|u guys|you guys|need|needs|"
@@ -65,9 +66,24 @@ _CALL_TO_FIND = re.compile(
     r"\b(?:lives?|stays?|sleeps?|works?)\b"
     r"|\b(?:know|knows|find out|figure out|tell me|wondering|idea) where\b[^.?!\n]{0,40}?"
     r"\b(?:lives?|stays?|sleeps?|parks?|lives at)\b"
-    r"|\b(?:post|drop|leak|share|spread|put out)\s+(?:his|her|their|the \w+'?s?)\s+"
+    r"|\b(?:know|knows|find out|tell me)\s+(?:if|whether)\b[^.?!\n]{0,40}?"
+    r"\b(?:works?|lives?|goes to|stays?)\b"
+    r"|\b(?:post|drop|leak|share|spread|put out)\s+(?:his|her|their|the \w+'?s?|"
+    r"(?:[\w.]+\s+){0,2}?\w+'s)\s+"
     + _DETAIL
     + r"|\bdox+(?:ing)?\s+(?:him|her|them|this|that|the)\b"
+    # "where does she moonlight?", "anyone know where he banks", "which school does ... go to"
+    + r"|\bwhere (?:does|do|did|is|'s)?\s*(?:[\w.']+\s+){1,3}?(?:live|lives|work|works|"
+    r"moonlight|moonlights|bank|banks|go to school|stay|stays|sleep|sleeps|park|parks)\b"
+    + r"|\bwhich (?:school|high school|college|church|gym|bank|street|neighborhood|house|"
+    r"building|apartment|hospital|clinic|job|company)\b[^.!\n]{0,60}\?"
+    # "Det. James's home address please", "X's dob?": a possessive and a detail, asked for
+    + r"|(?:'s|’s|s')\s+" + _DETAIL + r"\b[^.!?\n]{0,20}(?:\?|\bplease\b|\bpls\b|\bplz\b)"
+    # "... starts with 4-9, anyone got the rest?": a detail first, then the ask
+    + r"|\b" + _DETAIL + r"\b[^.!\n]{0,60}?\b(?:any ?(?:one|body)|some ?(?:one|body)|who)\s+"
+    r"(?:got|has|have|knows?|can find)\b"
+    + r"|\b(?:property records?|public records?|court records?|voter records?|license plates?)\b"
+    r"[^.!\n]{0,40}?\b(?:for|of|on)\b"
 )
 
 _ROLE_WORD = re.compile(
@@ -96,6 +112,10 @@ _ROLE_REFERENCE = re2.compile(
     + "|"
     + _ROLE_WORD.pattern
     + r"\s+(?:at|from|with|lives?|has|had|is|was|got|gets|takes|drives|owes)\b"
+    + "|"
+    + _ROLE_WORD.pattern  # "the dispatcher on channel 2 tonight lives above ..."
+    + r"(?:\s+[\w']+){1,5}?\s+(?:lives|works|moonlights|has a (?:kid|son|daughter|wife|husband)|"
+    r"owes|drives|parks)\b"
     + "|"
     + _ROLE_WORD.pattern
     + r"(?:\s+\w+){0,2}?(?:'s|’s|s')"  # "some cop's wife", "that enforcement lady's cell"
@@ -145,7 +165,9 @@ _CALL_TO_FIND_RE2 = re2.compile(_CALL_TO_FIND.pattern.replace(r"\s", r"[\t\n\x0b
 
 
 # "sgt. ross's address": a title's period is not the end of a sentence
-_TITLE_PERIOD = re.compile(r"\b(sgt|det|capt|cpt|ofc|lt|cpl|mr|mrs|ms|dr|st|rep|sen)\.")
+_TITLE_PERIOD = re.compile(
+    r"\b(sgt|det|capt|cpt|ofc|lt|cpl|mr|mrs|ms|dr|st|rep|sen|ald|supt|insp|cmdr|comm)\."
+)
 
 
 def calls_to_find(folded: str) -> bool:
@@ -170,6 +192,17 @@ _NEGATED = re.compile(
 def mentions_role(folded: str) -> bool:
     """Any public-servant role word at all ("my neighbor is a kcpd officer")."""
     return _ROLE_WORD_RE2.search(re2_subject(folded)) is not None
+
+
+def points_at_role_person(folded: str) -> bool:
+    """A particular servant by role: "the cop who ...", or a role word and "he"/"her".
+
+    "the cops were out on Troost" names a role but nobody in particular, so the
+    detectors need not run for it.
+    """
+    if not mentions_role(folded):  # every role reference has a role word: one search
+        return False
+    return refers_to_role(folded) or has_third_person(folded)
 
 
 def refers_to_role(folded: str) -> bool:

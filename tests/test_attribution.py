@@ -321,9 +321,21 @@ def test_a_partial_value_about_a_servant_is_review(pipeline: Pipeline) -> None:
     assert v.action is Action.REVIEW
 
 
-def test_leetspeak_names_are_read(pipeline: Pipeline) -> None:
+def test_leetspeak_and_spaced_out_names_are_read(pipeline: Pipeline) -> None:
     v = one(pipeline, f"0ff1cer Wh1t4ker lives at {ADDRESS}")
     assert v.action is Action.HIDE and v.servants == ("Michael Whitaker",)
+    w = one(pipeline, f"W h i t a k e r   lives at {ADDRESS}")
+    assert w.action is Action.HIDE and w.servants == ("Michael Whitaker",)
+    assert "'whitaker'" in w.why.about[0].lower()
+
+
+def test_who_said_it_is_not_whom_it_is_about(pipeline: Pipeline) -> None:
+    chan = Channel(pipeline)
+    chan.say("Officer Whitaker was at the parade", author="ann")
+    v = chan.say(f"my cousin says he lives at {ADDRESS} now", author="bo")
+    assert v.action is Action.HIDE and v.servants == ("Michael Whitaker",)
+    w = chan.say(f"call our organizer nadia at {PHONE}, he set it up", author="cy")
+    assert w.action is Action.ALLOW
 
 
 def test_family_references_bind_to_the_servant(pipeline: Pipeline) -> None:
@@ -379,3 +391,45 @@ def test_scan_explain_adds_why_and_check_prints_it(tmp_path: Path) -> None:
     ).stdout
     assert "verdict: REVIEW" in check and "Aisha Brown" in check and "decided:" in check
     assert "4410" not in check
+
+
+# ------------------------------------------------- weak values and requests
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officer Whitaker lives in the 4300 block of Holly, i see his cruiser",
+        "Officer Whitaker's house is the gray one on Holly St across from the church",
+        "Officer Whitaker's number ends in 2290",
+        "Officer Whitaker lives out in Grandview right off the highway",
+    ],
+)
+def test_weak_or_partial_values_about_a_servant_are_review(
+    pipeline: Pipeline, text: str
+) -> None:
+    assert one(pipeline, text).action is Action.REVIEW, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where does Councilwoman Baker moonlight on weekends?",
+        "which school does Officer Whitaker's son go to?",
+        "Det. King's home address please, dm me",
+        "post Councilwoman Baker's cell if you have it",
+        "Officer Whitaker's social starts with 4-1, anyone got the rest?",
+    ],
+)
+def test_asking_for_a_servants_details_is_review(pipeline: Pipeline, text: str) -> None:
+    assert one(pipeline, text).action is Action.REVIEW, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please don't post Officer Whitaker's address, that's how people get hurt",
+        "Officer Whitaker lives for football season lol",
+        "which one of you is going to the Councilwoman Baker town hall?",
+    ],
+)
+def test_these_are_not_requests_or_weak_values(pipeline: Pipeline, text: str) -> None:
+    assert one(pipeline, text).action is Action.ALLOW, text

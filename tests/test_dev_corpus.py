@@ -3,9 +3,8 @@
 709 labelled messages over a 500-servant registry full of common surnames,
 scanned exactly as `doxguard scan` does. The issue's targets are hide precision
 >= 0.97, hide recall >= 0.95, every category >= 0.90 and the right servant on
->= 0.98 of hides. Where today's figure is short of a target, the floor below is
-today's figure (so nothing slips back) and the README's attribution section says
-what is still missed; `python tests/test_dev_corpus.py` prints the table.
+>= 0.98 of hides; the test holds exactly those. `python tests/test_dev_corpus.py`
+prints the table.
 """
 
 from __future__ import annotations
@@ -25,18 +24,9 @@ from bot.registry import load_servants
 DATA = Path(__file__).parent / "data" / "dev_corpus"
 
 TARGETS = {"hide_precision": 0.97, "hide_recall": 0.95, "category": 0.90, "servant": 0.98}
-# today's floors where a target is not reached yet (see the module docstring)
-FLOORS = {"hide_precision": 0.97, "hide_recall": 0.93, "servant": 0.97}
-CATEGORY_FLOORS = {
-    Category.SOCIAL_SECURITY_NUMBER: 0.90,
-    Category.BIRTH_DATE: 0.90,
-    Category.HOME_ADDRESS: 0.90,
-    Category.EMAIL_ADDRESS: 0.90,
-    Category.PHONE_NUMBER: 0.90,
-    Category.FINANCIAL_INFORMATION: 0.90,
-    Category.HEALTH_OR_INSURANCE_INFORMATION: 0.80,
-    Category.SCHOOL_OR_EMPLOYMENT_LOCATION: 0.90,
-}
+# every target is met today: the floors are the targets
+FLOORS = {k: v for k, v in TARGETS.items() if k != "category"}
+CATEGORY_FLOORS = dict.fromkeys(Category, TARGETS["category"])
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from bot.seal import Sealer, key_problem
@@ -45,10 +46,11 @@ def test_scan_of_a_folder_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert res.stdout == ""
 
 
-def test_version_is_the_installed_package_version() -> None:
+def test_version_is_the_package_version() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     res = doxguard("--version")
     assert res.returncode == 0, res.stderr
-    assert res.stdout.strip() == "doxguard 0.1.0"
+    assert res.stdout.strip() == f"doxguard {project['version']}"
 
 
 def test_check_outside_the_repository_suggests_servants(tmp_path: Path) -> None:

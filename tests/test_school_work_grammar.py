@@ -8,6 +8,8 @@ only through the grammar (a frame, a place phrase, head nouns, a schedule).
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.detectors.school_work import SchoolWorkDetector
 from bot.models import Category
@@ -37,6 +39,8 @@ FRAMES = [
     ("the lieutenant's wife consults for Harmon & Pryce, office on Calder Ave",
      "Harmon & Pryce", "employment"),
     ("his brother freelances for Bluegill Media", "Bluegill Media", "employment"),
+    ("she's a paralegal with Okonkwo Reyes LLP", "Okonkwo Reyes LLP", "employment"),
+    ("his wife does the books for Tallgrass Roofing", "Tallgrass Roofing", "employment"),
     # nouns of a post at a workplace
     ("she's on the front desk at Lakeshore Dental, mornings", "Lakeshore Dental",
      "employment"),
@@ -91,6 +95,7 @@ def test_lowercase_place_names(text: str, covered: str) -> None:
         "she runs the numbers every quarter",
         "the kids are at Saguaro Elementary right now",
         "he works with kids at the rec",
+        "she works with Priya on Tuesdays",
         "works hard at it on weekends",
         "he got kicked out of the bar",
         "she got suspended from work",
@@ -118,6 +123,8 @@ def test_any_citys_police_initials_are_an_official_employer() -> None:
 
 
 def test_a_full_name_after_for_stays_weak_a_company_does_not() -> None:
+    (titled,) = DETECTOR.detect("she works for Judge Okafor")
+    assert titled.confidence < 0.5
     (person,) = DETECTOR.detect("she works for Marisol Ortega")
     (company,) = DETECTOR.detect("she works for Harrow Logistics")
     assert person.confidence < 0.5 <= company.confidence
@@ -134,3 +141,23 @@ def test_limit_is_a_prefix() -> None:
     assert len(full) >= 10
     for k in (1, 3, 7):
         assert DETECTOR.detect(text, limit=k) == full[:k]
+
+
+_FRAME_WORDS = st.sampled_from(
+    ["he", "she's", "Emily", " is", " are", " was", "'s", " at", " for", " with", " the",
+     " a", " in", " 8th", " eleventh", " pre-k", " grade", " gifted", " program", " does",
+     " nails", " cuts", " hair", " waits", " tables", " front", " desk", " night", " shift",
+     " overnights", " on", " call", " has", " two", " kids", " varsity", " soccer", " jv",
+     " got", " suspended", " from", " consults", " nurse", " Tamarack", " High", " Juniper"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_FRAME_WORDS, max_size=12).map("".join))
+def test_triggers_cover_every_cue_match(text: str) -> None:
+    """The pipeline skips the detector without a trigger: every cue match must hold one."""
+    from bot.detectors import school_work
+
+    folded = text.lower()
+    if any(regex.search(text) for regex in school_work._CUE_RES.values()):
+        assert any(t in folded for t in DETECTOR.triggers), text

@@ -48,8 +48,13 @@ async def doxguard_run(tmp_path: Path, config: str, **env: str) -> tuple[int, st
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE, cwd=tmp_path, env=environ,
     )
-    async with asyncio.timeout(90):
-        _out, err = await proc.communicate()
+    try:
+        async with asyncio.timeout(90):
+            _out, err = await proc.communicate()
+    finally:
+        if proc.returncode is None:  # hung instead of failing: do not leave it running
+            proc.kill()
+            await proc.wait()
     assert proc.returncode is not None
     return proc.returncode, err.decode(errors="replace")
 

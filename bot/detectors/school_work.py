@@ -28,6 +28,7 @@ import re
 import re2
 
 from bot.models import Category, Finding
+from bot.names import TITLES, TRADE_WORDS, looks_like_full_name
 
 # --- vocabularies -------------------------------------------------------------------------
 
@@ -69,7 +70,7 @@ _TRADE_OBJECTS = (
     "hair", "nails", "lashes", "brows", "makeup", "tattoos", "taxes", "books", "bookkeeping",
     "payroll", "tables", "shelves", "stock", "inventory", "phones", "the phones", "bar",
     "drinks", "coffee", "cars", "tires", "oil changes", "dogs", "pets", "maintenance",
-    "security", "landscaping", "hvac", "plumbing", "it", "hr", "billing", "intake",
+    "security", "landscaping", "hvac", "plumbing", "billing", "intake",
     "reception", "sales", "insurance", "claims", "dispatch", "deliveries", "carts",
     "checkout", "customer service", "tech support", "support", "admin", "the books",
 )  # fmt: skip
@@ -283,7 +284,7 @@ _CUES: dict[str, str] = {
         + r"(?:at|for|with|by|to|out" + _S + r"of)|clock(?:s|ed|ing)?" + _S + r"out" + _S
         + r"(?:of|from)))"
     ),
-    "role": r"\b(?P<cue>(?i:(?:" + _alt(_ROLES) + r")s?" + _S + _AT + r"(?:at|for)))",
+    "role": r"\b(?P<cue>(?i:(?:" + _alt(_ROLES) + r")s?" + _S + _AT + r"(?:at|for|with)))",
     "school": (
         r"\b(?P<cue>(?i:(?:goes|go|going|gone)" + _S + r"to(?:" + _S
         + r"(?:school|daycare|preschool|college|class(?:es)?|practice)" + _S
@@ -428,12 +429,10 @@ _TRIGGERS: tuple[str, ...] = (
     "waits", "cook", "clean", "driv", "drove", "deliver", "coach", "tutor", "babysit",
     "nann", "sub", "stationed", "assigned", "posted", "runs", "ran", "owns", "owned",
     "is a", "was a", "as a", "'s a", "’s a", "are at", "consult", "contract", "freelanc",
-    "temp", "cut", "does", "did", "doing", "fix", "stock", "tend", "answer", "bag", "sell",
-    "repair", "detail", "groom", "push", "handl", "desk", "overnight", "call", "soccer",
+    "temp", *_TRADE_OBJECTS, "desk", "overnight", "on call", "on-call", "soccer",
     "ball", "hockey", "lacrosse", "tennis", "golf", "track", "country", "band", "choir",
     "orchestra", "debate", "robotics", "gymnastics", "rugby", "polo", "varsity", "jv",
-    "has", "have", "had", "with", "suspended", "expelled", "kicked", "program", "1st",
-    "2nd", "3rd", "th ", "first", "second", "third",
+    "suspended", "expelled", "kicked", "program", "th at", "st at", "nd at", "rd at",
     "fifth", "eighth", "ninth", "twelfth", "play", "swim", "wrestle", "cheer", "kid",
     "son", "daughter",
     "child", "boy", "girl", "twins", "niece", "nephew", "toddler", "wife", "husband", "gf",
@@ -650,6 +649,12 @@ class SchoolWorkDetector:
                 return None, 0.0  # "seeing a therapist for PTSD": a patient, not a job
             if cue.startswith("security") and _NOT_A_GUARD_RE.search(lookback) is not None:
                 return None, 0.0  # "social security for Karen": a benefit, not a job
+            if cue.endswith(" with") and not (
+                is_school
+                or _is_organization(obj, strict=True)
+                or _OFFICIAL_RE.search(obj.lower()) is not None
+            ):
+                return None, 0.0  # "works with Sarah": a colleague, not an employer
             if cue.endswith(" for") and not (lower_name or is_school):
                 after_cue = m.group(0)[len(m.group(_GROUPS[cue_kind]["cue"])) :].strip()
                 if after_cue[:4].lower() == "the " and (obj.isupper() or " " in obj.strip()):
@@ -658,7 +663,9 @@ class SchoolWorkDetector:
                     return "employment", 0.4  # "cleans for the Hendersons": a household
                 if _is_organization(obj):
                     return "employment", 0.75  # "consults for Black & Veatch", "for Uber"
-                return "employment", 0.4  # "works for Daniel Whitaker" may name a person
+                if _is_person(obj):
+                    return "employment", 0.4  # "works for Daniel Whitaker": a person
+                return "employment", 0.6
             return "employment", 0.8
         if cue_kind == "trans":
             return ("employment", 0.75) if follows_ok else (None, 0.0)
@@ -796,21 +803,29 @@ _ORG_WORDS = frozenset(
     """inc inc. llc llc. co co. corp corp. corporation company companies group partners
     associates industries solutions systems services consulting engineering construction
     logistics technologies tech labs holdings enterprises international foods brands
-    bank insurance law legal realty properties media motors""".split()
+    bank insurance law legal realty properties media motors llp pllc lp pc""".split()
 )
 
 
-def _is_organization(obj: str) -> bool:
+def _is_organization(obj: str, strict: bool = False) -> bool:
     """A "works for X" object that names an organization rather than a person.
 
-    "&", a corporate word or an institution head noun say so; so does a single
-    capitalized word ("drives for Uber"): a bare surname employer is rarer than a
-    company, and a full name ("works for Daniel Whitaker") stays weak.
+    "&", a corporate or trade word ("LLP", "Plumbing") or an institution head noun
+    say so; unless `strict`, so does a single capitalized word ("drives for Uber"):
+    a bare surname employer is rarer than a company.
     """
     words = [w.lower().strip(".,") for w in obj.replace("’", "'").split()]
-    if "&" in obj or any(w in _ORG_WORDS or w in _WORK_HEADS for w in words):
+    if "&" in obj or any(w in _ORG_WORDS or w in _WORK_HEADS or w in TRADE_WORDS for w in words):
         return True
-    return len(words) == 1
+    return not strict and len(words) == 1
+
+
+def _is_person(obj: str) -> bool:
+    """ "Daniel Whitaker", "Judge Miller": a full name (Census data) or a title + name."""
+    words = obj.replace("’", "'").split()
+    if words and words[0].lower().strip(".") in TITLES:
+        return True
+    return len(words) == 2 and looks_like_full_name(words[0], words[1])
 # Job titles and person nouns that make "she's the ___ at X" a workplace.
 _ROLE_NOUNS = frozenset(_ROLES) | frozenset(
     """lady guy woman man person girl head boss owner cashier para paraprofessional
