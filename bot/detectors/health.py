@@ -375,8 +375,10 @@ def _triggers() -> tuple[str, ...]:
     "never". Terms containing a digit or a shorter trigger add nothing.
     """
     digits = tuple("0123456789")
+    # named facilities carry a head word; unlisted drugs are prescribed, refilled or dosed
+    # (a dose has digits, which are triggers already)
     candidates: set[str] = set(SUFFIXES) | _TREATING_HEADS | _GENERAL_HEADS | {
-        "hospitali", "prescri", "refill", "mg", "mcg"}
+        "hospitali", "prescri", "refill"}
     for term in KINDS:
         if any(d in term for d in digits):
             continue
