@@ -366,3 +366,25 @@ class CommandReply:
     text: str
     ok: bool = True
     ephemeral: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRows:
+    """Aggregates for the moderation report, as the database computed them.
+
+    `by_day`: (UTC date, category, incidents); `channels`: (platform, channel id, name,
+    incidents); `roles`: (role, protected people, incidents); `people`: (servant, role,
+    incidents) — names, shown only when the operator asks for them.
+    """
+
+    by_status: dict[str, int]
+    by_day: list[tuple[str, str, int]]
+    channels: list[tuple[str, str, str, int]]
+    roles: list[tuple[str, int, int]]
+    people: list[tuple[str, str, int]]
+    decided: int
+    median_decision_seconds: float | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())

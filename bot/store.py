@@ -25,7 +25,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import aiosqlite
 
-from bot.models import Action, Category, Incident, IncidentStatus, Subject
+from bot.models import Action, Category, Incident, IncidentStatus, ReportRows, Subject
 
 log = logging.getLogger("doxguard.store")
 # aiosqlite logs every statement with its parameters at DEBUG (sealed blobs, excerpts,
@@ -214,28 +214,6 @@ class AuditEntry:
     action: str
     incident: str | None
     detail: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReportRows:
-    """Aggregates for the moderation report, as the database computed them.
-
-    `by_day`: (UTC date, category, incidents); `channels`: (platform, channel id, name,
-    incidents); `roles`: (role, protected people, incidents); `people`: (servant, role,
-    incidents) — names, shown only when the operator asks for them.
-    """
-
-    by_status: dict[str, int]
-    by_day: list[tuple[str, str, int]]
-    channels: list[tuple[str, str, str, int]]
-    roles: list[tuple[str, int, int]]
-    people: list[tuple[str, str, int]]
-    decided: int
-    median_decision_seconds: float | None
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_status.values())
 
 
 @dataclass(frozen=True, slots=True)
