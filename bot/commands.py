@@ -352,6 +352,8 @@ def _detail(inc: Incident) -> str:
         lines.append(f"  • {c.title} ({c.value}) — ordinance: {c.wording}")
     for subject in inc.subjects:
         lines.append(f"  protected: {subject.describe()}")
+    if inc.reason:
+        lines.append(f"  why: {inc.reason}")
     lines.append(f"  excerpt: {inc.excerpt}")
     if inc.intent:
         lines.append(f"  intent signals: {', '.join(inc.intent)}")

@@ -56,6 +56,13 @@ _FINISHED = (
 )
 
 
+def verdict_reason(verdict: Verdict) -> str:
+    """The one line a notice gives for the verdict (its explanation's summary)."""
+    if verdict.why is not None:
+        return verdict.why.summary()
+    return "; ".join(verdict.reasons)
+
+
 @dataclass(frozen=True, slots=True)
 class Original:
     """An opened sealed original: the text, and the allowlist keys of its findings."""
@@ -470,6 +477,7 @@ class Moderator:
             channel_name=message.channel_name,
             subjects=verdict.subjects,
             intent=verdict.intent,
+            reason=verdict_reason(verdict),
         )
         sealed = await self._seal(message, verdict)
         return await self.store.add_incident(

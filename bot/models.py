@@ -290,6 +290,7 @@ class Incident:
     hide_error: str | None = None
     notice_sent: bool = False
     has_original: bool = False
+    reason: str = ""  # the verdict's one-line explanation (Explanation.summary; masked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +321,7 @@ class Notice:
     intent: tuple[str, ...] = ()
     hide_error: str | None = None
     available_actions: tuple[str, ...] = ("restore", "confirm", "dismiss", "timeout")
+    reason: str = ""  # why doxguard acted, in one line
 
     def render_text(self) -> str:
         """Plain-text rendering for the console and for text-only fallbacks."""
@@ -330,6 +332,8 @@ class Notice:
             lines.append(f"  protected: {subject.describe()}")
         who = self.author_name or self.author
         where = self.channel_name or self.channel
+        if self.reason:
+            lines.append(f"  why: {self.reason}")
         lines.append(f"  author: {who}   channel: #{where}")
         lines.append(f"  excerpt: {self.excerpt}")
         if self.intent:

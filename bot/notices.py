@@ -75,6 +75,7 @@ def build_notice(incident: Incident, repeat_of: str | None = None) -> Notice:
         intent=incident.intent,
         hide_error=hide_error,
         available_actions=available_actions(incident),
+        reason=incident.reason,
     )
 
 

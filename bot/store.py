@@ -131,6 +131,10 @@ MIGRATIONS: tuple[str, ...] = (
         incident    TEXT
     );
     """,
+    # 2: the verdict's one-line reason, shown on every notice (masked: no values)
+    """
+    ALTER TABLE incidents ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -238,7 +242,7 @@ def _subjects_json(subjects: Iterable[Subject]) -> str:
 _INCIDENT_COLUMNS = (
     "seq, platform, server, channel, message_id, author, author_name, channel_name, action, "
     "status, categories, servants, subjects, intent, excerpt, hide_error, notice_sent, "
-    "created_at, updated_at, "
+    "created_at, updated_at, reason, "
     "EXISTS (SELECT 1 FROM originals o WHERE o.incident = incidents.seq) AS has_original"
 )
 
@@ -247,7 +251,7 @@ def _incident(row: sqlite3.Row | tuple[Any, ...]) -> Incident:
     (
         seq, platform, server, channel, message_id, author, author_name, channel_name, action,
         status, categories, servants, subjects, intent, excerpt, hide_error, notice_sent,
-        created_at, updated_at, has_original,
+        created_at, updated_at, reason, has_original,
     ) = tuple(row)
     return Incident(
         id=format_id(seq),
@@ -270,13 +274,14 @@ def _incident(row: sqlite3.Row | tuple[Any, ...]) -> Incident:
         hide_error=hide_error,
         notice_sent=bool(notice_sent),
         has_original=bool(has_original),
+        reason=reason,
     )
 
 
 _INSERT_INCIDENT = (
     "INSERT INTO incidents (platform, server, channel, message_id, author, author_name, "
     "channel_name, action, status, categories, servants, subjects, intent, excerpt, message, "
-    f"hide_error, notice_sent, created_at, updated_at) VALUES ({', '.join('?' * 19)})"
+    f"hide_error, notice_sent, created_at, updated_at, reason) VALUES ({', '.join('?' * 20)})"
 )
 
 
@@ -288,6 +293,7 @@ def _incident_params(incident: Incident, message: dict[str, Any]) -> tuple[Any, 
         json.dumps(list(incident.servants)), _subjects_json(incident.subjects),
         json.dumps(list(incident.intent)), incident.excerpt, json.dumps(message),
         incident.hide_error, int(incident.notice_sent), incident.created_at, incident.updated_at,
+        incident.reason,
     )
 
 
