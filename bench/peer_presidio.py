@@ -56,3 +56,28 @@ def build_presidio() -> Callable[[str], Any] | None:
         return analyzer.analyze(text, language="en")
 
     return analyze
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python bench/peer_presidio.py FILE.jsonl`: analyze every line's text, as a whole
+    process (the whole-process benchmark times this beside `doxguard scan`)."""
+    import sys
+
+    import orjson
+
+    args = sys.argv[1:] if argv is None else argv
+    analyze = build_presidio()
+    if analyze is None:
+        print("presidio: not installed", file=sys.stderr)
+        return 2
+    found = 0
+    with open(args[0], "rb") as fh:
+        for line in fh:
+            if line.strip():
+                found += len(analyze(orjson.loads(line)["text"]))
+    print(found)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -299,10 +299,60 @@ _ADVERSARIAL: dict[str, Callable[[random.Random], str]] = {
 }
 
 
+_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+_DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
+
+# Kinds found by timing the whole process on long messages (issue 14): dumps of
+# phone numbers after a name, digits in other scripts or split by form feeds,
+# relation phrases repeated, and dense PII about one servant.
+_ADVERSARIAL.update({
+    "relation-phrases": lambda r: f"{ANCHORS[0].surname} his wife ",
+    "relation-work": lambda r: f"{ANCHORS[0].surname} his wife works at the ",
+    "phone-dump": lambda r: f"{_phone(r)} ",
+    "fullwidth-digits": lambda r: _phone(r).translate(_FULLWIDTH) + r.choice((" ", "")),
+    "devanagari-digits": lambda r: _phone(r).translate(_DEVANAGARI) + r.choice((" ", "")),
+    "formfeed-digits": lambda r: "\f".join(str(r.randint(0, 9)) for _ in range(10)) + " ",
+    "dense-pii": lambda r: " ".join(_pii_value(r)) + r.choice((" ", ", ", ". ", "\n")),
+})
+
+
+def _trigger_units() -> dict[str, Callable[[random.Random], str]]:
+    """For each detector, a unit that is one of its trigger words (long runs of them)."""
+    from bot.detectors import build_detectors
+
+    units: dict[str, Callable[[random.Random], str]] = {}
+    for detector in build_detectors():
+        words = tuple(sorted(detector.triggers))[:512]
+        if not words:
+            continue
+        units[f"triggers:{detector.name}"] = (
+            lambda r, words=words: r.choice(words) + r.choice((" ", " ", ", ", "\n", ""))
+        )
+    return units
+
+
+def adversarial_kinds() -> dict[str, Callable[[random.Random], str]]:
+    """Every adversarial kind: the fixed list and the trigger runs generated per detector."""
+    return {**_ADVERSARIAL, **_trigger_units()}
+
+
 def adversarial(length: int, seed: int = 4) -> dict[str, str]:
     """One hostile message per kind, `length` characters each, naming a servant first
     so every detector runs (the worst case for the pipeline)."""
     r = random.Random(seed)
     prefix = f"{ANCHORS[0].alias} "
     return {kind: prefix + _fill(unit, length - len(prefix), r)
-            for kind, unit in _ADVERSARIAL.items()}
+            for kind, unit in adversarial_kinds().items()}
+
+
+def one_channel_chat(n: int, seed: int = 6, authors: int = 97) -> list[ChatMessage]:
+    """A busy server's one channel: ordinary chat of `authors` people, a servant named in
+    passing about once in a thousand messages (so the context links the chat after it)."""
+    s = _Stream(seed, channels=1, authors=authors)
+    out: list[ChatMessage] = []
+    for _ in range(n):
+        if s.r.random() < 0.001:
+            out.append(s.passing_mention())
+        else:
+            out.append(s.message(_chat(s.r)))
+    return out

@@ -1,4 +1,4 @@
-"""`doxguard` command line: scan, check, run, replay, invite-url, bench.
+"""`doxguard` command line: scan, check, fingerprint, run, replay, invite-url, keygen.
 
 Exit status: 0 success, 1 runtime failure, 2 bad input or configuration (one
 clear line on stderr naming the file, line and setting at fault).
@@ -8,26 +8,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import dataclasses
+import gc
+import importlib.metadata
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
 
+from bot import images
+from bot.batch import InputError, encode, read_records, scan_parallel, write_lines
 from bot.config import Config, ConfigError, load_config
 from bot.models import Action, ChatMessage
-from bot.notices import verdict_lines
-from bot.pipeline import Pipeline, dumps
+from bot.notices import verdict_lines, why_lines
+from bot.pipeline import Pipeline
+from bot.platform import StartError
 from bot.store import StoreError
 
 DEFAULT_CONFIG = Path("config/doxguard.toml")
 DEFAULT_SERVANTS = Path("config/servants.toml")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-class InputError(Exception):
-    """A bad input line; the message names the file and line."""
 
 
 def _settings(args: argparse.Namespace, *, default_config: bool) -> tuple[Config, Path]:
@@ -49,74 +49,122 @@ def _pipeline(args: argparse.Namespace, *, default_config: bool = False) -> Pipe
     from bot.registry import load_servants
 
     cfg, servants = _settings(args, default_config=default_config)
-    return Pipeline(cfg, load_servants(servants, cfg.detection.default_region))
+    try:
+        registry = load_servants(servants, cfg.detection.default_region)
+    except ConfigError as exc:
+        if args.servants is None and args.config is None and not Path(servants).exists():
+            # run outside the repository, the default registry path means nothing
+            raise ConfigError(
+                exc.file, exc.key,
+                f"{exc.problem} (that is the default, relative to the current folder: "
+                "pass --servants FILE, or --config FILE naming servants_file)",
+            ) from None
+        raise
+    return Pipeline(cfg, registry)
 
 
-def read_records(stream: TextIO, name: str) -> list[dict[str, Any]]:
-    """Parse and validate every JSON line before any output is written."""
-    records: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}:{number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(rec, dict):
-            raise InputError(f"{name}:{number}: each line must be a JSON object")
-        if "text" not in rec:
-            raise InputError(f'{name}:{number}: missing "text"')
-        if not isinstance(rec["text"], str):
-            raise InputError(f'{name}:{number}: "text" must be a string')
-        if rec.get("id") is None:
-            raise InputError(f'{name}:{number}: missing "id"')
-        for key in ("channel", "author", "reply_to"):
-            value = rec.get(key)
-            if value is not None and not isinstance(value, str | int):
-                raise InputError(f'{name}:{number}: "{key}" must be a string')
-        key = str(rec["id"])
-        if key in seen:
-            raise InputError(f"{name}:{number}: duplicate id (first on line {seen[key]})")
-        seen[key] = number
-        records.append(rec)
-    return records
+def _version() -> str:
+    try:
+        return importlib.metadata.version("doxguard")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout, not installed
+        return "unknown (not installed)"
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    pipeline = _pipeline(args)
+    from bot.registry import load_servants
+
+    cfg, servants = _settings(args, default_config=False)
+    cache = cfg.resolve(cfg.storage.registry_cache) if cfg.storage.registry_cache else None
+    registry = load_servants(servants, cfg.detection.default_region, cache_dir=cache)
+    pipeline = Pipeline(cfg, registry)
+    gc.freeze()  # the built registry is permanent: collections need not walk it
     name = "<stdin>" if args.input == "-" else args.input
     try:
         if args.input == "-":
-            records = read_records(sys.stdin, name)
+            records = read_records(getattr(sys.stdin, "buffer", sys.stdin), name)
         else:
-            with open(args.input, encoding="utf-8") as fh:
+            with open(args.input, "rb") as fh:
                 records = read_records(fh, name)
     except FileNotFoundError:
         raise InputError(f"{name}: file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text ({exc.reason})") from None
-    out = [dumps(rec) for rec in pipeline.scan_records(records)]
-    if out:
-        sys.stdout.write("\n".join(out) + "\n")
-    sys.stdout.flush()
+    except IsADirectoryError:
+        raise InputError(
+            f"{name}: is a folder; scan reads one JSON Lines file (or - for stdin)"
+        ) from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    if any(rec.get("attachments") for rec in records):  # images: bot/images.py
+        base = Path.cwd() if args.input == "-" else Path(args.input).resolve().parent
+        reader = images.ImageReader(pipeline.config.images)
+        try:
+            lines = encode(images.scan_records(pipeline, records, base, reader, args.explain))
+        except FileNotFoundError as exc:
+            raise InputError(f"{name}: attachment not found: {exc.filename}") from None
+        finally:
+            reader.close()
+    else:
+        lines = scan_parallel(pipeline, records, args.jobs, args.explain)
+    stdout = getattr(sys.stdout, "buffer", None)
+    if stdout is None:  # a text stream stands in for stdout (tests)
+        sys.stdout.write("".join(line.decode() + "\n" for line in lines))
+    else:
+        write_lines(stdout, lines)
+    if registry.cache_writer is not None:
+        registry.cache_writer.join()  # a short run must still leave the cache for the next
     return EXIT_OK
 
 
-def describe_verdict(pipeline: Pipeline, text: str) -> str:
-    """Human form of one message's verdict (masked), for `check`."""
-    verdict = pipeline.scan(ChatMessage(id="check", channel="check", author="you", text=text))
+def describe_verdict(pipeline: Pipeline, text: str, image_files: Sequence[Path] = ()) -> str:
+    """Human form of one message's verdict (masked), for `check` (`--image`: screenshots)."""
+    message = ChatMessage(id="check", channel="check", author="you", text=text)
+    if image_files:
+        reader = images.ImageReader(pipeline.config.images)
+        try:
+            loaded = images.load_paths(image_files, max_bytes=pipeline.config.images.max_bytes)
+            message = reader.read_sync(dataclasses.replace(message, images=loaded))
+        except FileNotFoundError as exc:
+            raise InputError(f"{exc.filename}: file not found") from None
+        finally:
+            reader.close()
+    verdict = pipeline.scan(message, explain=True)
     lines = [f"verdict: {verdict.action.value.upper()}"]
+    lines += [f"  {note}" for note in images.notes(message)]
     if verdict.action is Action.ALLOW:
         lines.append("  no personal information about a protected person found")
-        return "\n".join(lines)
-    return "\n".join([*lines, *verdict_lines(verdict)])
+    else:
+        lines += verdict_lines(verdict)
+        for f in verdict.findings:
+            source = images.source_of(message, f.start)
+            if source != "text":
+                lines.append(f"  {f.category.value} is in {source} (read from the image)")
+    return "\n".join([*lines, *why_lines(verdict)])
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args, default_config=True)
-    text = " ".join(args.text) if args.text else sys.stdin.read()
-    print(describe_verdict(pipeline, text))
+    if args.text:
+        text = " ".join(args.text)
+    else:
+        text = "" if args.image else sys.stdin.read()
+    print(describe_verdict(pipeline, text, args.image or ()))
+    return EXIT_OK
+
+
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    """Protected values CSV -> keyed digests only (see bot/fingerprints.py)."""
+    from bot import fingerprints
+    from bot.registry import load_servants
+
+    cfg, servants = _settings(args, default_config=False)
+    registry = load_servants(servants, cfg.detection.default_region)
+    key_env = cfg.detection.fingerprint_key_env
+    key = fingerprints.fingerprint_key(key_env)
+    rows = fingerprints.read_private_csv(
+        args.csv, (s.name for s in registry.servants), cfg.detection.default_region
+    )
+    fingerprints.write_file(args.out, fingerprints.render_file(rows, key, key_env))
+    people = len({servant for servant, _, _ in rows})
+    print(f"wrote {args.out}: {len(rows)} protected values of {people} servants (digests only)")
     return EXIT_OK
 
 
@@ -131,7 +179,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from adapters.replay import replay
 
     cfg, servants = _settings(args, default_config=False)
-    return replay(cfg, servants, Path(args.path), args.out)
+    return replay(cfg, servants, Path(args.path), args.out, verbose=args.verbose)
 
 
 def cmd_invite_url(args: argparse.Namespace) -> int:
@@ -142,12 +190,56 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {value!r}")
+    return int(value)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.report import build_report, parse_since, render_html
+    from bot.store import Store
+
+    cfg = load_config(args.config if args.config is not None else (
+        DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None))
+    db = Path(args.db) if args.db else cfg.database_path
+    if not db.is_file():
+        raise InputError(f"{db}: no doxguard database here (give --db FILE or --config FILE "
+                         "naming storage.path)")
+    try:
+        seconds = parse_since(args.since)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+    async def build() -> str:
+        store = await Store.open(db)
+        try:
+            report = await build_report(store, seconds, args.server, names=args.names)
+        finally:
+            await store.close()
+        return render_html(report)
+
+    page = asyncio.run(build())
+    Path(args.html).write_text(page, encoding="utf-8")
+    print(f"wrote {args.html}: moderation report for the last {args.since}"
+          + (f" ({args.server})" if args.server else ""))
+    return EXIT_OK
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from bot.seal import generate_key
+
+    print(generate_key())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="doxguard",
         description="Keep doxxing of public servants off Discord and Slack channels.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging (no PII)")
+    parser.add_argument("--version", action="version", version=f"doxguard {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -162,12 +254,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.add_argument("input", metavar="INPUT", help="JSONL file, or - for stdin")
+    p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                   help="scan over N processes, whole channels each (output order is kept)")
+    p.add_argument("--explain", action="store_true",
+                   help="add a 'why' field to each record: findings (masked), how the message "
+                   "was linked to whom, and the rule that decided")
     p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("check", help="print the verdict for one message, in human form")
     common(p)
     p.add_argument("text", nargs="*", help="the message (read from stdin when omitted)")
+    p.add_argument("--image", type=Path, action="append", metavar="FILE",
+                   help="an image attached to the message (read with OCR); repeatable")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "fingerprint",
+        help="turn a CSV of protected values into keyed digests (fingerprints.toml)",
+        description="Read CSV rows 'servant, category, value' and write only HMAC-SHA256 "
+        "digests under the key in $DOXGUARD_FINGERPRINT_KEY (detection.fingerprint_key_env).",
+    )
+    common(p)
+    p.add_argument("csv", metavar="CSV", help="private values: servant, category, value")
+    p.add_argument("--out", required=True, help="the fingerprints file to write")
+    p.set_defaults(func=cmd_fingerprint)
 
     p = sub.add_parser(
         "run",
@@ -183,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.add_argument("--out", help="write incidents as JSON Lines here (default: stdout)")
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="also log each incident as it is found")
     p.add_argument("path", metavar="PATH", help="export file or folder (format auto-detected)")
     p.set_defaults(func=cmd_replay)
 
@@ -190,6 +302,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, help="doxguard.toml")
     p.add_argument("client_id", help="the Discord application's client id")
     p.set_defaults(func=cmd_invite_url)
+
+    p = sub.add_parser(
+        "report",
+        help="write the moderation report (one self-contained HTML file)",
+        description="Incidents over time by ordinance category, what moderators did "
+        "(hidden, restored, dismissed, dismiss rate), median time to a decision, top "
+        "channels and protected people by role. Counts only; names only with --names.",
+    )
+    p.add_argument("--config", type=Path, help="doxguard.toml (for storage.path)")
+    p.add_argument("--db", help="database file (default: storage.path from the config)")
+    p.add_argument("--since", default="30d", help="period: 30d (default), 12h, 2w, ...")
+    p.add_argument("--server", help="only this server: its id, or platform:id")
+    p.add_argument("--names", action="store_true",
+                   help="also list protected people by name (the default shows roles only)")
+    p.add_argument("--html", required=True, metavar="FILE", help="write the report here")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "keygen",
+        help="print a new random sealing key (for $DOXGUARD_SEAL_KEY)",
+        description="Print a new random 32-byte sealing key, urlsafe base64. Use it as "
+        'export DOXGUARD_SEAL_KEY="$(doxguard keygen)" and keep it outside the repository.',
+    )
+    p.set_defaults(func=cmd_keygen)
     return parser
 
 
@@ -203,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.func(args) or 0)
-    except (ConfigError, InputError) as exc:
+    except (ConfigError, InputError, StartError) as exc:
         print(f"doxguard: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:  # names the database file and what to do

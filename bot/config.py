@@ -67,6 +67,17 @@ class DetectionSettings:
     review_confidence: float = field(
         default=0.3, metadata=_help("findings at or above this but below min_confidence: review")
     )
+    fingerprints_file: str = field(
+        default="",
+        metadata=_help(
+            "protected values written by `doxguard fingerprint` (relative to the config); "
+            "empty: none"
+        ),
+    )
+    fingerprint_key_env: str = field(
+        default="DOXGUARD_FINGERPRINT_KEY",
+        metadata=_help("environment variable holding the key of the fingerprints file"),
+    )
 
     def action_for(self, category: Category) -> Action:
         if category.value not in self.enforce:
@@ -217,6 +228,31 @@ class SlackSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageSettings:
+    enabled: bool = field(default=True, metadata=_help("read image attachments with OCR"))
+    tesseract: str = field(
+        default="tesseract", metadata=_help("the OCR program (Debian's tesseract-ocr)")
+    )
+    language: str = field(default="eng", metadata=_help("Tesseract language model(s)"))
+    max_bytes: int = field(
+        default=10_485_760, metadata=_help("images larger than this are not fetched or read")
+    )
+    max_pixels: int = field(
+        default=25_000_000, metadata=_help("images with more pixels are not decoded")
+    )
+    seconds_per_image: float = field(
+        default=10.0, metadata=_help("OCR of one image is stopped after this long")
+    )
+    max_per_message: int = field(
+        default=4, metadata=_help("images of one message read at most; the rest are noted")
+    )
+    workers: int = field(default=2, metadata=_help("OCR processes at once (the bounded pool)"))
+    upscale_below: int = field(
+        default=0, metadata=_help("images narrower than this are scaled 2x before OCR")
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     detection: DetectionSettings = field(default_factory=DetectionSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
@@ -226,6 +262,7 @@ class Config:
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
+    images: ImageSettings = field(default_factory=ImageSettings)
     servants_file: str = field(
         default="servants.toml", metadata=_help("registry file, relative to this config")
     )
@@ -392,11 +429,17 @@ def _validate(cfg: Config, loader: _Loader) -> None:
         loader.fail("storage.retention_days", "must be more than 0")
     if cfg.slack.mode not in ("socket", "http"):
         loader.fail("slack.mode", "must be 'socket' or 'http'")
+    for name in ("max_bytes", "max_pixels", "max_per_message", "workers"):
+        if getattr(cfg.images, name) < (0 if name == "max_per_message" else 1):
+            loader.fail(f"images.{name}", "must be more than 0")
+    if cfg.images.seconds_per_image <= 0:
+        loader.fail("images.seconds_per_image", "must be more than 0")
     for section, name in (("notices", "timeout_minutes"), ("notices", "retry_attempts")):
         if getattr(getattr(cfg, section), name) < 0:
             loader.fail(f"{section}.{name}", "must be 0 or more")
     env_keys = [
         ("storage.encryption_key_env", cfg.storage.encryption_key_env),
+        ("detection.fingerprint_key_env", cfg.detection.fingerprint_key_env),
         ("discord.token_env", cfg.discord.token_env),
         ("slack.bot_token_env", cfg.slack.bot_token_env),
         ("slack.app_token_env", cfg.slack.app_token_env),

@@ -157,6 +157,7 @@ class FakeDiscord:
         self.messages: dict[int, dict[int, dict[str, Any]]] = {}
         self.attachments: dict[str, bytes] = {}
         self.webhooks: dict[int, dict[str, Any]] = {}
+        self.nonces: dict[tuple[int, str], dict[str, Any]] = {}  # enforce_nonce: first message
         self.commands: dict[int, list[dict[str, Any]]] = {}
         self.automod_rules: dict[int, dict[int, dict[str, Any]]] = {}
         self.interaction_replies: dict[int, list[dict[str, Any]]] = {}
@@ -772,9 +773,14 @@ class FakeDiscord:
         @r("POST", r"/channels/(?P<cid>\d+)/messages")
         async def create_message(rec: Recorded, cid: str) -> web.Response:
             body = rec.body or {}
+            nonce = (int(cid), str(body.get("nonce"))) if body.get("enforce_nonce") else None
+            if nonce is not None and nonce in self.nonces:
+                return self._json(self.nonces[nonce])  # Discord returns the first one
             msg = self.make_message(int(cid), self.app_id, body.get("content") or "",
                                     embeds=body.get("embeds"))
             msg["components"] = body.get("components") or []
+            if nonce is not None:
+                self.nonces[nonce] = msg
             return self._json(msg)
 
         @r("GET", r"/channels/(?P<cid>\d+)/messages")

@@ -19,11 +19,20 @@ Any method can be told to fail (`fail()`): Slack errors such as
 
 It also builds the payloads Slack sends (event callbacks, slash commands, block
 actions) and signs them (`signed_headers`) for HTTP mode.
+
+Several workspaces: `add_workspace()` gives another team its own bot and admin
+tokens (each token acts only as its own team's bot or admin), and the OAuth v2
+install: `/oauth/v2/authorize` stands for the user approving (it redirects to
+the app's redirect URL with a fresh code for the workspace `approve_as()` named,
+and the state it was given), and `oauth.v2.access` exchanges the code — once,
+with the app's client id and secret in HTTP Basic auth — for that workspace's
+tokens.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import itertools
@@ -48,12 +57,14 @@ BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
 ADMIN_TOKEN = "xoxp-fake-admin-token"
 SIGNING_SECRET = "fake-signing-secret"
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "fake-client-secret"
 WAIT = 15.0  # seconds a test waits for something the bot should do before failing
 
 
 @dataclass
 class Call:
-    """One Web API call as the fake saw it."""
+    """One Web API call as the fake saw it (`team`: whose token made it)."""
 
     method: str
     token: str | None
@@ -61,6 +72,21 @@ class Call:
     status: int = 200
     error: str | None = None
     at: float = field(default_factory=time.perf_counter)
+    team: str = ""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One team: its bot user and tokens, and the admin who installs the app."""
+
+    team_id: str
+    name: str
+    bot_token: str
+    admin_token: str
+    bot_user_id: str = BOT_USER_ID
+    bot_id: str = BOT_ID
+    admin_user_id: str = ADMIN_USER_ID
+    mods_channel: str = ""
 
 
 @dataclass
@@ -124,6 +150,11 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.workspaces: dict[str, Workspace] = {}
+        self.add_workspace(Workspace(TEAM_ID, "Fake", bot_token, admin_token))
+        self.client_id, self.client_secret = CLIENT_ID, CLIENT_SECRET
+        self.oauth_codes: dict[str, str] = {}  # code -> team id, each usable once
+        self.approving: str = TEAM_ID  # the workspace whose admin approves the next install
         self.add_user(BOT_USER_ID, "doxguard", is_bot=True)
         self.add_user(ADMIN_USER_ID, "workspace-admin")
 
@@ -136,6 +167,7 @@ class FakeSlack:
         app.router.add_get("/files/{file_id}/{name}", self._download)
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -155,7 +187,29 @@ class FakeSlack:
         """What `slack.api_base_url` should be set to (trailing slash, like Slack's)."""
         return f"http://127.0.0.1:{self.port}/api/"
 
+    @property
+    def authorize_url(self) -> str:
+        """Where the app sends installers (Slack's `oauth/v2/authorize` page)."""
+        return f"http://127.0.0.1:{self.port}/oauth/v2/authorize"
+
     # ------------------------------------------------------------------ world state
+
+    def add_workspace(self, workspace: Workspace) -> Workspace:
+        self.workspaces[workspace.team_id] = workspace
+        return workspace
+
+    def approve_as(self, team_id: str) -> None:
+        """The next install approval on the authorize page is for this workspace."""
+        self.approving = team_id
+
+    def _owner(self, token: str | None) -> tuple[Workspace | None, bool]:
+        """The workspace a token belongs to, and whether it is that workspace's bot token."""
+        for ws in self.workspaces.values():
+            if token == ws.bot_token:
+                return ws, True
+            if token == ws.admin_token:
+                return ws, False
+        return None, False
 
     def add_user(self, user_id: str, name: str, *, is_bot: bool = False) -> None:
         self.users[user_id] = {
@@ -204,11 +258,11 @@ class FakeSlack:
 
     def post_as_user(self, channel: str, user: str, text: str, *,
                      thread_ts: str | None = None, files: list[dict[str, Any]] | None = None,
-                     ts: str | None = None) -> dict[str, Any]:
+                     ts: str | None = None, team: str = TEAM_ID) -> dict[str, Any]:
         """A person posts in Slack: the message exists; returns the event body Slack sends."""
         ts = ts or self.next_ts()
         message: dict[str, Any] = {"type": "message", "user": user, "text": text, "ts": ts,
-                                   "channel": channel, "team": TEAM_ID}
+                                   "channel": channel, "team": team}
         if thread_ts:
             message["thread_ts"] = thread_ts
         if files:
@@ -216,7 +270,9 @@ class FakeSlack:
             message["subtype"] = "file_share"
         self.messages[(channel, ts)] = message
         channel_type = "group" if self.channels.get(channel, {}).get("is_private") else "channel"
-        return event_body({**message, "channel_type": channel_type})
+        bot_user = self.workspaces[team].bot_user_id if team in self.workspaces else BOT_USER_ID
+        return event_body({**message, "channel_type": channel_type}, team=team,
+                          bot_user_id=bot_user)
 
     def edit_as_user(self, channel: str, ts: str, new_text: str) -> dict[str, Any]:
         """A person edits their message; returns the `message_changed` event body."""
@@ -288,7 +344,8 @@ class FakeSlack:
                 form = await request.post()
         params = _merge_params(request.query, form, body)
         token = self._token(request, params)
-        call = Call(method, token, params)
+        owner, _ = self._owner(token)
+        call = Call(method, token, params, team=owner.team_id if owner else "")
         queued = self.failures.get(method)
         if queued:
             failure = queued[0]
@@ -315,7 +372,12 @@ class FakeSlack:
             call.error = "unknown_method"
             await self._record(call)
             return web.json_response({"ok": False, "error": "unknown_method"})
-        if method != "apps.connections.open" and token not in (self.bot_token, self.admin_token):
+        if method == "oauth.v2.access":
+            result = self._oauth_v2_access(request, params)
+            call.error = None if result.get("ok") else result["error"]
+            await self._record(call)
+            return web.json_response(result)
+        if method != "apps.connections.open" and owner is None:
             call.error = "not_authed" if token is None else "invalid_auth"
             await self._record(call)
             return web.json_response({"ok": False, "error": call.error})
@@ -325,19 +387,69 @@ class FakeSlack:
         await self._record(call)
         return web.json_response({"ok": True, **result} if "ok" not in result else result)
 
+    def _oauth_v2_access(self, request: web.Request, params: dict[str, Any]) -> dict[str, Any]:
+        """Exchange a code (once) for the approving workspace's tokens."""
+        auth = request.headers.get("Authorization", "")
+        try:
+            client_id, _, client_secret = base64.b64decode(
+                auth.removeprefix("Basic ")).decode().partition(":")
+        except ValueError:
+            client_id = client_secret = ""
+        client_id = client_id or str(params.get("client_id") or "")
+        client_secret = client_secret or str(params.get("client_secret") or "")
+        if (client_id, client_secret) != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id" if client_id != self.client_id
+                    else "bad_client_secret"}
+        team_id = self.oauth_codes.pop(str(params.get("code") or ""), None)
+        if team_id is None:
+            return {"ok": False, "error": "invalid_code"}
+        ws = self.workspaces[team_id]
+        return {
+            "ok": True, "app_id": APP_ID, "token_type": "bot", "access_token": ws.bot_token,
+            "scope": "channels:history,groups:history,chat:write,commands,users:read",
+            "bot_user_id": ws.bot_user_id, "team": {"id": ws.team_id, "name": ws.name},
+            "enterprise": None, "is_enterprise_install": False,
+            "authed_user": {"id": ws.admin_user_id, "scope": "chat:write",
+                            "access_token": ws.admin_token, "token_type": "user"},
+            **({"incoming_webhook": {"channel": "#mods", "channel_id": ws.mods_channel,
+                                     "url": f"http://127.0.0.1:{self.port}/hook/{ws.team_id}",
+                                     "configuration_url": "http://fake.slack.example/"}}
+               if ws.mods_channel else {}),
+        }
+
+    async def _authorize(self, request: web.Request) -> web.Response:
+        """The installer approves: back to the app's redirect URL with a code and the state."""
+        query = request.query
+        if query.get("client_id") != self.client_id:
+            return web.Response(status=400, text="invalid_client_id")
+        code = f"code-{next(self._ids)}"
+        self.oauth_codes[code] = self.approving
+        target = query.get("redirect_uri") or ""
+        sep = "&" if "?" in target else "?"
+        location = f"{target}{sep}" + urllib.parse.urlencode(
+            {"code": code, "state": query.get("state", "")})
+        raise web.HTTPFound(location)
+
     def _m_auth_test(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
-        if token == self.admin_token:
-            return {"url": "https://fake.slack.example/", "team": "Fake", "user": "workspace-admin",
-                    "team_id": TEAM_ID, "user_id": ADMIN_USER_ID}
-        return {"url": "https://fake.slack.example/", "team": "Fake", "user": "doxguard",
-                "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+        ws, is_bot = self._owner(token)
+        assert ws is not None
+        if not is_bot:
+            return {"url": "https://fake.slack.example/", "team": ws.name,
+                    "user": "workspace-admin", "team_id": ws.team_id,
+                    "user_id": ws.admin_user_id}
+        return {"url": "https://fake.slack.example/", "team": ws.name, "user": "doxguard",
+                "team_id": ws.team_id, "user_id": ws.bot_user_id, "bot_id": ws.bot_id}
 
     def _m_chat_delete(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
         key = (str(params.get("channel")), str(params.get("ts")))
         message = self.messages.get(key)
         if message is None:
             return {"ok": False, "error": "message_not_found"}
-        if token == self.bot_token and message.get("user") != BOT_USER_ID:
+        ws, is_bot = self._owner(token)
+        assert ws is not None
+        if message.get("team", ws.team_id) != ws.team_id:
+            return {"ok": False, "error": "channel_not_found"}  # another workspace's message
+        if is_bot and message.get("user") != ws.bot_user_id:
             return {"ok": False, "error": "cant_delete_message"}
         del self.messages[key]
         self.deleted.append(key)
@@ -347,11 +459,13 @@ class FakeSlack:
     def _m_chat_postMessage(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel"))
         ts = self.next_ts()
-        user = BOT_USER_ID if token == self.bot_token else ADMIN_USER_ID
+        ws, is_bot = self._owner(token)
+        assert ws is not None
+        user = ws.bot_user_id if is_bot else ws.admin_user_id
         message = {"type": "message", "user": user, "text": params.get("text", ""), "ts": ts,
-                   "blocks": params.get("blocks"), "channel": channel}
-        if token == self.bot_token:
-            message["bot_id"] = BOT_ID
+                   "blocks": params.get("blocks"), "channel": channel, "team": ws.team_id}
+        if is_bot:
+            message["bot_id"] = ws.bot_id
         if params.get("thread_ts"):
             message["thread_ts"] = params["thread_ts"]
         self.messages[(channel, ts)] = message
@@ -418,14 +532,16 @@ class FakeSlack:
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         auth = request.headers.get("Authorization", "")
-        if auth != f"Bearer {self.bot_token}":
+        owner, is_bot = self._owner(auth.removeprefix("Bearer "))
+        if owner is None or not is_bot:
             # Slack answers an unauthenticated file URL with its login page, not a 401.
             return web.Response(text="<html>sign in</html>", content_type="text/html")
         entry = self.files.get(request.match_info["file_id"])
         if entry is None:
             raise web.HTTPNotFound()
         obj, content = entry
-        await self._record(Call("files.download", self.bot_token, {"file": obj["id"]}))
+        await self._record(Call("files.download", auth.removeprefix("Bearer "),
+                                {"file": obj["id"]}, team=owner.team_id))
         return web.Response(body=content, content_type=obj["mimetype"].split(";")[0])
 
     def response_url(self) -> str:
@@ -505,26 +621,27 @@ class FakeSlack:
 _event_ids = itertools.count(1)
 
 
-def event_body(event: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
-    """Wrap an event the way the Events API delivers it."""
+def event_body(event: dict[str, Any], *, event_id: str | None = None, team: str = TEAM_ID,
+               bot_user_id: str = BOT_USER_ID) -> dict[str, Any]:
+    """Wrap an event the way the Events API delivers it (to the app installed in `team`)."""
     return {
         "token": "legacy-verification-token",
-        "team_id": TEAM_ID,
+        "team_id": team,
         "api_app_id": APP_ID,
         "event": event,
         "type": "event_callback",
         "event_id": event_id or f"Ev{next(_event_ids):08d}",
         "event_time": int(time.time()),
-        "authorizations": [{"enterprise_id": None, "team_id": TEAM_ID, "user_id": BOT_USER_ID,
+        "authorizations": [{"enterprise_id": None, "team_id": team, "user_id": bot_user_id,
                             "is_bot": True, "is_enterprise_install": False}],
         "is_ext_shared_channel": False,
     }
 
 
 def slash_command(user: str, channel: str, text: str, response_url: str,
-                  command: str = "/doxguard") -> dict[str, str]:
+                  command: str = "/doxguard", team: str = TEAM_ID) -> dict[str, str]:
     return {
-        "token": "legacy-verification-token", "team_id": TEAM_ID, "team_domain": "fake",
+        "token": "legacy-verification-token", "team_id": team, "team_domain": "fake",
         "channel_id": channel, "channel_name": "mods", "user_id": user, "user_name": user.lower(),
         "command": command, "text": text, "api_app_id": APP_ID,
         "response_url": response_url, "trigger_id": f"trig.{next(_event_ids)}",
@@ -532,12 +649,13 @@ def slash_command(user: str, channel: str, text: str, response_url: str,
 
 
 def block_action(user: str, channel: str, action_id: str, value: str,
-                 response_url: str, message_ts: str = "1.000001") -> dict[str, Any]:
+                 response_url: str, message_ts: str = "1.000001",
+                 team: str = TEAM_ID) -> dict[str, Any]:
     return {
         "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
         "api_app_id": APP_ID, "token": "legacy-verification-token",
-        "team": {"id": TEAM_ID, "domain": "fake"},
+        "team": {"id": team, "domain": "fake"},
         "channel": {"id": channel, "name": "mods"},
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel,
                       "is_ephemeral": False},

@@ -110,3 +110,48 @@ def test_help_text_on_every_command() -> None:
     for cmd in ("scan", "check", "run", "replay", "invite-url"):
         res = run(cmd, "--help")
         assert res.returncode == 0 and "usage: doxguard" in res.stdout
+
+
+def _conversation_jsonl(tmp_path: Path) -> tuple[Path, Path]:
+    """Synthetic traffic over many channels (replies, pronouns, PII) and its registry."""
+    from bench import traffic
+    from bench.registry_gen import write_registry
+
+    servants = tmp_path / "servants.toml"
+    write_registry(servants, 40)
+    path = tmp_path / "in.jsonl"
+    mixes = (("p", traffic.pii_mix(300)), ("c", traffic.clean_mix(300, seed=9)))
+    with path.open("w", encoding="utf-8") as fh:
+        for prefix, messages in mixes:  # the two mixes number their ids alike: prefix them
+            for m in messages:
+                reply = f"{prefix}{m.reply_to}" if m.reply_to else None
+                fh.write(json.dumps({"id": f"{prefix}{m.id}", "channel": m.channel,
+                                     "author": m.author, "text": m.text,
+                                     "reply_to": reply}) + "\n")
+    return path, servants
+
+
+def test_jobs_2_writes_exactly_what_jobs_1_writes(tmp_path: Path) -> None:
+    path, servants = _conversation_jsonl(tmp_path)
+    one = run("scan", "--servants", str(servants), str(path))
+    two = run("scan", "--jobs", "2", "--servants", str(servants), str(path))
+    assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
+    assert two.stdout == one.stdout
+    verdicts = [json.loads(x) for x in one.stdout.splitlines()]
+    assert len(verdicts) == 600
+    assert sum(v["action"] == "hide" for v in verdicts) >= 20  # the split has work to keep
+    channels = {json.loads(x)["channel"] for x in path.read_text().splitlines()}
+    assert len(channels) > 50
+
+
+def test_jobs_must_be_a_positive_number() -> None:
+    res = run("scan", "--jobs", "0", "--servants", str(SERVANTS), "-", stdin="")
+    assert res.returncode == 2 and "--jobs" in res.stderr and res.stdout == ""
+
+
+def test_invalid_utf8_line_names_the_line_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(line(id="a", text="hi").encode() + b'\n{"id": "b", "text": "\xff"}\n')
+    res = run("scan", "--servants", str(SERVANTS), str(path))
+    assert res.returncode == 2 and res.stdout == ""
+    assert f"{path}:2: not UTF-8 text" in res.stderr
