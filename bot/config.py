@@ -354,16 +354,16 @@ class _Loader:
         if tp is float:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 self.fail(key, f"must be a number, not {_shown(value)}")
-            if not math.isfinite(value) or not 0 <= value <= MAX_NUMBER:
-                self.fail(key, f"must be a finite number from 0 to {MAX_NUMBER:,}, not {value}")
+            if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+                self.fail(key, f"must be a finite number up to {MAX_NUMBER:,}, not {value}")
             return float(value)
         if tp is int:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.fail(key, f"must be a whole number, not {_shown(value)}")
             if key.endswith("port") and not 0 < value <= 65535:
                 self.fail(key, f"must be a port number from 1 to 65535, not {value}")
-            if not 0 <= value <= MAX_NUMBER:
-                self.fail(key, f"must be a whole number from 0 to {MAX_NUMBER:,}, not {value}")
+            if abs(value) > MAX_NUMBER:
+                self.fail(key, f"must be a whole number up to {MAX_NUMBER:,}, not {value}")
             return value
         if tp is bool:
             if not isinstance(value, bool):
