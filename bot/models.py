@@ -257,10 +257,14 @@ ALLOW = Verdict(Action.ALLOW)
 
 
 class IncidentStatus(StrEnum):
+    """Where an incident stands; the allowed moves between them are `bot.incidents.TRANSITIONS`."""
+
     PENDING = "pending"  # stored, hide not yet attempted (a crash here is resumed at start)
     HIDDEN = "hidden"
     HIDE_FAILED = "hide-failed"
     REVIEW = "review"
+    CONFIRMING = "confirming"  # a moderator confirmed; the hide is being carried out
+    RESTORING = "restoring"  # a moderator asked for a restore; the repost is being made
     RESTORED = "restored"
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
@@ -291,6 +295,8 @@ class Incident:
     notice_sent: bool = False
     has_original: bool = False
     reason: str = ""  # the verdict's one-line explanation (Explanation.summary; masked)
+    hidden: bool = False  # doxguard's hide of the message is in force (not restored)
+    previous_status: IncidentStatus | None = None  # the status before the last transition
 
 
 @dataclass(frozen=True, slots=True)
