@@ -53,6 +53,28 @@ _TRANSIENT = (ConnectionError, TimeoutError)
 _RESCANNED = (IncidentStatus.REVIEW, IncidentStatus.HIDE_FAILED, IncidentStatus.DISMISSED)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(message: ChatMessage) -> ChatMessage:
+    """A lone surrogate (valid JSON, not UTF-8) cannot be sealed or stored: U+FFFD instead."""
+    try:
+        message.full_text.encode("utf-8")
+        message.markup.encode("utf-8")
+        return message
+    except UnicodeEncodeError:
+        pass
+    attachments = tuple(
+        dataclasses.replace(a, text=_SURROGATE.sub("\ufffd", a.text)) for a in message.attachments
+    )
+    return dataclasses.replace(
+        message,
+        text=_SURROGATE.sub("\ufffd", message.text),
+        markup=_SURROGATE.sub("\ufffd", message.markup),
+        attachments=attachments,
+    )
+
+
 def verdict_reason(verdict: Verdict) -> str:
     """The one line a notice gives for the verdict (its explanation's summary)."""
     if verdict.why is not None:
@@ -342,6 +364,7 @@ class Moderator:
         """
         if self.failure is not None:
             raise self.failure
+        message = without_lone_surrogates(message)
         try:
             return await self._handle(message)
         except StoreError as exc:
@@ -906,6 +929,14 @@ def load_file_registry(config: Config) -> Registry:
     """
     path = config.servants_path
     if not path.exists():
+        if config.servants_file != Config().servants_file:
+            # named on purpose (config or --servants): a typo must not start a bot that
+            # protects nobody
+            raise ConfigError(
+                Path(config.source or "<config>"),
+                "servants_file",
+                f"servants file not found: {path} (fix the path, or create the file)",
+            )
         log.warning("no servants file at %s: nobody is protected until servants are added", path)
         return Registry()
     cache = config.resolve(config.storage.registry_cache) if config.storage.registry_cache else None
