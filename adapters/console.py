@@ -8,6 +8,7 @@ tokens. Each input line is a chat message or a command:
     plain text                                       default user, default channel
     @mod: /doxguard incidents                        a moderator command
     /edit N new text      /delete N      /reply N text      (N: Nth message, or "last")
+    /image PATH [caption]                            post an image file (read with OCR)
     # a comment (a '#' followed by a space), ignored
 
 Output lines say which view they belong to: `[#general] alice: hi` and
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import difflib
 import io
 import logging
 import re
@@ -41,7 +43,12 @@ PLACEHOLDER = "(message hidden by doxguard)"
 _CHANNEL_LINE = re.compile(r"^#(?P<channel>[\w.\-]+)\s*(?P<rest>.*)$")
 _USER_PREFIX = re.compile(r"^@(?P<user>[\w.\-]+):\s?(?P<text>.*)$")
 _COMMAND = re.compile(r"^/doxguard(?:\s+(?P<line>.*))?$", re.IGNORECASE)
+_IMAGE = re.compile(r"^/image\s+(?P<path>\S+)\s?(?P<text>.*)$")
 _META = re.compile(r"^/(?P<verb>edit|delete|reply)\s+(?P<ref>\d+|last)\b\s?(?P<text>.*)$")
+_SLASH_WORD = re.compile(r"^/(?P<word>[A-Za-z][\w-]*)\b")
+CONSOLE_COMMANDS = (
+    "/doxguard COMMAND", "/edit N|last TEXT", "/delete N|last", "/reply N|last TEXT", "/quit",
+)
 
 
 @dataclass
@@ -51,6 +58,7 @@ class ConsolePlatform:
     name: str = "console"
     hidden: set[str] = field(default_factory=set)
     pending: list[str] = field(default_factory=list)
+    timed_out: dict[str, float] = field(default_factory=dict)  # user -> until (epoch seconds)
 
     async def hide(self, message: ChatMessage) -> HideOutcome:
         self.hidden.add(message.id)
@@ -70,8 +78,17 @@ class ConsolePlatform:
 
     async def timeout_author(self, message: ChatMessage, minutes: int, reason: str) -> bool:
         who = message.author_name or message.author
+        self.timed_out[message.author] = time.time() + minutes * 60
         self.pending.append(f"[#{message.channel}] ({who} is timed out for {minutes} minutes)")
         return True
+
+    def timeout_left(self, user: str, now: float | None = None) -> float:
+        """Seconds `user` is still timed out for (0: may post)."""
+        left = self.timed_out.get(user, 0.0) - (time.time() if now is None else now)
+        if left <= 0:
+            self.timed_out.pop(user, None)
+            return 0.0
+        return left
 
 
 @dataclass
@@ -102,11 +119,11 @@ class ConsoleChat:
         return str(self._last_id)
 
     def _ref(self, ref: str, user: str) -> ChatMessage | None:
-        if ref == "last":
+        if ref == "last":  # the user's own last message, never someone else's
             for msg in reversed(self.messages):
                 if msg.author == user:
                     return msg
-            return self.messages[-1] if self.messages else None
+            return None
         index = int(ref) - 1
         return self.messages[index] if 0 <= index < len(self.messages) else None
 
@@ -129,15 +146,42 @@ class ConsoleChat:
         if command:
             await self._command(user, channel, command.group("line") or "help")
             return True
+        image = _IMAGE.match(stripped)
+        if image:
+            await self._image(user, channel, image.group("path"), image.group("text"))
+            return True
         meta = _META.match(stripped)
         if meta:
             await self._meta(user, channel, meta.group("verb"), meta.group("ref"),
                              meta.group("text"))
             return True
+        slash = _SLASH_WORD.match(stripped)
+        if slash:  # a mistyped command must not be posted to the channel as chat
+            word = slash.group("word")
+            verbs = [c.split()[0][1:] for c in CONSOLE_COMMANDS]
+            close = difflib.get_close_matches(word.lower(), verbs, n=1)
+            hint = f"did you mean /{close[0]}? " if close else ""
+            self._emit(f"[console] unknown command /{word} (not posted); {hint}"
+                       f"commands: {', '.join(CONSOLE_COMMANDS)}")
+            self.out.flush()
+            return True
+        if self._timed_out(user, channel):
+            return True
         await self._message(ChatMessage(
             id=self._next_id(), channel=channel, author=user, text=stripped,
             platform="console", author_name=user, channel_name=channel, timestamp=time.time(),
         ))
+        return True
+
+    def _timed_out(self, user: str, channel: str) -> bool:
+        """A timed-out user cannot post, reply or edit, as on Discord and Slack."""
+        left = self.platform.timeout_left(user)
+        if not left:
+            return False
+        minutes = max(1, round(left / 60))
+        self._emit(f"[#{channel}] ({user} is timed out for {minutes} more minute"
+                   f"{'' if minutes == 1 else 's'}; the message was not posted)")
+        self.out.flush()
         return True
 
     async def _message(self, message: ChatMessage) -> None:
@@ -152,14 +196,34 @@ class ConsoleChat:
                 self._emit(f"[#{message.channel}] {PLACEHOLDER}")
         else:
             edited = " (edited)" if message.kind is EventKind.EDIT else ""
-            self._emit(f"[#{message.channel}] {message.author}{edited}: {message.text}")
+            pictures = "".join(f" [image: {img.name}]" for img in message.images)
+            self._emit(f"[#{message.channel}] {message.author}{edited}: {message.text}{pictures}")
         self._flush()
+
+    async def _image(self, user: str, channel: str, path: str, caption: str) -> None:
+        """`/image PATH [caption]`: post a picture (a screenshot) with an optional caption."""
+        from bot.images import load_paths
+
+        limit = self.moderator.config.images.max_bytes
+        try:
+            loaded = await asyncio.to_thread(load_paths, [path], None, limit)
+        except OSError:
+            self._emit(f"[console] cannot read image file {path}")
+            self.out.flush()
+            return
+        await self._message(ChatMessage(
+            id=self._next_id(), channel=channel, author=user, text=caption, platform="console",
+            author_name=user, channel_name=channel, timestamp=time.time(), images=loaded,
+        ))
 
     async def _meta(self, user: str, channel: str, verb: str, ref: str, text: str) -> None:
         target = self._ref(ref, user)
         if target is None:
-            self._emit(f"[console] no message {ref} to {verb}")
+            whose = f"{user} has posted no message" if ref == "last" else f"no message {ref}"
+            self._emit(f"[console] {whose} to {verb}")
             self.out.flush()
+            return
+        if verb != "delete" and self._timed_out(user, channel):
             return
         if verb == "edit":
             edited = replace(target, text=text, kind=EventKind.EDIT, timestamp=time.time())

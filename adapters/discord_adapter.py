@@ -27,6 +27,7 @@ from adapters import discord_automod
 from adapters.discord_commands import build_group
 from adapters.discord_permissions import Refusals, invite_url, missing
 from adapters.discord_views import IncidentButton, notice_embed, notice_view
+from bot import images
 from bot.config import Config, ConfigError, DiscordSettings, secret
 from bot.engine import Moderator
 from bot.models import (
@@ -37,15 +38,20 @@ from bot.models import (
     CommandReply,
     CommandRequest,
     EventKind,
+    ImageAttachment,
     Incident,
     Notice,
 )
 from bot.notices import build_notice
-from bot.platform import HideOutcome, PlatformError
+from bot.platform import DropLogNoise, HideOutcome, PlatformError, StartError, connection_problem
 
 __all__ = ["DiscordAdapter", "audit_reason", "invite_url", "run_discord", "to_chat_message"]
 
 log = logging.getLogger("doxguard.discord")
+# doxguard never joins voice: discord.py's warnings about missing voice libraries, and
+# its note on the static token, are noise in an operator's log
+logging.getLogger("discord.client").addFilter(
+    DropLogNoise("voice will NOT be supported", "logging in using static token"))
 
 PLATFORM = "discord"
 TEXT_SUFFIXES = (".txt", ".md", ".csv", ".log")
@@ -112,6 +118,27 @@ def _channel_name(channel: Any) -> str:
     return getattr(channel, "name", "") or ""
 
 
+async def _read_images(message: discord.Message, max_bytes: int) -> tuple[ImageAttachment, ...]:
+    """Download the message's image attachments (screenshots) up to `max_bytes` each; one
+    too big or not downloadable is noted (the incident says so), never silently dropped."""
+    found: list[ImageAttachment] = []
+    for index, att in enumerate(message.attachments, start=1):
+        if not images.is_image(att.filename, att.content_type or ""):
+            continue
+        if att.size > max_bytes:
+            found.append(images.skipped(index, att.filename, att.url, att.size,
+                                        f"larger than images.max_bytes ({att.size} bytes)"))
+            continue
+        try:
+            data = await att.read()
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
+            found.append(images.skipped(index, att.filename, att.url, att.size,
+                                        f"download failed ({type(exc).__name__})"))
+            continue
+        found.append(images.image_from_bytes(index, att.filename, data[:max_bytes], att.url))
+    return tuple(found)
+
+
 async def _read_attachments(
     message: discord.Message, max_bytes: int
 ) -> tuple[Attachment, ...]:
@@ -144,6 +171,7 @@ async def to_chat_message(
     *,
     kind: EventKind = EventKind.NEW,
     attachment_max_bytes: int = 262_144,
+    image_max_bytes: int = 0,
 ) -> ChatMessage:
     """A discord.py message as the engine's `ChatMessage` (attachments fetched)."""
     channel = message.channel
@@ -166,6 +194,7 @@ async def to_chat_message(
         kind=kind,
         attachments=await _read_attachments(message, attachment_max_bytes),
         author_is_bot=bool(message.author.bot or message.webhook_id),
+        images=await _read_images(message, image_max_bytes) if image_max_bytes else (),
     )
 
 
@@ -394,7 +423,8 @@ class DiscordAdapter:
         # the per-channel lock keeps the engine's view of a conversation in order
         async with self._locks[str(message.channel.id)]:
             chat = await to_chat_message(
-                message, kind=kind, attachment_max_bytes=self.settings.attachment_max_bytes
+                message, kind=kind, attachment_max_bytes=self.settings.attachment_max_bytes,
+                image_max_bytes=self.config.images.max_bytes if self.config.images.enabled else 0,
             )
             await self._handle_locked(chat)
 
@@ -818,12 +848,24 @@ async def run_discord(config: Config) -> int:
     try:
         await adapter.run(token)
     except discord.LoginFailure:
-        log.error("Discord refused the token in %s", env)
-        return 2
+        await adapter.close()
+        raise StartError(
+            f"discord: Discord refused the bot token in ${env} (discord.token_env): copy it "
+            "again from the Developer Portal (Bot → Reset Token) and export it"
+        ) from None
     except discord.PrivilegedIntentsRequired:
-        log.error("enable the Message Content intent for the bot in the Developer Portal "
-                  "(Bot → Privileged Gateway Intents)")
-        return 2
+        await adapter.close()
+        raise StartError(
+            "discord: the Message Content intent is off: enable it in the Developer Portal "
+            "(Bot → Privileged Gateway Intents) and start again"
+        ) from None
+    except (aiohttp.ClientError, OSError, TimeoutError, discord.GatewayNotFound) as exc:
+        await adapter.close()
+        where = config.discord.api_base_url or "discord.com"
+        raise StartError(
+            f"discord: cannot reach Discord ({where}; {connection_problem(exc)}): check the "
+            "network, proxy or firewall (discord.api_base_url overrides the address)"
+        ) from None
     except asyncio.CancelledError:
         return 0
     return 0

@@ -50,13 +50,25 @@ def to_tokens(args: tuple[ArgSpec, ...], values: dict[str, Any]) -> list[str]:
         value = values.get(arg.name)
         if value is None or value == "":
             continue
-        text = str(value)
+        text = str(value.id) if arg.kind == "user" and hasattr(value, "id") else str(value)
         if arg.keyword:
             parts = text.split(REPEAT_SEPARATOR) if arg.repeatable else [text]
             tokens.extend(f"{arg.name}={p.strip()}" for p in parts if p.strip())
         else:
             tokens.append(text)
     return tokens
+
+
+def _option_type(arg: ArgSpec) -> Any:
+    """The annotation discord.py reads the option type from: a member picker for a user,
+    a bounded integer for a number, text otherwise."""
+    if arg.kind == "user":
+        base: Any = discord.User
+    elif arg.kind == "integer":
+        base = app_commands.Range[int, arg.minimum, arg.maximum]
+    else:
+        base = str
+    return base if arg.required else Optional[base]  # noqa: UP045 - read by discord.py
 
 
 def _leaf(
@@ -74,7 +86,7 @@ def _leaf(
             inspect.Parameter(
                 arg.name,
                 inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                annotation=str if arg.required else Optional[str],  # noqa: UP045 - read by discord.py
+                annotation=_option_type(arg),
                 default=inspect.Parameter.empty if arg.required else None,
             )
         )

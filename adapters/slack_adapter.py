@@ -69,6 +69,7 @@ from adapters.slack_blocks import (
 )
 from adapters.slack_events import FileRef, SlackMessage, command_text, file_ref, translate
 from adapters.slack_oauth import StoreInstallationStore, StoreOAuthStateStore
+from bot import images
 from bot.commands import BUTTON_ACTIONS, parse_command_line
 from bot.config import Config, ConfigError, SlackSettings, secret
 from bot.models import (
@@ -78,10 +79,11 @@ from bot.models import (
     CommandReply,
     CommandRequest,
     EventKind,
+    ImageAttachment,
     Incident,
     Notice,
 )
-from bot.platform import HideOutcome, PlatformError
+from bot.platform import DropLogNoise, HideOutcome, PlatformError, StartError, connection_problem
 from bot.seal import Sealer
 from bot.store import StoreError
 
@@ -114,6 +116,9 @@ def wire_logger(name: str) -> logging.Logger:
     """
     logger = logging.getLogger(f"doxguard.slack.{name}")
     logger.setLevel(logging.INFO)
+    # bolt reads $SLACK_BOT_TOKEN itself and says it will not use it (we pass a client)
+    if not any(isinstance(f, DropLogNoise) for f in logger.filters):
+        logger.addFilter(DropLogNoise("`token` will be unused"))
     return logger
 
 
@@ -312,6 +317,7 @@ class SlackPlatform:
         await _slack_call("chat.postMessage", lambda: ws.bot.chat_postMessage(
             channel=incident.channel,
             text=restored_text(incident, original_text),
+            link_names=False,  # "@channel" in a restored message stays text
             unfurl_links=False,
             unfurl_media=False,
         ))
@@ -567,6 +573,10 @@ class SlackBot:
             raise RuntimeError("Socket Mode needs the app-level token and one workspace's bot")
         self._socket = AsyncSocketModeHandler(
             self.app, self.app_token, web_client=self.bot_client, logger=wire_logger("socket"))
+        # ask for the first WebSocket URL here: a refused app token raises SlackApiError
+        # (the SDK's own connect loop would log it and retry forever)
+        opened = await self.bot_client.apps_connections_open(app_token=self.app_token)
+        self._socket.client.wss_uri = opened["url"]
         await self._socket.connect_async()
 
     async def start_http(self, host: str | None = None, port: int | None = None) -> int:
@@ -843,8 +853,15 @@ class SlackBot:
                         item.server or "?")
             return None
         attachments: tuple[Attachment, ...] = ()
+        pictures: tuple[ImageAttachment, ...] = ()
         if item.files and item.kind is not EventKind.DELETE:
-            fetched = [await self._fetch_file(workspace, f) for f in item.files]
+            reading = self.config.images.enabled  # screenshots: bot/images.py
+            shown = [(i, f) for i, f in enumerate(item.files, start=1)
+                     if reading and images.is_image(f.name, f.mimetype)]
+            pictures = tuple([await self._fetch_image(workspace, i, f) for i, f in shown])
+            taken = {id(f) for _, f in shown}
+            fetched = [await self._fetch_file(workspace, f) for f in item.files
+                       if id(f) not in taken]
             attachments = tuple(a for a in fetched if a is not None)
         return ChatMessage(
             id=item.id,
@@ -862,6 +879,8 @@ class SlackBot:
             attachments=attachments,
             author_is_bot=item.author_is_bot,
             event_id=item.event_id,
+            markup=item.raw_text if item.raw_text != item.text else "",
+            images=pictures,
         )
 
     async def _user_name(self, workspace: Workspace, user_id: str) -> str:
@@ -903,6 +922,42 @@ class SlackBot:
         api_host = (urlsplit(_base_url(self.settings)).hostname or "").lower()
         return host == api_host or host == "slack.com" or host.endswith(".slack.com") or (
             host.endswith(".slack-edge.com"))
+
+    async def _fetch_image(self, workspace: Workspace, index: int,
+                           ref: FileRef) -> ImageAttachment:
+        """Download a shared image up to `images.max_bytes`; what cannot be had is noted."""
+        limit = self.config.images.max_bytes
+        if ref.needs_info:
+            try:
+                info = (await workspace.bot.files_info(file=ref.id)).get("file") or {}
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                return images.skipped(index, ref.name, ref.url, ref.size,
+                                      f"files.info failed ({type(exc).__name__})")
+            ref = file_ref(info) or ref if isinstance(info, dict) else ref
+        if ref.size > limit:
+            return images.skipped(index, ref.name, ref.url, ref.size,
+                                  f"larger than images.max_bytes ({ref.size} bytes)")
+        if not ref.url or not self._trusted_file_host(ref.url):
+            return images.skipped(index, ref.name, ref.url, ref.size, "not on a Slack file host")
+        assert self._http is not None
+        data = bytearray()
+        try:
+            async with self._http.get(
+                ref.url, headers={"Authorization": f"Bearer {workspace.bot.token}"},
+                allow_redirects=True,
+            ) as resp:
+                if resp.status != 200 or resp.content_type == "text/html":
+                    return images.skipped(index, ref.name, ref.url, ref.size,
+                                          f"download refused (HTTP {resp.status})")
+                async for chunk in resp.content.iter_chunked(65_536):
+                    data.extend(chunk)
+                    if len(data) > limit:
+                        return images.skipped(index, ref.name, ref.url, len(data),
+                                              "larger than images.max_bytes")
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return images.skipped(index, ref.name, ref.url, ref.size,
+                                  f"download failed ({type(exc).__name__})")
+        return images.image_from_bytes(index, ref.name, bytes(data), ref.url)
 
     async def _fetch_file(self, workspace: Workspace, ref: FileRef) -> Attachment | None:
         """Download a shared text file, at most `file_max_bytes` of it; None when not text."""
@@ -1100,28 +1155,36 @@ def _oauth_credentials(config: Config) -> OAuthCredentials:
                             str(secret(settings.client_secret_env)), sealer)
 
 
+def _unreachable(settings: SlackSettings, exc: BaseException) -> str:
+    where = settings.api_base_url or "slack.com"
+    return (f"slack: cannot reach Slack ({where}; {connection_problem(exc)}): check the "
+            "network, proxy or firewall (slack.api_base_url overrides the address)")
+
+
 async def run_slack(config: Config) -> int:
     """Run the Slack bot until SIGINT/SIGTERM; returns the process exit status."""
     settings = config.slack
     oauth = None
     bot_token = secret(settings.bot_token_env)
-    signing_secret = secret(settings.signing_secret_env)
     app_token = secret(settings.app_token_env)
+    signing_secret = secret(settings.signing_secret_env)
     if settings.mode == "http" and not signing_secret:
-        log.error("slack: HTTP mode needs the signing secret in $%s", settings.signing_secret_env)
-        return 2
+        raise StartError(
+            f"slack: HTTP mode needs the signing secret in ${settings.signing_secret_env} "
+            "(slack.signing_secret_env): copy it from Basic Information → App Credentials")
     if oauth_configured(settings):
         try:
             oauth = _oauth_credentials(config)
         except ConfigError as exc:
-            log.error("slack: cannot start: %s", exc)
-            return 2
+            raise StartError(f"slack: cannot start: {exc}") from None
     elif not bot_token:
-        log.error("slack: $%s is not set", settings.bot_token_env)
-        return 2
+        raise StartError(f"slack: ${settings.bot_token_env} is not set (slack.bot_token_env): "
+                         "export the app's Bot User OAuth Token (xoxb-…)")
     elif settings.mode == "socket" and not app_token:
-        log.error("slack: Socket Mode needs the app-level token in $%s", settings.app_token_env)
-        return 2
+        raise StartError(
+            f"slack: Socket Mode needs the app-level token in ${settings.app_token_env} "
+            "(slack.app_token_env): generate one with the connections:write scope under Basic "
+            'Information → App-Level Tokens, or set slack.mode = "http"')
     bot = SlackBot(config, bot_token=None if oauth else bot_token, app_token=app_token,
                    admin_token=secret(settings.admin_token_env), signing_secret=signing_secret,
                    oauth=oauth)
@@ -1136,15 +1199,29 @@ async def run_slack(config: Config) -> int:
         try:
             await bot.start()
         except SlackApiError as exc:
-            log.error("slack: the bot token was refused (%s)", _error_code(exc))
-            return 2
-        except (ConfigError, StoreError) as exc:
-            log.error("slack: cannot start: %s", exc)
-            return 2
-        if settings.mode == "http":
-            await bot.start_http()
-        else:
-            await bot.connect_socket_mode()
+            raise StartError(
+                f"slack: Slack refused the bot token in ${settings.bot_token_env} "
+                f"(slack.bot_token_env; {_error_code(exc)}): copy the Bot User OAuth Token "
+                "(xoxb-…) again from the app's Install App page") from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise StartError(_unreachable(settings, exc)) from None
+        try:
+            if settings.mode == "http":
+                await bot.start_http()
+            else:
+                await bot.connect_socket_mode()
+        except SlackApiError as exc:
+            raise StartError(
+                f"slack: Slack refused the app-level token in ${settings.app_token_env} "
+                f"(slack.app_token_env; {_error_code(exc)}): generate a new one with the "
+                "connections:write scope (Basic Information → App-Level Tokens)") from None
+        except OSError as exc:
+            if settings.mode != "http" or isinstance(exc, aiohttp.ClientError):
+                raise StartError(_unreachable(settings, exc)) from None
+            raise StartError(
+                f"slack: cannot listen on {settings.http_host}:{settings.http_port} "
+                f"({exc.strerror or exc}): free the port or set slack.http_port / "
+                "slack.http_host") from None
         await bot.backfill()
         # stop on SIGINT/SIGTERM, or when the store became unusable (disk full, damaged)
         waiters = [asyncio.ensure_future(stop.wait()),

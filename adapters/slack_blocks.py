@@ -8,9 +8,10 @@ every field is trimmed to Slack's limits so a long excerpt cannot make
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from adapters.slack_events import escape_mrkdwn
+from adapters.slack_events import LINK_MARKUP, escape_mrkdwn
 from bot.models import Incident, Notice
 
 ACTION_PREFIX = "doxguard_"
@@ -28,13 +29,6 @@ MESSAGE_LIMIT = 39_000
 
 def _trim(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _user(platform: str, user_id: str, name: str) -> str:
-    """A mention (it notifies the user: used where the author should know)."""
-    if platform == "slack" and user_id:
-        return f"<@{user_id}>"
-    return escape_mrkdwn(name or user_id or "unknown")
 
 
 def _user_quiet(user_id: str, name: str) -> str:
@@ -92,6 +86,12 @@ def notice_blocks(notice: Notice) -> list[dict[str, Any]]:
             "text": {"type": "mrkdwn",
                      "text": _trim("*Protected*\n" + "\n".join(lines), SECTION_LIMIT)},
         })
+    if notice.reason:
+        blocks.append({
+            "type": "section",
+            "text": {"type": "mrkdwn",
+                     "text": _trim("*Why*\n" + escape_mrkdwn(notice.reason), SECTION_LIMIT)},
+        })
     blocks.append({
         "type": "section",
         "text": {"type": "mrkdwn",
@@ -136,11 +136,41 @@ def notice_fallback(notice: Notice) -> str:
     )
 
 
-def restored_text(incident: Incident, original_text: str) -> str:
-    """A restored message, quoted and attributed to its author, unable to ping anyone."""
-    author = _user(incident.platform, incident.author, incident.author_name)
+def neutralise_mentions(markup: str) -> str:
+    """Slack markup as posted, except that nothing in it can notify anyone.
+
+    Formatting (`*bold*`, `_italics_`, code, quotes, lists, entities) and channel links
+    stay; `<@U…>` becomes `@name` (or `@U…`), `<!channel>`/`<!here>`/`<!everyone>` and
+    user groups become plain `@…` text (posted with link_names off), a link whose label
+    differs from its target shows both, and any other `<…>` is escaped.
+    """
+
+    def one(m: re.Match[str]) -> str:
+        target, label = m.group(1), m.group(2)
+        if target.startswith("@"):
+            return "@" + escape_mrkdwn(label.lstrip("@") if label else target[1:])
+        if target.startswith("!"):
+            special = target[1:].split("^", 1)[0]
+            if special in ("here", "channel", "everyone"):
+                return "@" + special
+            return escape_mrkdwn(label or special)  # user groups (`@mods`), dates
+        if target.startswith("#"):
+            return m.group(0)  # a channel link notifies nobody
+        if target.startswith(("http://", "https://", "mailto:", "tel:")):
+            if label and label != target and label != target.split(":", 1)[1]:
+                return f"{escape_mrkdwn(label)} (<{target}>)"  # never a disguised link
+            return f"<{target}>"
+        return escape_mrkdwn(m.group(0))
+
+    return LINK_MARKUP.sub(one, markup)
+
+
+def restored_text(incident: Incident, original_markup: str) -> str:
+    """A restored message, quoted and attributed to its author without pinging them, in
+    the author's own formatting with every mention neutralised."""
+    author = _user_quiet(incident.author, incident.author_name)
     head = f":leftwards_arrow_with_hook: *Restored by moderators* — originally posted by {author}:"
-    return _trim(head + "\n" + _quote(escape_mrkdwn(original_text)), MESSAGE_LIMIT)
+    return _trim(head + "\n" + _quote(neutralise_mentions(original_markup)), MESSAGE_LIMIT)
 
 
 def command_reply_text(text: str) -> str:

@@ -20,7 +20,8 @@ _NEW_SUBTYPES = frozenset({"", "thread_broadcast", "file_share", "me_message"})
 # Channel types the bot watches: public ("channel") and private ("group") channels.
 _WATCHED_CHANNEL_TYPES = frozenset({"channel", "group", ""})
 
-_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+LINK_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")  # Slack's <target|label>
+_LINK = LINK_MARKUP
 
 # Files whose bytes are text we can scan. Slack snippets report their language
 # as `filetype`; uploads report a MIME type.

@@ -7,8 +7,9 @@ throughput and adversarial times are CPU time of that process, so other work on
 a shared machine does not count against it (wall-clock throughput is printed
 beside); per-message latency is each message's fastest run. Each registry size
 is built and measured in a fresh subprocess, so its peak RSS is its own.
-Targets are printed beside each figure with PASS/FAIL; the exit status is 0
-either way, because this is a measurement, not a test.
+Targets are printed beside each figure with PASS/FAIL (a `--quick` smoke run judges
+nothing: its figures are not comparable); the exit status is 0 either way, because
+this is a measurement, not a test.
 
     .venv/bin/python bench/pipeline_bench.py              # full run, a few minutes
     .venv/bin/python bench/pipeline_bench.py --quick      # CI smoke, seconds
@@ -50,22 +51,30 @@ from bot.models import ChatMessage  # noqa: E402
 from bot.pipeline import Pipeline  # noqa: E402
 from bot.registry import Registry, load_servants  # noqa: E402
 
-TARGETS = {
-    "clean": 50_000.0,  # msg/s, 10,000-name registry
-    "pii": 5_000.0,  # msg/s
+TARGETS = {  # issue 14's targets (the earlier ones were 50,000, 5,000 and 1.5x)
+    "clean": 100_000.0,  # msg/s, 10,000-name registry
+    "pii": 20_000.0,  # msg/s
     "adv_4000": 5.0,  # ms
     "adv_100000": 100.0,  # ms
     "big_build": 20.0,  # s from TOML
     "big_cache": 3.0,  # s from the cache
     "big_rss": 2048.0,  # MiB
-    "big_slowdown": 1.5,  # x the 10-name throughput
+    "big_slowdown": 1.2,  # x the 10-name throughput
     "engine_p99": 10.0,  # ms at 200 msg/s
     "peer_ratio": 30.0,  # x Presidio
 }
 BASE_NAMES = 10_000  # the registry the mixes, latency and engine figures use
 
 
+# --quick measures tiny inputs on a cold process: its figures are not comparable with the
+# targets (set for full runs), so a smoke run prints no PASS/FAIL at all
+SMOKE_MARK = "not judged: smoke run"
+_smoke = False
+
+
 def _mark(ok: bool) -> str:
+    if _smoke:
+        return SMOKE_MARK
     return "PASS" if ok else "FAIL"
 
 
@@ -272,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--messages", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
-    quick = args.quick
+    global _smoke
+    quick = _smoke = args.quick
     runs = args.runs or (1 if quick else 5)
     n_clean = args.messages or (400 if quick else 20_000)
     if args.child_registry:
@@ -302,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile:
             return profile(pipeline, args.profile, clean, pii)
         previous_cpus = pin_one_core()
+        if quick:
+            out("SMOKE RUN (--quick): tiny inputs, one run; these figures are NOT comparable "
+                "with the targets, which are judged only on a full run (no --quick)")
         out(f"doxguard benchmark{' (quick)' if quick else ''}: median of {runs} run(s)")
         out(f"machine: {results['machine']}; pipeline pinned to one core")
         out()
@@ -351,6 +364,14 @@ def _adversarial(pipeline: Pipeline, runs: int, results: dict[str, Any],
             f"(target <= {target:g} ms: {_mark(worst <= target)})")
         slow = sorted(per_kind.items(), key=lambda kv: -kv[1])[:3]
         out("  " + " " * 14 + "slowest: " + ", ".join(f"{k} {v:,.2f} ms" for k, v in slow))
+    per = {n: results["adversarial"][str(n)]["per_kind_ms"] for n in (4_000, 100_000)}
+    out(f"  {'kind':<44} {'4,000 chars':>12} {'100,000 chars':>14}")
+    for kind in per[4_000]:
+        small, big = per[4_000][kind], per[100_000][kind]
+        over = [f"{n:,}" for n, v in ((4_000, small), (100_000, big))
+                if v > TARGETS[f"adv_{n}"]]
+        mark = _mark(not over) + (f" (over at {' and '.join(over)})" if over and not _smoke else "")
+        out(f"  {kind:<44} {small:>9,.2f} ms {big:>11,.2f} ms  {mark}")
     out()
 
 

@@ -28,14 +28,15 @@ STAGES = ("read", "normalize", "mentions", "context", "detectors", "policy", "wr
 # (stage, object holding the function, attribute): what the pipeline calls, by stage
 _WRAPPED: tuple[tuple[str, Any, str], ...] = (
     ("normalize", pipeline_module, "normalize"),
-    ("mentions", Registry, "find_mentions"),
-    ("mentions", pipeline_module, "find_mentions"),
+    ("mentions", Registry, "find_names"),
+    ("context", pipeline_module, "attribute"),
     ("context", ConversationContext, "linked"),
     ("context", ConversationContext, "record"),
-    ("detectors", Pipeline, "_detect"),
-    ("policy", pipeline_module, "subjects_for"),
-    ("policy", pipeline_module, "refers_to_role"),
+    ("detectors", Pipeline, "_detect_safely"),
+    ("policy", pipeline_module, "points_at_role_person"),
     ("policy", Policy, "decide"),
+    ("policy", pipeline_module, "explain_verdict"),
+    ("policy", pipeline_module, "explained_allow"),
 )
 
 
@@ -105,7 +106,7 @@ def stage_profile(pipeline: Pipeline, lines: list[bytes]) -> dict[str, float]:
 def detector_calls(pipeline: Pipeline, records: list[Any]) -> int:
     """How many messages reach the detectors (the rest are settled before them)."""
     calls = 0
-    original = Pipeline.__dict__.get("_detect")
+    original = Pipeline.__dict__.get("_detect_safely")
     if original is None:
         return -1
 
@@ -114,12 +115,12 @@ def detector_calls(pipeline: Pipeline, records: list[Any]) -> int:
         calls += 1
         return original(self, *args, **kwargs)
 
-    Pipeline._detect = counted  # type: ignore[method-assign]
+    Pipeline._detect_safely = counted  # type: ignore[method-assign]
     try:
         for _ in pipeline.scan_records(records):
             pass
     finally:
-        Pipeline._detect = original  # type: ignore[method-assign]
+        Pipeline._detect_safely = original  # type: ignore[method-assign]
     return calls
 
 

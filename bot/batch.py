@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from bot.images import check_record_attachments
 from bot.pipeline import Pipeline
 
 Record = dict[str, Any]
@@ -39,6 +40,9 @@ def _check(rec: Any, name: str, number: int) -> None:
         value = rec.get(key)
         if value is not None and not isinstance(value, str | int):
             raise InputError(f'{name}:{number}: "{key}" must be a string')
+    problem = check_record_attachments(rec, f"{name}:{number}")  # screenshots (images.py)
+    if problem:
+        raise InputError(problem)
 
 
 def read_records(lines: Iterable[bytes | str], name: str) -> list[Record]:
@@ -67,9 +71,9 @@ def encode(records: Iterable[Record]) -> list[bytes]:
     return [orjson.dumps(rec) for rec in records]
 
 
-def scan_lines(pipeline: Pipeline, records: Sequence[Record]) -> list[bytes]:
+def scan_lines(pipeline: Pipeline, records: Sequence[Record], explain: bool = False) -> list[bytes]:
     """Verdict lines for `records` in order, in this process."""
-    return encode(pipeline.scan_records(records))
+    return encode(pipeline.scan_records(records, explain))
 
 
 def split_by_channel(records: Sequence[Record], parts: int) -> list[list[int]]:
@@ -88,16 +92,18 @@ def split_by_channel(records: Sequence[Record], parts: int) -> list[list[int]]:
 
 
 # state a forked worker inherits: the built pipeline and the records (never pickled)
-_shared: tuple[Pipeline, Sequence[Record]] | None = None
+_shared: tuple[Pipeline, Sequence[Record], bool] | None = None
 
 
 def _scan_group(indices: list[int]) -> list[bytes]:
     assert _shared is not None
-    pipeline, records = _shared
-    return scan_lines(pipeline, [records[i] for i in indices])
+    pipeline, records, explain = _shared
+    return scan_lines(pipeline, [records[i] for i in indices], explain)
 
 
-def scan_parallel(pipeline: Pipeline, records: Sequence[Record], jobs: int) -> list[bytes]:
+def scan_parallel(
+    pipeline: Pipeline, records: Sequence[Record], jobs: int, explain: bool = False
+) -> list[bytes]:
     """Verdict lines in input order, channels spread over `jobs` forked processes.
 
     Falls back to one process where fork is unavailable (the built registry is
@@ -105,9 +111,9 @@ def scan_parallel(pipeline: Pipeline, records: Sequence[Record], jobs: int) -> l
     """
     groups = split_by_channel(records, max(1, jobs))
     if len(groups) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return scan_lines(pipeline, records)
+        return scan_lines(pipeline, records, explain)
     global _shared
-    _shared = (pipeline, records)
+    _shared = (pipeline, records, explain)
     gc.freeze()  # children share the parent's pages instead of copying them on collection
     try:
         with multiprocessing.get_context("fork").Pool(len(groups)) as pool:

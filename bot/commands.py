@@ -39,6 +39,7 @@ from bot.models import (
     CommandRequest,
     EventKind,
     Incident,
+    IncidentStatus,
 )
 from bot.notices import verdict_lines
 from bot.seal import SealError
@@ -56,6 +57,8 @@ class ArgSpec:
 
     `autocomplete` names what `Moderator.complete(kind, prefix)` can suggest:
     "servant" or "incident" (None: free text). `choices` lists fixed values.
+    `kind` is what the value is, for platforms with typed options: "text", "user"
+    (a member picker; the token is the user id) or "integer" (`minimum`..`maximum`).
     """
 
     name: str
@@ -66,6 +69,9 @@ class ArgSpec:
     repeatable: bool = False
     greedy: bool = False
     choices: tuple[str, ...] = ()
+    kind: str = "text"
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,7 @@ class CommandSpec:
         return None
 
 
+INCIDENTS_DEFAULT, INCIDENTS_MAX = 10, 100
 _INCIDENT_ID = ArgSpec("id", "incident id, e.g. DG-000042", autocomplete="incident")
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -157,8 +164,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "incidents [user] [limit]",
         "List recent incidents, optionally only one author's (newest first, masked).",
         args=(
-            ArgSpec("user", "author id to filter by", required=False),
-            ArgSpec("limit", "how many to show (default 10)", required=False),
+            ArgSpec("user", "only this author's incidents", required=False, kind="user"),
+            ArgSpec("limit", f"how many to show (default {INCIDENTS_DEFAULT}, at most "
+                    f"{INCIDENTS_MAX})", required=False, kind="integer", minimum=1,
+                    maximum=INCIDENTS_MAX),
         ),
     ),
     CommandSpec(
@@ -200,6 +209,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "timeout ID",
         "Time out the author of an incident (notices.timeout_minutes, or 60 minutes).",
         args=(_INCIDENT_ID,),
+    ),
+    CommandSpec(
+        "stats",
+        "stats [since]",
+        "The moderation report's headline numbers: incidents, hidden, restored, dismissed, "
+        "dismiss rate, median time to a decision.",
+        args=(ArgSpec("since", "period, e.g. 30d (default), 7d, 12h", required=False),),
     ),
     CommandSpec(
         "check",
@@ -339,6 +355,8 @@ def _detail(inc: Incident) -> str:
         lines.append(f"  • {c.title} ({c.value}) — ordinance: {c.wording}")
     for subject in inc.subjects:
         lines.append(f"  protected: {subject.describe()}")
+    if inc.reason:
+        lines.append(f"  why: {inc.reason}")
     lines.append(f"  excerpt: {inc.excerpt}")
     if inc.intent:
         lines.append(f"  intent signals: {', '.join(inc.intent)}")
@@ -388,7 +406,6 @@ async def _status(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -
         f"  incidents: {total} ({by_status})",
         f"  sealed originals kept: {originals}, retention {cfg.storage.retention_days:g} days",
         f"  sealing: {sealing}",
-        f"  database: {moderator.store.path}",
         f"  enforced categories: {', '.join(cfg.detection.enforce)}",
     ]
     return CommandReply("\n".join(lines))
@@ -433,6 +450,28 @@ def _servant_data(args: tuple[str, ...]) -> dict[str, object] | str:
     return data
 
 
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’"}
+
+
+def _unquote(name: str) -> str:
+    """`"Maria Chen"` -> `Maria Chen`: `servant add` takes quotes (shell-like words), so
+    `show` and `remove`, which take the rest of the line, must too."""
+    name = " ".join(name.split())
+    while len(name) >= 2 and _QUOTES.get(name[0]) == name[-1]:
+        name = name[1:-1].strip()
+    return name
+
+
+def _one_word_warning(name: str) -> str:
+    if len(name.split()) > 1:
+        return ""
+    return (
+        f"\nWarning: '{name}' is one word, so every message using that word as a name counts "
+        f'as about this servant. Give the full name (servant add "First {name}" ...) '
+        "unless that is what you want."
+    )
+
+
 async def _servant(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
     from bot.registry import servant_from_dict, servant_to_dict
 
@@ -449,7 +488,7 @@ async def _servant(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
             lines.append(f"  {s.name} ({s.role.replace('_', ' ')}{extra})")
         return CommandReply("\n".join(lines))
     if sub == "show":
-        name = " ".join(rest)
+        name = _unquote(" ".join(rest))
         servant = registry.get(name) if name else None
         if servant is None:
             return _fail(f"No servant named {name!r}.")
@@ -484,9 +523,10 @@ async def _servant(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
                                     _scope(caller))
         await moderator.set_registry(registry.with_servant(servant))
         verb = "Replaced" if change == "replace" else "Added"
-        return CommandReply(f"{verb} {servant.name} ({servant.role.replace('_', ' ')}).")
+        return CommandReply(f"{verb} {servant.name} ({servant.role.replace('_', ' ')})."
+                            + _one_word_warning(servant.name))
     if sub == "remove":
-        name = " ".join(rest)
+        name = _unquote(" ".join(rest))
         servant = registry.get(name) if name else None
         if servant is None:
             return _fail(f"No servant named {name!r}.")
@@ -500,7 +540,7 @@ async def _servant(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
 
 async def _incidents(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
     user: str | None = None
-    limit = 10
+    limit = INCIDENTS_DEFAULT
     if len(args) >= 2:
         user = args[0]
         if not args[1].isdigit():
@@ -511,11 +551,20 @@ async def _incidents(moderator: Moderator, caller: Caller, args: tuple[str, ...]
             limit = int(args[0])
         else:
             user = args[0].lstrip("@")
-    limit = max(1, min(limit, 100))
-    found = await moderator.store.list_incidents(user, limit, _scope(caller))
+    limit = max(1, min(limit, INCIDENTS_MAX))
+    # one more: are there more? (only the caller's server's incidents)
+    found = await moderator.store.list_incidents(user, limit + 1, _scope(caller))
     if not found:
         return CommandReply("No incidents" + (f" for {user}." if user else "."))
-    return CommandReply("\n".join(_summary(i) for i in found))
+    lines = [_summary(i) for i in found[:limit]]
+    if len(found) > limit:
+        who = f"{user} " if user else ""
+        if limit < INCIDENTS_MAX:
+            how = f"incidents {who}{INCIDENTS_MAX} lists up to {INCIDENTS_MAX}"
+        else:
+            how = f"{INCIDENTS_MAX} is the most one reply lists; incidents USER narrows it"
+        lines.append(f"… and more: these are the newest {limit}; {how}.")
+    return CommandReply("\n".join(lines))
 
 
 async def _incident(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
@@ -571,7 +620,7 @@ async def _restore_locked(moderator: Moderator, caller: Caller, inc: Incident) -
         latest = await moderator.store.get_incident(inc.id, _scope(caller)) or current
         return _fail(incidents.refusal("restore", latest))
     try:
-        await moderator.platform.repost(claimed, original.text)
+        await moderator.platform.repost(claimed, original.as_posted)
     except Exception as exc:
         log.warning("restore of %s failed: %s", inc.id, type(exc).__name__)
         await incidents.apply(moderator.store, claimed, Move.RESTORE_FAILED,
@@ -638,10 +687,20 @@ async def _dismiss(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
                                                     _scope(caller))
         moderator.pipeline.allowlist.update(k for _s, k in original.allowlist)
         note = f" {added} value(s) allowlisted for {', '.join(inc.servants) or 'its servants'}."
-    hint = f" Use restore {inc.id} to put the message back." if (
-        moved.hidden and moved.has_original
-    ) else ""
-    return CommandReply(f"Dismissed {inc.id} as a false positive.{note}{hint}")
+    return CommandReply(f"Dismissed {inc.id} as a false positive.{note} {_after_dismiss(current)}")
+
+
+def _after_dismiss(inc: Incident) -> str:
+    """What dismissing did not do: it records a verdict, it does not bring the message back."""
+    if inc.status in (IncidentStatus.REVIEW, IncidentStatus.HIDE_FAILED):
+        return "The message was never hidden, so nothing changes in the channel."
+    if inc.status is IncidentStatus.RESTORED:
+        return "The message was already restored to the channel."
+    if inc.has_original:
+        return (f"The message stays hidden unless you restore it: restore {inc.id} puts it "
+                "back in the channel, attributed to its author.")
+    return ("The message stays hidden: no sealed original was kept, so it cannot be "
+            "restored; ask the author to post it again.")
 
 
 async def _timeout(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
@@ -660,6 +719,18 @@ async def _timeout(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
     if not ok:
         return _fail(f"Could not time out {inc.author_name or inc.author} on {inc.platform}.")
     return CommandReply(f"Timed out {inc.author_name or inc.author} for {minutes} minutes.")
+
+
+async def _stats(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
+    from bot.report import DEFAULT_SINCE, build_report, parse_since, stats_text
+
+    try:
+        seconds = parse_since(args[0] if args else DEFAULT_SINCE)
+    except ValueError as exc:
+        return _fail(str(exc).replace("--since ", "stats "))
+    # a moderator sees their own server's figures (the console has no server: all of them)
+    server = f"{caller.platform}:{caller.server}" if caller.server else None
+    return CommandReply(stats_text(await build_report(moderator.store, seconds, server)))
 
 
 async def _check(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
@@ -712,6 +783,7 @@ _HANDLERS: dict[str, Handler] = {
     "confirm": _confirm,
     "dismiss": _dismiss,
     "timeout": _timeout,
+    "stats": _stats,
     "check": _check,
     "reload": _reload,
     "help": _help,

@@ -9,6 +9,7 @@ the file, the key, the line (when it can be found) and the fix.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -264,6 +265,31 @@ class SlackSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageSettings:
+    enabled: bool = field(default=True, metadata=_help("read image attachments with OCR"))
+    tesseract: str = field(
+        default="tesseract", metadata=_help("the OCR program (Debian's tesseract-ocr)")
+    )
+    language: str = field(default="eng", metadata=_help("Tesseract language model(s)"))
+    max_bytes: int = field(
+        default=10_485_760, metadata=_help("images larger than this are not fetched or read")
+    )
+    max_pixels: int = field(
+        default=25_000_000, metadata=_help("images with more pixels are not decoded")
+    )
+    seconds_per_image: float = field(
+        default=10.0, metadata=_help("OCR of one image is stopped after this long")
+    )
+    max_per_message: int = field(
+        default=4, metadata=_help("images of one message read at most; the rest are noted")
+    )
+    workers: int = field(default=2, metadata=_help("OCR processes at once (the bounded pool)"))
+    upscale_below: int = field(
+        default=0, metadata=_help("images narrower than this are scaled 2x before OCR")
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     detection: DetectionSettings = field(default_factory=DetectionSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
@@ -273,6 +299,7 @@ class Config:
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
+    images: ImageSettings = field(default_factory=ImageSettings)
     servants_file: str = field(
         default="servants.toml", metadata=_help("registry file, relative to this config")
     )
@@ -362,19 +389,25 @@ class _Loader:
             return self.convert(key, value, args[0])
         if tp is float:
             if isinstance(value, bool) or not isinstance(value, int | float):
-                self.fail(key, f"must be a number, not {value!r}")
+                self.fail(key, f"must be a number, not {_shown(value)}")
+            if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+                self.fail(key, f"must be a finite number up to {MAX_NUMBER:,}, not {value}")
             return float(value)
         if tp is int:
             if isinstance(value, bool) or not isinstance(value, int):
-                self.fail(key, f"must be a whole number, not {value!r}")
+                self.fail(key, f"must be a whole number, not {_shown(value)}")
+            if key.endswith("port") and not 0 < value <= 65535:
+                self.fail(key, f"must be a port number from 1 to 65535, not {value}")
+            if abs(value) > MAX_NUMBER:
+                self.fail(key, f"must be a whole number up to {MAX_NUMBER:,}, not {value}")
             return value
         if tp is bool:
             if not isinstance(value, bool):
-                self.fail(key, f"must be true or false, not {value!r}")
+                self.fail(key, f"must be true or false, not {_shown(value)}")
             return value
         if tp is str:
             if not isinstance(value, str):
-                self.fail(key, f"must be a string, not {value!r}")
+                self.fail(key, f"must be a string, not {_shown(value)}")
             if looks_like_secret(value):
                 self.fail(
                     key,
@@ -396,6 +429,9 @@ class _Loader:
             dotted = f"{prefix}.{name}" if prefix else name
             if name not in fields:
                 known = ", ".join(sorted(fields))
+                if looks_like_secret(name):  # never print a pasted token back
+                    self.fail(prefix, f"a setting name looks like a secret token (not shown); "
+                              f"known here: {known}")
                 self.fail(dotted, f"unknown setting '{name}' (known here: {known})")
             kwargs[name] = self.convert(dotted, value, hints[name])
         try:
@@ -439,6 +475,11 @@ def _validate(cfg: Config, loader: _Loader) -> None:
         loader.fail("storage.retention_days", "must be more than 0")
     if cfg.slack.mode not in ("socket", "http"):
         loader.fail("slack.mode", "must be 'socket' or 'http'")
+    for name in ("max_bytes", "max_pixels", "max_per_message", "workers"):
+        if getattr(cfg.images, name) < (0 if name == "max_per_message" else 1):
+            loader.fail(f"images.{name}", "must be more than 0")
+    if cfg.images.seconds_per_image <= 0:
+        loader.fail("images.seconds_per_image", "must be more than 0")
     for section, name in (("notices", "timeout_minutes"), ("notices", "retry_attempts")):
         if getattr(getattr(cfg, section), name) < 0:
             loader.fail(f"{section}.{name}", "must be 0 or more")
@@ -467,12 +508,45 @@ def _validate(cfg: Config, loader: _Loader) -> None:
             loader.fail("moderators", f"entry {i + 1} '{ident}' must read 'platform:id'")
 
 
+def _shown(value: Any) -> str:
+    """A wrong value as an error message may show it: never a pasted secret."""
+    if isinstance(value, str) and looks_like_secret(value):
+        return "a value that looks like a secret token (not shown)"
+    text = repr(value)
+    return text if len(text) <= 60 else f"a {type(value).__name__}"
+
+
+# Numbers in the config are durations, sizes and limits: larger than this is a typo.
+MAX_NUMBER = 1_000_000_000
+_COMMENT = re.compile(r"#(.*)$")
+
+
+def secret_in_comment(text: str) -> int | None:
+    """The line of a comment holding something shaped like a token (a pasted secret)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if "#" not in line:
+            continue
+        m = _COMMENT.search(line)
+        if m and any(looks_like_secret(word) for word in m.group(1).split()):
+            return number
+    return None
+
+
 def parse_config(text: str, file: str | Path = "<config>") -> Config:
     """Parse and validate config text; raises ConfigError."""
     path = Path(file)
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark some editors write
     loader = _Loader(path, text)
+    line = secret_in_comment(text)
+    if line is not None:
+        raise ConfigError(
+            path, "", "a comment holds what looks like a secret token (not shown); remove it and "
+            "keep secrets in environment variables", line,
+        )
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(path, "", "not valid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError(

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from bot import incidents, notices
+from bot import images, incidents, notices
 from bot.config import Config, ConfigError, load_config
 from bot.incidents import Move
 from bot.models import (
@@ -53,12 +53,47 @@ _TRANSIENT = (ConnectionError, TimeoutError)
 _RESCANNED = (IncidentStatus.REVIEW, IncidentStatus.HIDE_FAILED, IncidentStatus.DISMISSED)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(message: ChatMessage) -> ChatMessage:
+    """A lone surrogate (valid JSON, not UTF-8) cannot be sealed or stored: U+FFFD instead."""
+    try:
+        message.full_text.encode("utf-8")
+        message.markup.encode("utf-8")
+        return message
+    except UnicodeEncodeError:
+        pass
+    attachments = tuple(
+        dataclasses.replace(a, text=_SURROGATE.sub("\ufffd", a.text)) for a in message.attachments
+    )
+    return dataclasses.replace(
+        message,
+        text=_SURROGATE.sub("\ufffd", message.text),
+        markup=_SURROGATE.sub("\ufffd", message.markup),
+        attachments=attachments,
+    )
+
+
+def verdict_reason(verdict: Verdict) -> str:
+    """The one line a notice gives for the verdict (its explanation's summary)."""
+    if verdict.why is not None:
+        return verdict.why.summary()
+    return "; ".join(verdict.reasons)
+
+
 @dataclass(frozen=True, slots=True)
 class Original:
     """An opened sealed original: the text, and the allowlist keys of its findings."""
 
     text: str
     allowlist: tuple[tuple[str, str], ...]
+    markup: str = ""  # the platform's markup of the body, when the adapter gave one
+
+    @property
+    def as_posted(self) -> str:
+        """What to repost: the author's own formatting where the platform has one."""
+        return self.markup or self.text
 
 
 def describe_platform_error(exc: PlatformError) -> str:
@@ -165,6 +200,7 @@ class Moderator:
         self._repeat_of: dict[str, str] = {}
         self.failure: StoreError | None = None  # set when the store became unusable
         self.failed = asyncio.Event()  # adapters stop the bot when it is set
+        self.images = images.ImageReader(config.images)  # screenshots: OCR off the loop
         self._install_allowlist_secret()
 
     # -- construction --------------------------------------------------------
@@ -220,6 +256,10 @@ class Moderator:
 
     async def _check_key(self) -> None:
         env = self.config.storage.encryption_key_env
+        if self.sealer is None and not env:  # sealing turned off on purpose (replay does)
+            log.info("sealing is off (storage.encryption_key_env is empty): only masked "
+                     "summaries are kept")
+            return
         if self.sealer is None:
             log.warning(
                 "no sealing key in $%s: originals are NOT kept, only masked summaries "
@@ -304,6 +344,9 @@ class Moderator:
         pipeline.allowlist.update(allow)
         if config.context != self.config.context:
             self.context = pipeline.new_context()
+        if config.images != self.config.images:  # a reload may change the OCR limits
+            self.images.close()
+            self.images = images.ImageReader(config.images)
         self.config = config
         self._file_registry = file_registry
         self.pipeline = pipeline
@@ -324,6 +367,7 @@ class Moderator:
         """
         if self.failure is not None:
             raise self.failure
+        message = without_lone_surrogates(message)
         try:
             return await self._handle(message)
         except StoreError as exc:
@@ -344,6 +388,7 @@ class Moderator:
         existing = await self.store.find_incident(message.platform, message.channel, message.id)
         if existing is not None and not self._rescans(existing, message):
             return existing
+        message = await self.images.read(message)  # image text as attachments (images.py)
         verdict = await self._scan(message)
         if not verdict.is_violation:
             await self._advance_cursor(message)
@@ -466,17 +511,20 @@ class Moderator:
     async def _seal(self, message: ChatMessage, verdict: Verdict) -> bytes | None:
         if self.sealer is None:
             return None
-        payload = json.dumps(
-            {"text": message.full_text, "allowlist": self._allowlist_entries(verdict)},
-            ensure_ascii=False,
-        )
+        original: dict[str, object] = {
+            "text": message.full_text, "allowlist": self._allowlist_entries(verdict)}
+        if message.markup:
+            original["markup"] = message.markup
+        if message.images:  # screenshots: their hash and URL, never the image
+            original["images"] = images.sealed_refs(message)
+        payload = json.dumps(original, ensure_ascii=False)
         return await self.sealer.seal_async(payload, _seal_context(message))
 
     def _excerpt(self, message: ChatMessage, verdict: Verdict) -> str:
         from bot.masking import mask_excerpt
 
         spans = [(f.start, f.end) for f in verdict.findings]
-        return mask_excerpt(message.full_text, spans)
+        return mask_excerpt(message.full_text, spans) + images.excerpt_suffix(message)
 
     async def _store_incident(
         self, message: ChatMessage, verdict: Verdict
@@ -501,6 +549,7 @@ class Moderator:
             channel_name=message.channel_name,
             subjects=verdict.subjects,
             intent=verdict.intent,
+            reason=verdict_reason(verdict),
         )
         sealed = await self._seal(message, verdict)
         return await self.store.add_incident(
@@ -783,7 +832,8 @@ class Moderator:
             meta.get("platform", incident.platform), incident.channel, incident.message_id
         )
         payload = json.loads(await self.sealer.open_async(blob, context))
-        return Original(payload["text"], tuple((s, k) for s, k in payload.get("allowlist", ())))
+        return Original(payload["text"], tuple((s, k) for s, k in payload.get("allowlist", ())),
+                        str(payload.get("markup") or ""))
 
     async def purge_expired(self, now: float | None = None) -> int:
         """Delete sealed originals older than `storage.retention_days`; returns how many.
@@ -865,6 +915,7 @@ class Moderator:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
+        self.images.close()
         await self.store.close()
 
 
@@ -886,6 +937,14 @@ def load_file_registry(config: Config) -> Registry:
     """
     path = config.servants_path
     if not path.exists():
+        if config.servants_file != Config().servants_file:
+            # named on purpose (config or --servants): a typo must not start a bot that
+            # protects nobody
+            raise ConfigError(
+                Path(config.source or "<config>"),
+                "servants_file",
+                f"servants file not found: {path} (fix the path, or create the file)",
+            )
         log.warning("no servants file at %s: nobody is protected until servants are added", path)
         return Registry()
     cache = config.resolve(config.storage.registry_cache) if config.storage.registry_cache else None

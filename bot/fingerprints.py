@@ -18,6 +18,7 @@ whether or not anyone is named ("4418 Holly, everyone pull up at 9").
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -35,6 +36,7 @@ from bot.config import Config, ConfigError, DetectionSettings, secret
 from bot.models import (
     Action,
     Category,
+    Explanation,
     ReportedFinding,
     Subject,
     Verdict,
@@ -60,7 +62,31 @@ _ACCEPTED = ", ".join(c.value for c in _KINDS)
 
 
 def _digest(key: bytes, kind: str, value: str) -> str:
-    return hmac.new(key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, f"{kind}\x1f{value}".encode(), "sha256").hex()
+
+
+# Anchors: short parts of the values (a house number, the last four digits of a phone,
+# SSN or account, a birth year), also written as keyed digests. The bot recovers which
+# ones are protected at start by digesting every possible anchor (about 11,000 HMACs),
+# so a message is cut into candidates only when one of its numbers is an anchor: the
+# cost of a protected-values file on clean traffic is a set lookup per number.
+_ANCHOR_DOMAINS = {
+    "house": lambda: (f"{n:03d}" for n in range(1_000)),  # a house number's last 3 digits
+    "last4": lambda: (f"{n:04d}" for n in range(10_000)),
+    "year": lambda: (str(n) for n in range(1850, 2100)),
+}
+
+
+def _anchors(category: Category, form: str) -> Iterator[tuple[str, str]]:
+    kind = _KINDS[category]
+    if kind in ("phone", "digits"):
+        yield "last4", re.sub(r"\D", "", form)[-4:]
+    elif kind == "address":
+        number = re.match(r"\d+", form)
+        if number:
+            yield "house", number.group()[-3:].zfill(3)
+    elif kind == "date":
+        yield "year", form[:4]
 
 
 def check_digest(key: bytes) -> str:
@@ -267,9 +293,13 @@ def render_file(rows: list[tuple[str, Category, set[str]]], key: bytes, key_env:
     import json
 
     grouped: dict[tuple[str, Category], set[str]] = {}
+    anchors: dict[str, set[str]] = {}
     for servant, cat, forms in rows:
         kind = _KINDS[cat]
         grouped.setdefault((servant, cat), set()).update(_digest(key, kind, f) for f in forms)
+        for form in forms:
+            for tag, part in _anchors(cat, form):
+                anchors.setdefault(tag, set()).add(_digest(key, "anchor", f"{tag}:{part}"))
     lines = [
         "# doxguard protected values, written by `doxguard fingerprint`.",
         "# Only keyed digests (HMAC-SHA256): no value can be read back without the key.",
@@ -277,6 +307,8 @@ def render_file(rows: list[tuple[str, Category, set[str]]], key: bytes, key_env:
         f"key_env = {json.dumps(key_env)}",
         f'check = "{check_digest(key)}"',
     ]
+    for tag in sorted(anchors):
+        lines += [f"{tag}_anchors = [", *(f'  "{d}",' for d in sorted(anchors[tag])), "]"]
     for (servant, cat), digests in sorted(grouped.items(), key=lambda i: (i[0][0], i[0][1])):
         lines += [
             "",
@@ -293,9 +325,19 @@ def render_file(rows: list[tuple[str, Category, set[str]]], key: bytes, key_env:
 class Fingerprints:
     """The digests of one fingerprints file, under the key that wrote it."""
 
-    def __init__(self, key: bytes, table: dict[str, tuple[ProtectedValue, ...]], region: str):
+    def __init__(
+        self,
+        key: bytes,
+        table: dict[str, tuple[ProtectedValue, ...]],
+        region: str,
+        anchors: dict[str, set[str]] | None = None,
+    ):
         self._key = key
         self._table = table
+        found = _recover_anchors(key, anchors or {})
+        self._houses = found.get("house", set())
+        self._last4 = found.get("last4", set())
+        self._years = found.get("year", set())
         self._kinds = {kind for values in table.values() for kind in values_kinds(values)}
         self._cc = str(phonenumbers.country_code_for_region(region.upper()) or 1)
         self.settings = DetectionSettings()  # per-category actions (load_for sets the config's)
@@ -337,7 +379,8 @@ class Fingerprints:
                 raise ConfigError(p, f"values[{i}]", "needs servant, category, digests") from None
             for d in digests:
                 table.setdefault(d, []).append(value)
-        return cls(key, {d: tuple(v) for d, v in table.items()}, region)
+        anchors = {tag: {str(d) for d in data.get(f"{tag}_anchors", ())} for tag in _ANCHOR_DOMAINS}
+        return cls(key, {d: tuple(v) for d, v in table.items()}, region, anchors)
 
     # -- scanning --------------------------------------------------------------
     def find(self, text: str) -> list[ProtectedMatch]:
@@ -367,16 +410,19 @@ class Fingerprints:
             for m in _EMAIL.finditer(text):
                 if spend():
                     yield "email", m.start(), m.end(), m.group().lower().rstrip(".")
-        if not _DIGIT.search(text):
+        runs = _GROUP.findall(text)
+        if not runs:
             return
-        if self._kinds & {"phone", "digits"}:
+        if self._last4 and any(r[-4:] in self._last4 for r in runs if len(r) >= 4):
             yield from self._numbers(text, spend)
-        if "address" in self._kinds:
+        if self._houses and any(r[-3:].zfill(3) in self._houses for r in runs):
             for m in _HOUSE.finditer(text):
+                if re.sub(r"\D", "", m.group(1))[-3:].zfill(3) not in self._houses:
+                    continue
                 for start, end, form in _street_candidates(text, m):
                     if spend():
                         yield "address", start, end, form
-        if "date" in self._kinds:
+        if self._years and any(_year_of(r) in self._years for r in runs if len(r) in (2, 4)):
             from bot.detectors.dates import find_dates
 
             for d in find_dates(text):
@@ -398,7 +444,7 @@ class Fingerprints:
                     digits += text[groups[j][0] : groups[j][1]]
                     if len(digits) > 19:
                         break
-                    if len(digits) < 6:
+                    if len(digits) < 6 or digits[-4:] not in self._last4:
                         continue
                     start, end = groups[i][0], groups[j][1]
                     if not spend():
@@ -417,6 +463,32 @@ class Fingerprints:
                             if abs(pos - start) <= 48 and not start <= pos < end:
                                 if spend():
                                     yield "phone", start, end, f"+{cc}{area}{digits}"
+
+
+def _year_of(run: str) -> str:
+    if len(run) == 4:
+        return run
+    return ("19" if run >= "30" else "20") + run  # "75" -> 1975, "04" -> 2004 (candidates)
+
+
+def _recover_anchors(key: bytes, digests: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Which anchors are protected, by digesting each possible one (in memory only)."""
+    found: dict[str, set[str]] = {}
+    for tag, wanted in digests.items():
+        if wanted:
+            found[tag] = set(_recover(key, tag, frozenset(wanted)))
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def _recover(key: bytes, tag: str, wanted: frozenset[str]) -> frozenset[str]:
+    """Cached: a `reload` of the same file (or another pipeline on it) costs nothing."""
+    prefix = f"anchor\x1f{tag}:".encode()
+    return frozenset(
+        part
+        for part in _ANCHOR_DOMAINS[tag]()
+        if hmac.digest(key, prefix + part.encode(), "sha256").hex() in wanted
+    )
 
 
 def values_kinds(values: Iterable[ProtectedValue]) -> Iterator[str]:
@@ -469,6 +541,13 @@ def _contiguous(
 
 
 _GATE = re.compile(r"[0-9@]")
+# what the normalizer can turn into digits or an email (bot/normalize.py: spelled digits,
+# "name at example dot org"); ASCII text without any of it cannot hold a protected value
+_RAW_GATE = re.compile(
+    r"[0-9@]|\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|dot)\b"
+    r"|\bat\b[^\n]{1,80}\.",
+    re.IGNORECASE,
+)
 _DIGIT = re.compile(r"[0-9]")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}")
 _EMAIL_FULL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
@@ -517,6 +596,8 @@ def protect(
     from bot.signals import intent_signals
 
     settings = settings or fingerprints.settings
+    if text.isascii() and _RAW_GATE.search(text) is None:
+        return verdict  # nothing normalization could turn into a digit or an "@"
     norm = normalize(text)
     matches = [
         m
@@ -546,8 +627,15 @@ def protect(
     categories = tuple(sorted({f.category for f in findings}, key=_ORDER.__getitem__))
     servants = tuple(dict.fromkeys([*verdict.servants, *(m.servant for m in matches)]))
     intent = verdict.intent or intent_signals(norm.folded)
+    protected = tuple(r for r in reasons if r.startswith("matches a protected value"))
+    before = verdict.why or Explanation()
+    why = Explanation(
+        tuple(f"{f.category.value} ({f.kind or 'value'}): {f.masked}" for f in findings),
+        (*protected, *before.about),
+        protected[0] if protected else before.decision,
+    )
     return Verdict(
-        action, categories, servants, tuple(subjects), tuple(findings), intent, tuple(reasons)
+        action, categories, servants, tuple(subjects), tuple(findings), intent, tuple(reasons), why
     )
 
 

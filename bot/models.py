@@ -94,6 +94,24 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageAttachment:
+    """An image attachment (screenshot, photo): bytes the adapter fetched, or why not.
+
+    `index` is its place among the message's attachments (findings in it say
+    "attachment:N"); `note` says why it was not read. The OCR step drops `data`, so
+    the picture never travels further than the reader.
+    """
+
+    index: int
+    name: str
+    url: str = ""
+    data: bytes | None = field(default=None, repr=False, compare=False)
+    size: int = 0
+    sha256: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ChatMessage:
     """One platform event, translated by an adapter.
 
@@ -116,6 +134,10 @@ class ChatMessage:
     attachments: tuple[Attachment, ...] = ()
     author_is_bot: bool = False
     event_id: str | None = None
+    # the platform's own markup (Slack's `<@U…>`, `<url|label>`) when `text` is a plain
+    # reading of it: sealed beside the original so a restore keeps the formatting
+    markup: str = ""
+    images: tuple[ImageAttachment, ...] = ()  # read into `attachments` by bot/images.py
 
     @property
     def full_text(self) -> str:
@@ -190,6 +212,32 @@ class ReportedFinding:
 
 
 @dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a verdict is what it is, in three parts a moderator can check.
+
+    `found`: what the detectors found (category, kind, masked value; never the
+    value itself); `about`: whom the message is about and how that was decided
+    (named, replied to, same author, the channel's last mention, ambiguous);
+    `decision`: the policy's rule that gave the action. Names here are only
+    registered servants and their listed family: never other people's.
+    """
+
+    found: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()
+    decision: str = ""
+
+    def summary(self) -> str:
+        """One line for notices and logs-free displays."""
+        parts = [self.decision] if self.decision else []
+        if self.about:
+            parts.append(self.about[0])
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"found": list(self.found), "about": list(self.about), "decision": self.decision}
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
     action: Action
     categories: tuple[Category, ...] = ()
@@ -198,6 +246,7 @@ class Verdict:
     findings: tuple[ReportedFinding, ...] = ()
     intent: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    why: Explanation | None = field(default=None, compare=False)
 
     @property
     def is_violation(self) -> bool:
@@ -245,6 +294,7 @@ class Incident:
     hide_error: str | None = None
     notice_sent: bool = False
     has_original: bool = False
+    reason: str = ""  # the verdict's one-line explanation (Explanation.summary; masked)
     hidden: bool = False  # doxguard's hide of the message is in force (not restored)
     previous_status: IncidentStatus | None = None  # the status before the last transition
 
@@ -277,6 +327,7 @@ class Notice:
     intent: tuple[str, ...] = ()
     hide_error: str | None = None
     available_actions: tuple[str, ...] = ("restore", "confirm", "dismiss", "timeout")
+    reason: str = ""  # why doxguard acted, in one line
 
     def render_text(self) -> str:
         """Plain-text rendering for the console and for text-only fallbacks."""
@@ -287,6 +338,8 @@ class Notice:
             lines.append(f"  protected: {subject.describe()}")
         who = self.author_name or self.author
         where = self.channel_name or self.channel
+        if self.reason:
+            lines.append(f"  why: {self.reason}")
         lines.append(f"  author: {who}   channel: #{where}")
         lines.append(f"  excerpt: {self.excerpt}")
         if self.intent:
@@ -323,3 +376,25 @@ class CommandReply:
     text: str
     ok: bool = True
     ephemeral: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRows:
+    """Aggregates for the moderation report, as the database computed them.
+
+    `by_day`: (UTC date, category, incidents); `channels`: (platform, channel id, name,
+    incidents); `roles`: (role, protected people, incidents); `people`: (servant, role,
+    incidents) — names, shown only when the operator asks for them.
+    """
+
+    by_status: dict[str, int]
+    by_day: list[tuple[str, str, int]]
+    channels: list[tuple[str, str, str, int]]
+    roles: list[tuple[str, int, int]]
+    people: list[tuple[str, str, int]]
+    decided: int
+    median_decision_seconds: float | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())

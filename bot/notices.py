@@ -72,6 +72,7 @@ def build_notice(incident: Incident, repeat_of: str | None = None) -> Notice:
         intent=incident.intent,
         hide_error=hide_error,
         available_actions=available_actions(incident),
+        reason=incident.reason,
     )
 
 
@@ -106,5 +107,15 @@ def verdict_lines(verdict: Verdict) -> list[str]:
     ]
     if verdict.intent:
         lines.append(f"  intent signals: {', '.join(verdict.intent)}")
-    lines += [f"  why: {reason}" for reason in verdict.reasons]
+    return lines
+
+
+def why_lines(verdict: Verdict) -> list[str]:
+    """The verdict's explanation: the rule that decided, how each subject was linked, findings."""
+    why = verdict.why
+    if why is None:
+        return [f"  why: {reason}" for reason in verdict.reasons]
+    lines = [f"  decided: {why.decision}"] if why.decision else []
+    lines += [f"  about: {line}" for line in why.about]
+    lines += [f"  found: {line}" for line in why.found]
     return lines

@@ -10,6 +10,7 @@ no-one in the registry.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,17 +18,29 @@ from typing import Any
 import ahocorasick
 
 from bot import fingerprints
+from bot.attribution import NOBODY, attribute
 from bot.config import Config, load_config
-from bot.context import NO_LINKS, ConversationContext, Linked
+from bot.context import NO_LINKS, ConversationContext
 from bot.detectors import Detector, build_detectors
+from bot.explain import explain_verdict, explained_allow
 from bot.masking import mask
-from bot.mentions import find_mentions
-from bot.models import ALLOW, Category, ChatMessage, EventKind, Finding, ReportedFinding, Verdict
+from bot.models import (
+    ALLOW,
+    Action,
+    Category,
+    ChatMessage,
+    EventKind,
+    Explanation,
+    Finding,
+    ReportedFinding,
+    Verdict,
+)
 from bot.normalize import NormalizedText, normalize
-from bot.policy import Policy, subjects_for
+from bot.policy import Decision, Policy
 from bot.registry import Registry, load_servants
-from bot.signals import refers_to_role
+from bot.signals import points_at_role_person
 
+log = logging.getLogger("doxguard.pipeline")
 _ORDER = {c: i for i, c in enumerate(Category)}  # categories in the ordinance's order
 
 # A message with more findings of one kind than this is a dump or an attack on the bot:
@@ -97,23 +110,38 @@ class Pipeline:
                     break
         return wanted
 
-    def _detect(self, norm: NormalizedText) -> list[Finding]:
+    def _detect_safely(self, norm: NormalizedText) -> tuple[list[Finding], list[str]]:
+        """Every detector runs; one that raises is reported, and the others still count."""
         wanted = self._wanted(norm.folded)
         findings: list[Finding] = []
+        failed: list[str] = []
         for i, detector in enumerate(self.detectors):
             if wanted >> i & 1:
-                findings.extend(detector.detect(norm.text, limit=MAX_FINDINGS_PER_DETECTOR))
-        return findings
+                try:
+                    findings.extend(detector.detect(norm.text, limit=MAX_FINDINGS_PER_DETECTOR))
+                except Exception as exc:  # a detector bug must not switch the others off
+                    name = type(detector).__name__
+                    log.error("detector %s failed: %s", name, type(exc).__name__)
+                    failed.append(name)
+        return findings, failed
 
-    def scan(self, message: ChatMessage, ctx: ConversationContext | None = None) -> Verdict:
+    def scan(
+        self, message: ChatMessage, ctx: ConversationContext | None = None, explain: bool = False
+    ) -> Verdict:
         """The rules' verdict, raised for protected values (bot/fingerprints.py) in it."""
-        verdict = self.scan_rules(message, ctx)
+        verdict = self.scan_rules(message, ctx, explain)
         if self.fingerprints is None or message.kind is EventKind.DELETE:
             return verdict
         return fingerprints.protect(verdict, message.full_text, self.fingerprints, self.registry)
 
-    def scan_rules(self, message: ChatMessage, ctx: ConversationContext | None = None) -> Verdict:
-        """Verdict for one message; records it into `ctx` for later context links."""
+    def scan_rules(
+        self, message: ChatMessage, ctx: ConversationContext | None = None, explain: bool = False
+    ) -> Verdict:
+        """Verdict for one message; records what it names into `ctx` for later messages.
+
+        Hide and review verdicts always carry `why`; allow verdicts only with
+        `explain` (the common case stays a shared constant).
+        """
         if message.kind is EventKind.DELETE:
             if ctx is not None:
                 ctx.forget(message)
@@ -122,62 +150,56 @@ class Pipeline:
         norm = normalize(text)
         folded = norm.folded
         linked = ctx.linked(message) if ctx is not None else NO_LINKS
-        named = self.registry.find_mentions(norm.text, folded)
-        if named or linked is not NO_LINKS:
-            context_servants = (*linked.reply, *linked.author, *linked.channel)
-            mentions = find_mentions(
-                self.registry, norm.text, folded, context_servants, direct=named
-            )
-            subjects = subjects_for(self.registry, mentions, linked, folded)
-            refers = self._refers_to(mentions, subjects, linked, message)
+        hits = self.registry.find_names(norm.text, folded)
+        if hits or linked is not NO_LINKS:
+            about = attribute(self.registry, norm.text, folded, hits, linked)
         else:  # names nobody and links to nobody: the common case, nothing to bind
-            mentions, subjects, refers = [], [], ()
+            about = NOBODY
         if ctx is not None:
-            ctx.record(message, refers)
-        if not subjects and not refers_to_role(folded):
-            return ALLOW  # nobody protected can be concerned: the common, cheap case
-        findings = self._detect(norm)
-        action, subjects, acted, intent, reasons = self.policy.decide(folded, subjects, findings)
-        if not acted and action.value == "allow":
-            return ALLOW
+            linked_only = () if about.named else about.servants
+            ctx.record(message, about.named, about.others, linked_only, about.namesakes)
+        concerned = about.subjects or about.ambiguous or about.role_person
+        if not concerned and not points_at_role_person(folded):
+            # nobody protected can be concerned: the common, cheap case
+            return explained_allow(about, "names no registered servant") if explain else ALLOW
+        findings, failed = self._detect_safely(norm)
+        decision = self.policy.decide(folded, about, findings)
+        if failed and decision.action is Action.ALLOW and concerned:
+            rule = f"a detector failed ({', '.join(failed)}), so moderators decide"
+            decision = Decision(Action.REVIEW, about.subjects, (), (), rule)
+        if decision.action is Action.ALLOW:
+            return explained_allow(about, decision.rule, findings) if explain else ALLOW
         reported = []
-        for f in sorted(acted, key=lambda f: (f.start, _ORDER[f.category])):
+        for f in sorted(decision.acted, key=lambda f: (f.start, _ORDER[f.category])):
             start, end = norm.to_original(f.start, f.end)
             reported.append(
                 ReportedFinding(
                     f.category, start, end, mask(text[start:end]), f.confidence, f.kind, f.value
                 )
             )
-        categories = tuple(sorted({f.category for f in acted}, key=_ORDER.__getitem__))
+        categories = tuple(sorted({f.category for f in decision.acted}, key=_ORDER.__getitem__))
+        subjects = decision.subjects
         servants = tuple(dict.fromkeys(s.servant for s in subjects))
         return Verdict(
-            action, categories, servants, tuple(subjects), tuple(reported), intent, reasons
+            decision.action,
+            categories,
+            servants,
+            subjects,
+            tuple(reported),
+            decision.intent,
+            (decision.rule,) if decision.rule else (),
+            explain_verdict(decision, about, reported, norm.to_original),
         )
 
-    @staticmethod
-    def _refers_to(
-        mentions: list, subjects: list, linked: Linked, message: ChatMessage
-    ) -> tuple[str, ...]:
-        """Servants this message is about, for later messages to link to.
-
-        Names in the message count; so does a servant the message only reaches
-        through a reply or a resolved pronoun ("she lives near me"), so that the
-        author's next message ("11820 E 43rd St") still links to them.
-        """
-        named = tuple(dict.fromkeys(m.servant for m in mentions))
-        if named:
-            return named
-        if message.reply_to and linked.reply:
-            return linked.reply
-        return tuple(dict.fromkeys(s.servant for s in subjects))
-
     # -- batch (`doxguard scan`) --------------------------------------------
-    def scan_records(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def scan_records(
+        self, records: Iterable[dict[str, Any]], explain: bool = False
+    ) -> Iterator[dict[str, Any]]:
         """`doxguard scan` semantics over already-validated records, in order."""
         ctx = self.new_context()
         for rec in records:
             msg = record_to_message(rec)
-            yield verdict_to_record(msg.id, self.scan(msg, ctx))
+            yield verdict_to_record(msg.id, self.scan(msg, ctx, explain), explain)
 
 
 def record_to_message(rec: dict[str, Any]) -> ChatMessage:
@@ -192,8 +214,8 @@ def record_to_message(rec: dict[str, Any]) -> ChatMessage:
     )
 
 
-def verdict_to_record(message_id: str, verdict: Verdict) -> dict[str, Any]:
-    return {
+def verdict_to_record(message_id: str, verdict: Verdict, explain: bool = False) -> dict[str, Any]:
+    record = {
         "id": message_id,
         "action": verdict.action.value,
         "categories": [c.value for c in verdict.categories],
@@ -203,6 +225,10 @@ def verdict_to_record(message_id: str, verdict: Verdict) -> dict[str, Any]:
             for f in verdict.findings
         ],
     }
+    if explain:
+        why = verdict.why or Explanation(decision="no personal information found")
+        record["why"] = why.as_dict()
+    return record
 
 
 def dumps(record: dict[str, Any]) -> str:

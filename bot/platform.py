@@ -55,3 +55,29 @@ class PlatformError(Exception):
         super().__init__(message)
         self.retryable = retryable
         self.status = status
+
+
+class StartError(Exception):
+    """A platform cannot start: one line for the operator (what failed, which setting or
+    environment variable, what to do). `doxguard run` prints it and exits 2, with no
+    traceback: a wrong token or an unreachable API is a setting to fix, not a crash."""
+
+
+def connection_problem(exc: BaseException) -> str:
+    """`host:port: reason` of a failed connection, without the library's wording."""
+    host, port = getattr(exc, "host", None), getattr(exc, "port", None)
+    cause = getattr(exc, "os_error", None) or exc.__cause__ or exc
+    reason = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+    return f"{host}:{port}: {reason}" if host else reason
+
+
+class DropLogNoise:
+    """A logging filter that drops library messages an operator cannot act on
+    (a voice library that is not installed, a token the framework will not use)."""
+
+    def __init__(self, *fragments: str):
+        self.fragments = fragments
+
+    def filter(self, record: object) -> bool:
+        message = getattr(record, "msg", "")
+        return not any(f in str(message) for f in self.fragments)

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 
+from bot.attribution import Attribution
 from bot.config import DetectionSettings
-from bot.context import Linked
-from bot.models import Action, Category, Finding, Mention, Subject
+from bot.models import Action, Category, Finding, Subject
 from bot.registry import Registry
 from bot.signals import (
     about_author,
     calls_to_find,
-    has_third_person,
     intent_signals,
+    organization_line,
     refers_to_role,
 )
 
@@ -46,32 +47,6 @@ def allowlist_key(
     if secret is not None:
         return hmac.new(secret, raw, hashlib.sha256).hexdigest()
     return hashlib.sha256(raw).hexdigest()
-
-
-def subjects_for(
-    registry: Registry, mentions: list[Mention], linked: Linked, folded: str
-) -> list[Subject]:
-    """The protected people a message can be about, most direct first."""
-    subjects: list[Subject] = []
-    seen: set[tuple[str, str]] = set()
-
-    def add(servant: str, person: str, relation: str | None) -> None:
-        key = (servant, person)
-        if key not in seen:
-            seen.add(key)
-            subjects.append(Subject(servant, registry.role_of(servant), person, relation))
-
-    for m in mentions:
-        if m.relation is not None:
-            add(m.servant, m.person, m.relation)
-        else:
-            add(m.servant, m.servant, None)
-    if not subjects:
-        for servant in (*linked.reply, *linked.author):
-            add(servant, servant, None)
-        if not subjects and linked.channel and has_third_person(folded):
-            add(linked.channel[0], linked.channel[0], None)
-    return subjects
 
 
 class Policy:
@@ -106,7 +81,7 @@ class Policy:
                     return True
         return False
 
-    def _relevant(self, f: Finding, folded: str, servants: list[str]) -> bool:
+    def _relevant(self, f: Finding, folded: str, servants: list[str], spans) -> bool:
         if f.confidence < self.settings.review_confidence:
             return False
         if self.settings.action_for(f.category) is Action.ALLOW:
@@ -118,48 +93,95 @@ class Policy:
             for s in servants
         ):
             return False
-        return not about_author(folded, f.start)
+        return not about_author(folded, f.start, spans)
 
-    def decide(
-        self, folded: str, subjects: list[Subject], findings: list[Finding]
-    ) -> tuple[Action, list[Subject], list[Finding], tuple[str, ...], tuple[str, ...]]:
-        """Return (action, subjects, findings acted on, intent signals, reasons)."""
+    def decide(self, folded: str, about: Attribution, findings: list[Finding]) -> Decision:
+        """The action for one message, the findings it rests on, and the rule that gave it."""
+        subjects = list(about.subjects)
         servants = list(dict.fromkeys(s.servant for s in subjects))
-        kept = [f for f in findings if self._relevant(f, folded, servants)]
+        kept = [f for f in findings if self._relevant(f, folded, servants, about.spans)]
         action = Action.ALLOW
-        reasons: list[str] = []
+        rule = ""
         acted: list[Finding] = []
         if subjects and kept:
+            weak = False
+            blocks = [(f.start, f.end) for f in kept if f.kind == "block"]
             for f in kept:
                 a = self.settings.action_for(f.category)
-                if f.confidence < self.settings.min_confidence:
+                in_block = f.category is Category.HOME_ADDRESS and any(
+                    s <= f.start < e or f.start <= s < f.end for s, e in blocks
+                )  # "the 4300 block of Holly" reads like a house number but is not one
+                if f.confidence < self.settings.min_confidence or is_partial(f) or in_block:
+                    weak = weak or a is Action.HIDE
                     a = Action.REVIEW if a is Action.HIDE else a
                 if a is Action.ALLOW:
                     continue
                 acted.append(f)
                 if _RANK[a] > _RANK[action]:
                     action = a
-            if acted:
-                reasons.append("personal information linked to a protected person")
-        elif kept and refers_to_role(folded):
-            acted = [f for f in kept if f.confidence >= self.settings.min_confidence]
+            if action is Action.HIDE:
+                rule = "personal information linked to a protected person"
+            elif acted:
+                rule = (
+                    "weak or partial personal information about a protected person"
+                    if weak
+                    else "personal information about a protected person (category set to review)"
+                )
+        elif kept and about.ambiguous:
+            acted = kept  # weak findings too: moderators are asked either way
             if acted:
                 action = Action.REVIEW
-                reasons.append(
-                    "personal information next to a public-servant role (not registered)"
+                rule = (
+                    "personal information next to a surname several registered servants "
+                    "share, and nothing says which (moderators decide)"
                 )
+        elif kept and (
+            about.role_person
+            or refers_to_role(folded)
+        ):
+            acted = [f for f in kept if not organization_line(folded, f.start)]
+            if acted:
+                action = Action.REVIEW
+                rule = "personal information next to a public-servant role (nobody registered)"
         shares_public = any(self._is_public(f) for f in findings)
         if (
             action is Action.ALLOW
             and not shares_public
             and calls_to_find(folded)
-            and (subjects or refers_to_role(folded))
+            and (subjects or about.ambiguous or about.role_person or refers_to_role(folded))
         ):
             action = Action.REVIEW
-            reasons.append("asks others to find or post a public servant's details")
+            rule = "asks others to find or post a public servant's details"
         if action is Action.ALLOW:
-            return Action.ALLOW, [], [], (), ()
-        return action, subjects, acted, intent_signals(folded), tuple(reasons)
+            return Decision(Action.ALLOW, (), (), (), _allow_rule(subjects, findings, kept))
+        return Decision(action, tuple(subjects), tuple(acted), intent_signals(folded), rule)
 
 
-__all__ = ["Policy", "allowlist_key", "subjects_for"]
+def _allow_rule(subjects: list[Subject], findings: list[Finding], kept: list[Finding]) -> str:
+    if not findings:
+        return "no personal information found"
+    if not subjects:
+        return "personal information about nobody in the registry"
+    if not kept:
+        return "only official contacts, allowlisted values or the author's own details"
+    return "nothing to act on"
+
+
+def is_partial(f: Finding) -> bool:
+    """Part of a value only (last four SSN digits, a block but no house): review, not hide."""
+    return f.kind in _PARTIAL_KINDS
+
+
+_PARTIAL_KINDS = frozenset({"ssn_last4", "last4", "block"})
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    subjects: tuple[Subject, ...]
+    acted: tuple[Finding, ...]
+    intent: tuple[str, ...]
+    rule: str
+
+
+__all__ = ["Decision", "Policy", "allowlist_key", "is_partial"]

@@ -16,8 +16,7 @@ import threading
 import tomllib
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,6 +25,7 @@ import phonenumbers
 
 from bot.config import ConfigError, looks_like_secret
 from bot.models import Mention, Role
+from bot.names import Reading, is_common_word, read_surname, role_fits, same_given_name
 
 RELATIONS: dict[str, str] = {
     # word people write -> relation as the registry lists it
@@ -62,99 +62,12 @@ RELATIONS: dict[str, str] = {
 }
 # relations a registry entry may name (free text is allowed too, these map the words)
 
-ROLE_WORDS = (
-    "officer",
-    "ofc",
-    "cop",
-    "detective",
-    "det",
-    "sergeant",
-    "sgt",
-    "lieutenant",
-    "lt",
-    "captain",
-    "capt",
-    "deputy",
-    "trooper",
-    "chief",
-    "patrolman",
-    "police",
-    "councilman",
-    "councilwoman",
-    "councilmember",
-    "councilor",
-    "council member",
-    "mayor",
-    "alderman",
-    "commissioner",
-    "judge",
-    "senator",
-    "rep",
-    "representative",
-    "inspector",
-    "director",
-    "clerk",
-)
-_ROLE_BEFORE = re.compile(
-    r"(?:\b(?:" + "|".join(re.escape(w) for w in ROLE_WORDS) + r")\.?\s+)$", re.IGNORECASE
-)
-_DETERMINER_BEFORE = re.compile(
-    r"\b(?:the|a|an|this|that|these|those|my|your|our|its|some|any|no|every|each|what|which|"
-    r"of|in|on|at|for|to|by|with|from|into|than|very|so|too|more|most|less|how)\s+$",
-    re.IGNORECASE,
-)
-_PERSON_VERBS = (
-    r"lives?|lived|living|stays?|stayed|works?|worked|goes|went|takes?|took|uses?|used|drives?|"
-    r"got|gets|has|had|owes?|owed|picks?|answers?|moved|rents?|owns?|parks?|said|says|told|"
-    r"is on|is in|was|did|does|didn't|doesn't|voted|votes|runs|ran|knows|wants|needs|thinks|"
-    r"can|can't|will|won't|should|would|could|might|born|just|still|and (?:his|her)|who|"
-    r"resides?|resided|coach(?:es|ed)?|teach(?:es)?|taught|spent|spends|celebrat(?:es|ed)|"
-    r"married|divorced|filed|pays|paid|visits|visited|attends|attended|left|bought|sold|"
-    r"lost|keeps|kept|moved|drove|sent|posted|"
-    r"(?:is|was|has been) (?:\d+ )?(?:months?|weeks?|years?|behind|in|on)"
-)
-_PII_CUES = (
-    r"home|house|address|addy|addr|phone|cell|number|#|digits|email|e-mail|ssn|ss#|social|dob|"
-    r"birthday|bday|born|kid|kids|son|daughter|wife|husband|family|card|bank|account|"
-    r"medicare|medicaid|insurance|member|policy|lives|school|job"
-)
-_TRADES = (
-    r"auto|autos|motors|pizza|pizzeria|bar|grill|tavern|pub|diner|deli|cafe|café|bakery|"
-    r"barbecue|bbq|kitchen|shop|store|market|garage|salon|barber|pharmacy|hardware|repair|"
-    r"plumbing|roofing|landscaping|cleaners|liquor|tire|tires|body|inn|hotel|farm|farms"
-)
-_NAME_AFTER = re.compile(
-    # a possessive reads as a name unless a business name follows: two Capitalized words
-    # ("Young's Auto Body") or one trade word ("Price's Pizza"); "Price's BlueKC ID" is a name
-    r"(?:'s|’s)\b(?!(?-i:\s+[A-Z][\w&]*\s+[A-Z][a-z]))(?!\s+(?:" + _TRADES + r")\b)"
-    r"|\s*(?::(?!\s*[$€£])|—|–| - )"  # "Bell: ...", but not "Price: $40"
-    r"|,\s+\w+\s+(?:—|–|-|/)"  # "Bell, Thomas — ..."
-    rf"|\s+(?:{_PERSON_VERBS}|{_PII_CUES})\b",
-    re.IGNORECASE,
-)
 log = logging.getLogger("doxguard.registry")
-COMMON_WORD_ZIPF = 4.3  # wordfreq Zipf frequency above which a surname is also a common word
-MAX_SHARED_SURNAME = 3  # more servants than this share a surname: it alone names nobody
 
 
 def _fold(text: str) -> str:
     """Case- and space-folding for names (confusables are folded by the normalizer)."""
     return " ".join(text.lower().split())
-
-
-@cache
-def _frequencies() -> dict[str, float]:
-    from wordfreq import get_frequency_dict
-
-    return get_frequency_dict("en")
-
-
-_COMMON_FREQ = 10 ** (COMMON_WORD_ZIPF - 9)  # Zipf = log10(frequency per word) + 9
-
-
-def _is_common_word(word: str) -> bool:
-    """True for surnames like Bell or Price that also read as ordinary English words."""
-    return _frequencies().get(word.lower(), 0.0) >= _COMMON_FREQ
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,14 +181,141 @@ def make_public(
 
 _KINDS = ("name", "alias", "surname", "family")
 _NAME, _ALIAS, _SURNAME, _FAMILY = range(4)
+# Candidates a surname hit carries by name; the count is always exact.
+MAX_LISTED_CANDIDATES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class NameHit:
+    """One place in a message where registered letters occur, read in context.
+
+    `kind` is how it matched: a servant's full name, an alias, a family member's
+    name, or a surname alone. For a surname, `reading` says how it is used and
+    `candidates` are the servants it can be (narrowed by a given name or a title
+    written before it); `count` is how many there are in all.
+    """
+
+    start: int
+    end: int
+    kind: str
+    candidates: tuple[str, ...]
+    count: int
+    reading: Reading | None = None
+    word: str = ""  # the given name or title that decided the reading, as written
+    person: str = ""  # for a family member's name: that member
+    relation: str | None = None
+    written: str = ""  # how it reads when the text spells it out letter by letter
+
+    @property
+    def names_a_servant(self) -> bool:
+        """A person-reading hit that points at one servant, no doubt left."""
+        return self.count == 1 and self.is_person
+
+    @property
+    def is_person(self) -> bool:
+        return self.reading in (None, Reading.NAME, Reading.TITLED, Reading.GIVEN)
+
+    @property
+    def is_namesake(self) -> bool:
+        """Somebody else with a registered surname: "Carole King", "Judge Young" (no such)."""
+        return self.count == 0 and self.reading in (Reading.GIVEN, Reading.TITLED)
+
+    @property
+    def is_ambiguous(self) -> bool:
+        return self.count > 1 and self.is_person
+
+
+# Digits and symbols typed for letters inside a word ("0ff1cer Bl4ck", "K1ng"). One for
+# one, so a view has the same length and offsets as the text.
+_LEET_TOKEN = re.compile(r"[\w@$]{2,40}")
+_LEET_INSIDE = re.compile(r"[A-Za-z][0134579@$]+[A-Za-z]")  # one C scan, no alternation
+_LEET_I = str.maketrans("0134579@$", "oieastgas")
+_LEET_L = str.maketrans("0134579@$", "oleastgas")
+
+
+def _leet_views(text: str, folded: str) -> list[tuple[str, str]]:
+    """The text with leetspeak words spelled out (1 read as i, and again as l).
+
+    Only words with a digit or symbol *between* letters ("Bl4ck", "K1ng", "0ff1cer")
+    count: "10am", "2nd" and prices stay as they are, and ordinary chat pays one
+    regex scan.
+    """
+    if _LEET_INSIDE.search(text) is None:
+        return []
+    words = [m for m in _LEET_TOKEN.finditer(text) if _LEET_INSIDE.search(m.group(0))][:64]
+    views = []
+    for table in (_LEET_I, _LEET_L) if "1" in text else (_LEET_I,):
+        chars = list(text)
+        for m in words:
+            chars[m.start() : m.end()] = m.group(0).translate(table)
+        view = "".join(chars)
+        lower = view.lower()
+        views.append((view, lower if len(lower) == len(view) else _fold_same_length(view)))
+    return views
+
+
+# letters typed one by one with spaces between: one space inside a word, more between words
+_SPACED = re.compile(r"(?<!\w)(?:[A-Za-z] {1,3}){2,}[A-Za-z](?!\w)")
+
+
+def _spaced_view(text: str) -> tuple[str, list[int]] | None:
+    """The text with spaced-out letters joined into words, and each character's origin."""
+    if "  " not in text and not re.search(r"\b\w \w \w\b", text):
+        return None
+    runs = list(_SPACED.finditer(text))
+    if not runs:
+        return None
+    out: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for run in runs:
+        for i in range(pos, run.start()):
+            out.append(text[i])
+            index.append(i)
+        i = run.start()
+        while i < run.end():
+            if text[i] == " ":
+                j = i
+                while j < run.end() and text[j] == " ":
+                    j += 1
+                if j - i > 1:  # a word break
+                    out.append(" ")
+                    index.append(i)
+                i = j
+                continue
+            out.append(text[i])
+            index.append(i)
+            i += 1
+        pos = run.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        index.append(i)
+    return "".join(out), index
+
+
+def _fold_same_length(text: str) -> str:
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _has_title(servant: Servant, title: str) -> bool:
+    word = title.lower().rstrip(".")
+    return any(word in alias.lower().replace(".", " ").split() for alias in servant.aliases)
+
+
+def _given(name: str) -> str:
+    parts = name.split()
+    return parts[0] if len(parts) > 1 else ""
 
 
 class Registry:
     """Immutable set of servants plus the automaton that finds them in text.
 
     Patterns are kept as flat arrays (servant index, kind, family member,
-    needs-capital flag) sliced per automaton key, not as objects: a
-    million-name registry then pickles and loads in seconds.
+    common-word flag) sliced per automaton key, not as objects: a
+    million-name registry then pickles and loads in seconds. Every surname is a
+    pattern, however many servants share it: which of them (if any) a message
+    means is read from the words around it (bot/names.py), not guessed from
+    how common the surname is.
     """
 
     def __init__(self, servants: Iterable[Servant] = ()):
@@ -301,37 +341,36 @@ class Registry:
             if i is None:
                 index[key] = len(table)
                 table.append([pattern])
-            else:
+            elif pattern not in table[i]:
                 table[i].append(pattern)
 
-        # A surname shared by many servants names none of them in particular: at a
-        # million names "May" would be 256 officers. Those match by full name or alias only.
-        shared: dict[str, int] = {}
-        for s in self._list:
-            if s.surname:
-                key = _fold(s.surname)
-                shared[key] = shared.get(key, 0) + 1
+        common: dict[str, int] = {}
         for si, s in enumerate(self._list):
             add(s.name, (si, _NAME, 0, 0))
             for alias in s.aliases:
                 add(alias, (si, _ALIAS, 0, 0))
+                if "." in alias:  # "Sgt. Lee" is typed "Sgt Lee" as often
+                    add(alias.replace(".", ""), (si, _ALIAS, 0, 0))
             surname = s.surname
-            if len(surname) >= 3 and shared[_fold(surname)] <= MAX_SHARED_SURNAME:
-                add(surname, (si, _SURNAME, 0, int(_is_common_word(surname))))
+            if len(surname) >= 2:
+                key = _fold(surname)
+                if key not in common:
+                    common[key] = int(is_common_word(surname))
+                add(surname, (si, _SURNAME, 0, common[key]))
             for mi, member in enumerate(s.family):
                 add(member.name, (si, _FAMILY, mi, 0))
         self._lengths = array("H", (min(len(k), 65535) for k in index))
         self._starts = array("I", [0])
-        servant_ix, kinds, members, capital = array("I"), bytearray(), array("H"), bytearray()
+        servant_ix, kinds, members, flags = array("I"), bytearray(), array("H"), bytearray()
         for patterns in table:
-            for si, kind, mi, cap in patterns:
+            for si, kind, mi, flag in patterns:
                 servant_ix.append(si)
                 kinds.append(kind)
                 members.append(mi)
-                capital.append(cap)
+                flags.append(flag)
             self._starts.append(len(servant_ix))
         self._servant_ix, self._kinds, self._members = servant_ix, bytes(kinds), members
-        self._capital = bytes(capital)
+        self._common = bytes(flags)
         if not index:
             return None
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -374,14 +413,8 @@ class Registry:
         s = self._servants.get(name)
         return s.role if s else Role.PUBLIC_SERVANT.value
 
-    def find_mentions(self, text: str, folded: str) -> list[Mention]:
-        """Mentions in `text`; `folded` is its same-length lowercase form.
-
-        Matches must sit on word boundaries; overlapping matches keep the
-        longest (a full name beats the surname inside it).
-        """
-        if self._automaton is None:
-            return []
+    def _spans(self, folded: str) -> list[tuple[int, int, int]]:
+        """Automaton matches on word boundaries, longest first where they overlap."""
         raw: list[tuple[int, int, int]] = []
         n = len(folded)
         lengths = self._lengths
@@ -395,57 +428,120 @@ class Registry:
                 if not (folded[end] == "s" and (end + 1 == n or not folded[end + 1].isalnum())):
                     continue
             raw.append((start, end, i))
-        if not raw:
-            return []
         raw.sort(key=lambda r: (r[0], -(r[1] - r[0])))
-        mentions: list[Mention] = []
+        kept: list[tuple[int, int, int]] = []
         last_end = -1
-        for start, end, i in raw:
-            if start < last_end:
+        for span in raw:
+            if span[0] >= last_end:
+                kept.append(span)
+                last_end = span[1]
+        return kept
+
+    def find_names(self, text: str, folded: str) -> list[NameHit]:
+        """Every registered name, alias, family name or surname in `text`, read in context.
+
+        `folded` is `text`'s same-length lowercase form. A surname written after
+        a given name is the servant with that given name (or nicknames of it)
+        and nobody else; after a title, the servants whose role fits the title.
+        """
+        if self._automaton is None:
+            return []
+        hits = self._find_names(text, folded)
+        spaced = _spaced_view(text)
+        if spaced is not None:  # "O f f i c e r   K e l l y"
+            view, index = spaced
+            taken = [(h.start, h.end) for h in hits]
+            for hit in self._find_names(view, view.lower()):
+                start, end = index[hit.start], index[hit.end - 1] + 1
+                if not any(a < end and start < b for a, b in taken):
+                    written = view[hit.start : hit.end]
+                    hits.append(replace(hit, start=start, end=end, written=written))
+        for view_text, view_folded in _leet_views(text, folded):
+            taken = [(h.start, h.end) for h in hits]
+            for hit in self._find_names(view_text, view_folded):
+                if not any(a < hit.end and hit.start < b for a, b in taken):
+                    hits.append(hit)
+            hits.sort(key=lambda h: h.start)
+        return hits
+
+    def _find_names(self, text: str, folded: str) -> list[NameHit]:
+        hits: list[NameHit] = []
+        for start, end, i in self._spans(folded):
+            first, last = self._starts[i], self._starts[i + 1]
+            direct = [j for j in range(first, last) if self._kinds[j] != _SURNAME]
+            if direct:
+                hits.extend(self._direct_hits(start, end, direct))
                 continue
-            kept = False
-            as_name: bool | None = None  # decided once per match, not once per servant
-            for j in range(self._starts[i], self._starts[i + 1]):
-                if self._capital[j]:
-                    if as_name is None:
-                        as_name = self._reads_as_name(text, start, end)
-                    if not as_name:
-                        continue
-                s = self._list[self._servant_ix[j]]
-                kind = self._kinds[j]
-                if kind == _FAMILY:
-                    member = s.family[self._members[j]]
-                    mentions.append(
-                        Mention(s.name, start, end, "family", member.name, member.relation)
-                    )
-                else:
-                    mentions.append(Mention(s.name, start, end, _KINDS[kind], s.name, None))
-                kept = True
-            if kept:
-                last_end = end
+            hit = self._surname_hit(text, start, end, first, last)
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def _direct_hits(self, start: int, end: int, patterns: list[int]) -> list[NameHit]:
+        by_kind: dict[int, list[int]] = {}
+        for j in patterns:
+            by_kind.setdefault(self._kinds[j], []).append(j)
+        hits = []
+        for kind in (_NAME, _ALIAS):
+            if kind in by_kind:
+                servants = (self._list[self._servant_ix[j]].name for j in by_kind[kind])
+                names = tuple(dict.fromkeys(servants))
+                hits.append(NameHit(start, end, _KINDS[kind], names, len(names)))
+                return hits  # a servant's own name beats a family member's
+        for j in by_kind.get(_FAMILY, ()):
+            s = self._list[self._servant_ix[j]]
+            member = s.family[self._members[j]]
+            hits.append(
+                NameHit(start, end, "family", (s.name,), 1, None, "", member.name, member.relation)
+            )
+        return hits
+
+    def _surname_hit(
+        self, text: str, start: int, end: int, first: int, last: int
+    ) -> NameHit | None:
+        written = read_surname(text, start, end, bool(self._common[first]))
+        if written.reading in (Reading.WORD, Reading.BUSINESS, Reading.PLACE):
+            return NameHit(start, end, "surname", (), 0, written.reading)
+        candidates: list[str] = []
+        count = 0
+        for j in range(first, last):
+            s = self._list[self._servant_ix[j]]
+            if written.reading is Reading.GIVEN and not any(
+                same_given_name(written.word, _given(n)) for n in (s.name, *s.aliases)
+            ):
+                continue
+            if written.reading is Reading.TITLED and not role_fits(written.word, s.role):
+                continue
+            count += 1
+            if len(candidates) < MAX_LISTED_CANDIDATES:
+                candidates.append(s.name)
+        if written.reading is Reading.TITLED and count > 1:
+            # "Judge Brown" among 13 Browns: the ones registered with that title, if any
+            titled = [n for n in candidates if _has_title(self._servants[n], written.word)]
+            if titled and count <= MAX_LISTED_CANDIDATES:
+                candidates, count = titled, len(titled)
+        return NameHit(
+            start, end, "surname", tuple(candidates), count, written.reading, written.word
+        )
+
+    def find_mentions(self, text: str, folded: str) -> list[Mention]:
+        """Mentions of servants no word around them leaves in doubt (one candidate each)."""
+        mentions: list[Mention] = []
+        for hit in self.find_names(text, folded):
+            if not hit.names_a_servant:
+                continue
+            servant = hit.candidates[0]
+            if hit.kind == "family":
+                mentions.append(
+                    Mention(servant, hit.start, hit.end, "family", hit.person, hit.relation)
+                )
+            else:
+                mentions.append(Mention(servant, hit.start, hit.end, hit.kind, servant, None))
         return mentions
 
-    @staticmethod
-    def _reads_as_name(text: str, start: int, end: int) -> bool:
-        """Whether a common-word surname ("bell", "price") is used as a name here.
-
-        Words used as words follow determiners ("the price", "a bell") or run into
-        ordinary nouns ("young people"); names take a role word, a possessive, a
-        person verb ("price lives ...", "young was born"), a PII cue ("banks home
-        phone") or a "Name:" label. Capitalized mid-sentence also reads as a name.
-        """
-        before = text[max(0, start - 25) : start]
-        if _ROLE_BEFORE.search(before):
-            return True
-        if _DETERMINER_BEFORE.search(before):
-            return False
-        if _NAME_AFTER.match(text, end):
-            return True
-        if not text[start : start + 1].isupper():
-            return False
-        # capitalized because it starts a sentence is not enough on its own
-        stripped = text[:start].rstrip()
-        return bool(stripped) and stripped[-1] not in ".!?\n"
+    def surname_of(self, name: str) -> str:
+        s = self._servants.get(name)
+        return _fold(s.surname) if s else ""
 
 
 # --------------------------------------------------------------------------
@@ -527,6 +623,8 @@ def servant_from_dict(
         entry.fail(".name", "every servant needs a name")
     name = entry.text(data["name"], ".name")
     role = data.get("role", Role.PUBLIC_SERVANT.value)
+    if type(role) is not str:
+        entry.fail(".role", f"must be one role as a string (one of: {' | '.join(sorted(_ROLES))})")
     if role not in _ROLES:
         entry.text(role, ".role")  # a pasted token is refused there, never echoed
         entry.fail(".role", f"unknown role '{role}' (one of: {' | '.join(sorted(_ROLES))})")
@@ -593,8 +691,13 @@ def _parse_toml(text: str, path: Path) -> dict[str, Any]:
             raise _toml_error(path, text, exc) from None
     try:
         return rtoml.loads(text)
+    except RecursionError:
+        raise ConfigError(path, "", "not valid TOML: nested too deeply") from None
     except Exception as exc:  # rtoml raises its own error types
-        raise _toml_error(path, text, exc) from None
+        try:
+            raise _toml_error(path, text, exc) from None
+        except RecursionError:
+            raise ConfigError(path, "", "not valid TOML: nested too deeply") from None
 
 
 @contextlib.contextmanager
@@ -646,7 +749,7 @@ def _parse_servants(text: str, path: Path, region: str) -> Registry:
     return Registry(servants)
 
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: every surname is a pattern, with a common-word flag
 
 
 def load_servants(
@@ -661,7 +764,7 @@ def load_servants(
     p = Path(path)
     try:
         raw = p.read_bytes()
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark some editors add
     except FileNotFoundError:
         raise ConfigError(p, "", "servants file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from bot.config import secret
+from bot.config import ConfigError, secret
 
 log = logging.getLogger("doxguard.seal")
 
@@ -43,14 +43,50 @@ def generate_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")
 
 
-def derive_key(material: str) -> bytes:
-    """32 key bytes: the urlsafe-base64 key itself, or scrypt of a passphrase."""
-    text = material.strip()
+MIN_PASSPHRASE = 20  # characters: scrypt slows guessing, it cannot make "abc" safe
+MIN_PASSPHRASE_DISTINCT = 8
+MIN_KEY_DISTINCT_BYTES = 16  # 32 random bytes have ~30 distinct values; 16 is never chance
+
+
+def _raw_key(text: str) -> bytes | None:
+    """The 32 bytes of a `generate_key()` key, or None when `text` is a passphrase."""
     try:
         raw = base64.urlsafe_b64decode(text.encode("ascii"))
     except (binascii.Error, UnicodeEncodeError, ValueError):
-        raw = b""
-    if len(raw) == 32:
+        return None
+    return raw if len(raw) == 32 else None
+
+
+def key_problem(material: str) -> str | None:
+    """Why `material` is too weak to seal originals with, or None when it will do.
+
+    The sealed originals are the very PII doxguard protects: a short or repetitive
+    key would let anyone with a copy of the database read them.
+    """
+    text = material.strip()
+    raw = _raw_key(text)
+    if raw is not None:
+        if len(set(raw)) < MIN_KEY_DISTINCT_BYTES:
+            return "the key's 32 bytes repeat too much to be random"
+        return None
+    if len(text) < MIN_PASSPHRASE:
+        return (
+            f"a passphrase needs at least {MIN_PASSPHRASE} characters "
+            f"(this one has {len(text)})"
+        )
+    if len(set(text)) < MIN_PASSPHRASE_DISTINCT:
+        return (
+            f"a passphrase needs at least {MIN_PASSPHRASE_DISTINCT} different characters "
+            f"(this one has {len(set(text))})"
+        )
+    return None
+
+
+def derive_key(material: str) -> bytes:
+    """32 key bytes: the urlsafe-base64 key itself, or scrypt of a passphrase."""
+    text = material.strip()
+    raw = _raw_key(text)
+    if raw is not None:
         return raw
     return Scrypt(salt=_SALT, length=32, n=2**14, r=8, p=1).derive(text.encode("utf-8"))
 
@@ -75,10 +111,19 @@ class Sealer:
 
     @classmethod
     def from_env(cls, env_name: str) -> Sealer | None:
-        """The sealer for the key in `env_name`, or None when it is unset."""
+        """The sealer for the key in `env_name`, or None when it is unset.
+
+        Raises ConfigError (never echoing the key) when the key is too weak.
+        """
         material = secret(env_name)
         if material is None:
             return None
+        problem = key_problem(material)
+        if problem is not None:
+            raise ConfigError(
+                f"${env_name}", "storage.encryption_key_env",
+                f"the sealing key is too weak: {problem}; make one with `doxguard keygen`",
+            )
         return cls.from_secret(material)
 
     def seal(self, plaintext: str, context: str) -> bytes:

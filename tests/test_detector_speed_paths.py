@@ -175,6 +175,7 @@ def test_financial_finds_the_same_without_its_shortcuts(text: str) -> None:
     everything = re2.compile("")  # a gate that always passes at offset 0
     with (
         mock.patch.object(financial, "_island_may_classify", lambda *_: True),
+        mock.patch.object(financial, "_may_classify", lambda *_: True),
         mock.patch.object(financial, "_IBAN_GATE", everything),
         mock.patch.object(financial, "_CRYPTO_GATE", everything),
     ):
@@ -187,3 +188,35 @@ def test_birth_dates_are_the_same_without_the_turns_gate(text: str) -> None:
     fast = BirthDateDetector().detect(text)
     with mock.patch.object(birth_date, "_maybe_turns", lambda _: (True, True)):
         assert BirthDateDetector().detect(text) == fast
+
+
+_DEBT_PIECES = (
+    "he ", "she ", "Whitaker ", "his ", "her ", "owes ", "owed ", "$40k ", "$1,200 ", "90 grand ",
+    "3,000 dollars ", "in ", "of ", "student loans ", "debt ", "behind on ", "late on ",
+    "mortgage ", "the city ", "filed for bankruptcy ", "chapter 7 ", "in the hole ", "wages ",
+    "garnished ", "car ", "got repo'd ", "two liens ", "on ", "credit report ", "\v", "\x1c",
+    "\n", "  ", ". ", "x", "_", "9",
+)  # fmt: skip
+
+
+@_SETTINGS
+@given(st.lists(st.sampled_from(_DEBT_PIECES), max_size=30).map("".join))
+def test_debts_on_re2_match_the_re_pattern_on_ascii_text(text: str) -> None:
+    expected = [m.span() for m in financial._DEBT.finditer(text)]
+    assert financial._debt_spans(text) == expected
+
+
+def test_debts_on_re2_fixed_examples() -> None:
+    for text in ("he owes\v$40k in debt", "she\x1cis behind on her mortgage",
+                 "Whitaker owes $3,000 dollars of student loans", "lol owes nothing"):
+        assert financial._debt_spans(text) == [m.span() for m in financial._DEBT.finditer(text)]
+    assert financial._debt_spans("he owes\v$40k in debt") != []
+
+
+def test_number_candidates_are_capped_per_message_but_the_first_ones_are_found() -> None:
+    card = "card 4111 1111 1111 1111 "
+    dump = "+1 816 555 0142 8165550122 " * (financial.MAX_NUMBER_CANDIDATES // 4)
+    found = FinancialDetector().detect(card + dump + card)
+    assert [f.kind for f in found] == ["card"]  # the second card is past the cap
+    with mock.patch.object(financial, "MAX_NUMBER_CANDIDATES", 10**9):
+        assert [f.kind for f in FinancialDetector().detect(card + dump + card)] == ["card"] * 2

@@ -368,7 +368,8 @@ HEALTH_RULE_POSITIVES: list[tuple[str, tuple[str, str, str]]] = [
     # reflexives and durations between the verb and the place
     ("he checked himself into detox", ("detox", "detox", "treatment")),
     ("she spent three nights in a psych unit", ("psych unit", "psych unit", "facility")),
-    ("the judge spent a couple of weeks at Hazelden", ("Hazelden", "hazelden", "facility")),
+    ("the judge spent a couple of weeks at Pinebrook Recovery",
+     ("Pinebrook Recovery", "pinebrook recovery", "facility")),
     # more linking verbs
     ("the councilman came down with pneumonia", ("pneumonia", "pneumonia", "condition")),
     ("his wife was put on seroquel", ("seroquel", "seroquel", "medication")),

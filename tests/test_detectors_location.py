@@ -405,7 +405,7 @@ SCHOOL_WORK_NEGATIVES = [
     "his son plays at the park on Saturdays",
     "his wife at the rally",
     "the kids are at Grandma's",
-    "the kids are at Costco",
+    "the kids are at Costco right now",
 ]
 
 

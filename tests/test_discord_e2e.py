@@ -115,6 +115,8 @@ async def test_doxxing_message_is_deleted_and_notice_has_buttons(world: World) -
     text = str(embed)
     assert "phone_number" in text
     assert "555-0142" not in text and "0142" not in text  # masked
+    why = next(f for f in embed["fields"] if f["name"] == "Why")["value"]
+    assert why.startswith("personal information linked to a protected person; ")
     ids = _custom_ids(notice)
     assert [i.split(":")[1] for i in ids] == ["restore", "confirm", "dismiss", "timeout"]
     assert all(i.startswith("doxguard:") and i.endswith(embed["title"].split()[-1]) for i in ids)
@@ -175,7 +177,7 @@ async def test_text_attachment_is_scanned(world: World) -> None:
     )
     await world.wait_deleted(world.general, msg)
     fetched = [key.rsplit("/", 1)[-1] for key in world.fake.attachment_fetches]
-    assert fetched == ["notes.txt"]  # the image is not downloaded
+    assert sorted(fetched) == ["notes.txt", "photo.png"]  # the image for OCR (issue 16)
 
 
 async def test_thread_message_is_deleted_in_the_thread(world: World) -> None:
@@ -633,3 +635,20 @@ async def test_author_is_told_by_direct_message_without_the_pii(
         assert sent.body["content"] and "0142" not in sent.body["content"]
     finally:
         await w.bot.close()
+
+
+async def test_a_screenshot_attachment_is_downloaded_read_and_hidden(world: World) -> None:
+    """Issue 16: an image from Discord's CDN (the fake's) is read with OCR and scanned with
+    its caption; the message is hidden and the incident points at the attachment."""
+    from tests import screens
+
+    screens.ensure_ocr_tools()
+    picture = screens.encode(screens.chat([("anon", "found it"), ("anon", ADDRESS)]), "png")
+    msg = await world.fake.post_message(
+        world.general, world.member, "look", attachments=[("screenshot.png", picture)]
+    )
+    await world.wait_deleted(world.general, msg, wait=30.0)
+    assert [k.rsplit("/", 1)[-1] for k in world.fake.attachment_fetches] == ["screenshot.png"]
+    [incident] = await world.bot.moderator.store.list_incidents(limit=5)
+    assert incident.message_id == msg["id"] and "home_address" in incident.categories
+    assert "4410" not in incident.excerpt

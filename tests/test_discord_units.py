@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import re2
+from discord import AppCommandOptionType
 
 from adapters.discord_adapter import _chunks, audit_reason, invite_url
 from adapters.discord_automod import (
@@ -163,3 +165,17 @@ def test_options_become_engine_tokens() -> None:
     assert to_tokens(check.args, {"text": 'call "me" at 816-555-0142'}) == [
         'call "me" at 816-555-0142'
     ]
+
+
+def test_discord_incidents_options_are_a_user_and_an_integer() -> None:
+    group = build_group(_Host())
+    [incidents] = [c for c in group.commands if c.name == "incidents"]
+    params = {p.name: p for p in incidents.parameters}  # type: ignore[union-attr]
+    assert params["user"].type is AppCommandOptionType.user
+    assert params["limit"].type is AppCommandOptionType.integer
+    assert (params["limit"].min_value, params["limit"].max_value) == (1, 100)
+    spec = find_command("incidents")
+    assert spec is not None
+    member = SimpleNamespace(id=123456789012345678, display_name="Poster")
+    assert to_tokens(spec.args, {"user": member, "limit": 5}) == ["123456789012345678", "5"]
+    assert to_tokens(spec.args, {"user": None, "limit": 25}) == ["25"]

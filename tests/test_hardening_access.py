@@ -41,6 +41,7 @@ INVOCATIONS = {
     "confirm": "confirm {id}",
     "dismiss": "dismiss {id} allowlist",
     "timeout": "timeout {id}",
+    "stats": "stats 7d",
     "check": "check Officer Whitaker's cell is 816-555-0142",
     "reload": "reload",
     "help": "help",

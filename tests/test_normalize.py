@@ -578,6 +578,56 @@ def test_one_for_one_edits_leave_no_map_entries() -> None:
     assert [level.source(i) for i in range(5)] == [(i, i + 1) for i in range(5)]
 
 
+def _apply_plainly(text: str, edits: list) -> tuple[str, list[list[int]]]:
+    """`_apply` as one loop over the edits (what the comprehensions in it replace)."""
+    pieces, maps, pos, delta = [], [[], [], [], []], 0, 0
+    for a, b, rep in edits:
+        pieces += [text[pos:a], rep]
+        if len(rep) != 1 or b - a != 1:
+            for column, value in zip(maps, (a + delta, a + delta + len(rep), a, b), strict=True):
+                column.append(value)
+            delta += len(rep) - (b - a)
+        pos = b
+    return "".join([*pieces, text[pos:]]), maps
+
+
+@st.composite
+def text_and_edits(draw: st.DrawFn) -> tuple[str, list]:
+    text = draw(st.text(alphabet="ab\f8 ", max_size=40))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=16)))
+    edits = [(a, b, draw(st.sampled_from(["", "x", "yz", "\f"])))
+             for a, b in zip(cuts[::2], cuts[1::2], strict=False)]
+    return text, edits
+
+
+@settings(max_examples=500, deadline=None)
+@given(text_and_edits())
+def test_apply_matches_the_plain_loop(case: tuple[str, list]) -> None:
+    text, edits = case
+    new, level = _apply(text, edits)
+    expected, maps = _apply_plainly(text, edits)
+    assert new == expected
+    assert [level.new_starts, level.new_ends, level.old_starts, level.old_ends] == maps
+    assert (level.new_len, level.old_len) == (len(expected), len(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="18 ._/-\r\nab", max_size=60))
+def test_split_digits_pass_removes_what_lies_between_the_digits(text: str) -> None:
+    import re
+
+    from bot.normalize import _SPLIT_DIGITS, _split_digits_pass
+
+    expected = []  # the plain form: from each digit of a run to the next
+    for m in _SPLIT_DIGITS.finditer(text):
+        prev = m.start()
+        for d in re.finditer(r"[0-9]", text[m.start() + 1 : m.end()]):
+            at = m.start() + 1 + d.start()
+            expected.append((prev + 1, at, ""))
+            prev = at
+    assert _split_digits_pass(text) == expected
+
+
 # --- markup rounds: after its own round the markup pass re-scans only near its edits --
 
 MARKUP_PIECES = st.sampled_from(

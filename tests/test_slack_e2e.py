@@ -26,6 +26,7 @@ from adapters.slack_adapter import NO_ADMIN_TOKEN, SlackBot
 from bot.config import Config, parse_config
 from bot.engine import Moderator
 from bot.models import IncidentStatus
+from bot.platform import StartError
 from tests import fake_slack as fs
 from tests.fake_slack import FakeSlack
 
@@ -195,6 +196,9 @@ async def test_doxxing_message_is_deleted_with_the_admin_token_and_notice_blocks
     blocks = json.dumps(notice["blocks"])
     assert incident.id in blocks and "home_address" in blocks
     assert "Harold Quenneville" in blocks
+    why = next(b["text"]["text"] for b in notice["blocks"]
+               if b.get("text", {}).get("text", "").startswith("*Why*"))
+    assert "personal information linked to a protected person" in why
     buttons = next(b for b in notice["blocks"] if b["type"] == "actions")["elements"]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
         ("doxguard_restore", incident.id), ("doxguard_confirm", incident.id),
@@ -264,7 +268,9 @@ async def test_files_are_size_bounded_and_binaries_skipped(http_factory: Any) ->
     binary = http.fake.add_file("photo.png", b"\x89PNG\r\n\0\0" + PHONE_DOXX.encode(),
                                 mimetype="image/png", filetype="png")
     await http.deliver(http.fake.post_as_user(GENERAL, AUTHOR, "files", files=[padded, binary]))
-    assert len(http.fake.calls_to("files.download")) == 1  # the image is never fetched
+    # the text file's prefix, and the image for OCR (issue 16); the image is not a readable
+    # one, so it is noted and nothing of it is scanned as text
+    assert len(http.fake.calls_to("files.download")) == 2
     assert http.fake.calls_to("chat.delete") == []
 
 
@@ -456,10 +462,27 @@ async def test_moderator_button_restores_and_non_moderator_is_refused(http: Harn
                 if c.params.get("channel") == GENERAL]
     assert repost.token == fs.BOT_TOKEN
     assert "Restored by moderators" in repost.params["text"]
-    assert f"originally posted by <@{AUTHOR}>" in repost.params["text"]
+    assert f"originally posted by poster (`{AUTHOR}`)" in repost.params["text"]
+    assert "<@" not in repost.params["text"]  # the author is named, not pinged
+    assert repost.params["link_names"] in (False, "false", "0", 0)
     assert "4410 Harrow St" in repost.params["text"]
     [after] = await http.incidents()
     assert after.status is IncidentStatus.RESTORED
+
+
+async def test_restore_keeps_the_authors_formatting_and_pings_nobody(http: Harness) -> None:
+    markup = (f"*Heads up* <!channel>: <@{BYSTANDER}> says {DOXX} "
+              "<https://evil.example|https://news.example>")
+    await http.deliver(http.fake.post_as_user(GENERAL, AUTHOR, markup))
+    [incident] = await http.incidents()
+    done = await http.press(MOD, "restore", incident.id)
+    assert "Restored" in done["text"]
+    [repost] = [c for c in http.fake.calls_to("chat.postMessage", ok_only=True)
+                if c.params.get("channel") == GENERAL]
+    text = repost.params["text"]
+    assert f"> *Heads up* @channel: @{BYSTANDER} says Officer Quenneville lives at" in text
+    assert "https://news.example (<https://evil.example>)" in text
+    assert "<@" not in text and "<!" not in text  # neither the author nor anyone is pinged
 
 
 async def test_user_group_moderator_may_press_buttons(http: Harness) -> None:
@@ -591,7 +614,8 @@ async def test_run_slack_serves_socket_mode_until_sigterm(
     )
     monkeypatch.setenv("SLACK_BOT_TOKEN", fs.BOT_TOKEN)
     monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
-    assert await run_slack(config) == 2  # Socket Mode without the app-level token
+    with pytest.raises(StartError, match=r"\$SLACK_APP_TOKEN"):  # Socket Mode, no app token
+        await run_slack(config)
     monkeypatch.setenv("SLACK_APP_TOKEN", fs.APP_TOKEN)
     monkeypatch.setenv("SLACK_ADMIN_TOKEN", fs.ADMIN_TOKEN)
     task = asyncio.create_task(run_slack(config))
@@ -705,3 +729,24 @@ async def test_backfill_scans_what_was_posted_while_the_bot_was_down(
         assert len(await bot.moderator.store.list_incidents(limit=10)) == 1
     finally:
         await bot.close()
+
+
+async def test_a_shared_screenshot_is_downloaded_read_and_hidden(http: Harness) -> None:
+    """Issue 16: an image file is fetched from the fake's file host with the bot token, read
+    with OCR and scanned with its message; the message is deleted."""
+    from tests import screens
+
+    screens.ensure_ocr_tools()
+    picture = screens.encode(screens.chat([("anon", PHONE_DOXX)], theme="light"), "jpeg",
+                             quality=75)
+    shot = http.fake.add_file("screenshot.jpg", picture, mimetype="image/jpeg",
+                              filetype="jpg")
+    body = http.fake.post_as_user(GENERAL, AUTHOR, "", files=[shot])
+    await http.deliver(body)
+    [download] = http.fake.calls_to("files.download")
+    assert download.token == fs.BOT_TOKEN and download.params["file"] == shot["id"]
+    assert [c.params["ts"] for c in http.fake.calls_to("chat.delete", ok_only=True)] == [
+        body["event"]["ts"]
+    ]
+    [incident] = await http.incidents()
+    assert "phone_number" in incident.categories and "0142" not in incident.excerpt

@@ -26,6 +26,7 @@ import pytest
 from adapters.slack_adapter import OAuthCredentials, SlackBot, install_url
 from bot.config import Config, parse_config
 from bot.engine import Moderator
+from bot.platform import StartError
 from bot.seal import Sealer, generate_key
 from bot.store import Scope, open_store
 from tests import fake_slack as fs
@@ -315,5 +316,6 @@ async def test_many_workspace_mode_needs_the_sealing_key(
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = make_config(fake, free_port(), "sqlite", str(tmp_path / "dg.db"))
     assert oauth_configured(config.slack)
-    assert await run_slack(config) == 2  # refused before anything opens
+    with pytest.raises(StartError, match="DOXGUARD_SEAL_KEY"):
+        await run_slack(config)  # refused before anything opens
     assert not (tmp_path / "dg.db").exists()

@@ -12,6 +12,7 @@ from adapters.slack_blocks import (
     FIELD_LIMIT,
     SECTION_LIMIT,
     command_reply_text,
+    neutralise_mentions,
     notice_blocks,
     restored_text,
 )
@@ -172,8 +173,21 @@ def test_restored_text_is_attributed_and_cannot_ping() -> None:
         action=Action.HIDE, status=IncidentStatus.HIDDEN, categories=(), servants=(),
         excerpt="", created_at=0.0, updated_at=0.0)
     text = restored_text(incident, "<!channel> line one\nline two")
-    assert "originally posted by <@U1>" in text
-    assert "<!channel>" not in text and "> &lt;!channel&gt; line one\n> line two" in text
+    assert "originally posted by `U1`" in text and "<@" not in text  # attributed, not pinged
+    assert "<!channel>" not in text and "> @channel line one\n> line two" in text
+
+
+def test_restored_markup_keeps_formatting_and_neutralises_every_mention() -> None:
+    markup = ("*Bold* _it_ `code` &lt;3 <@U0OTHER|bea> <@W0ENT> <!here> <!everyone> "
+              "<!subteam^S0MODS|@mods> <#C0GEN|general> <https://example.org> "
+              "<https://evil.example|https://bank.example> <mailto:a@b.example|a@b.example> "
+              "<!date^1392734382^{date}|Feb 18> <weird>")
+    text = neutralise_mentions(markup)
+    assert text.startswith("*Bold* _it_ `code` &lt;3 @bea @W0ENT @here @everyone @mods ")
+    assert "<#C0GEN|general>" in text and "<https://example.org>" in text
+    assert "https://bank.example (<https://evil.example>)" in text  # no disguised link
+    assert "<mailto:a@b.example>" in text and "Feb 18" in text and "&lt;weird&gt;" in text
+    assert "<@" not in text and "<!" not in text
 
 
 def test_command_reply_keeps_layout() -> None:

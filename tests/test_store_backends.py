@@ -386,5 +386,5 @@ def test_the_backend_setting_is_checked(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="'sqlite' or 'postgresql'"):
         parse_config('[storage]\nbackend = "mysql"\n', tmp_path / "x.toml")
-    with pytest.raises(ConfigError, match="storage.url_env"):
+    with pytest.raises(ConfigError, match=r"storage\.url_env"):
         parse_config('[storage]\nurl_env = "postgresql://u:p@h/db"\n', tmp_path / "x.toml")

@@ -12,6 +12,7 @@ def build_detectors(region: str = "US") -> list[Detector]:
     from bot.detectors.email import EmailDetector
     from bot.detectors.financial import FinancialDetector
     from bot.detectors.health import HealthDetector
+    from bot.detectors.partial import PartialPhoneDetector, VagueResidenceDetector
     from bot.detectors.phone import PhoneDetector
     from bot.detectors.school_work import SchoolWorkDetector
     from bot.detectors.ssn import SSNDetector
@@ -25,6 +26,8 @@ def build_detectors(region: str = "US") -> list[Detector]:
         BirthDateDetector(),
         HealthDetector(),
         SchoolWorkDetector(),
+        VagueResidenceDetector(),
+        PartialPhoneDetector(),
     ]
 
 

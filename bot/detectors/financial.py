@@ -62,6 +62,10 @@ CRYPTO_CONTEXT = ContextWords(
 # so `re` skips to digits with its first-character scan instead of testing every offset.
 _DIGIT_ISLAND = re.compile(r"\d(?<![\w.,$€£]\d)\d*(?:[ -]\d+)*(?![\w$€£%])(?!\.\d)(?!,\d)")
 _GROUP = re.compile(r"\d+")
+# Digit groups (in islands that may hold a card, routing or account number) examined per
+# message: each start costs Python work (~5 µs), and a message with more is a dump of
+# numbers, which its first ones already expose.
+MAX_NUMBER_CANDIDATES = 2_000
 # The shortest number `_classify` accepts (an account or loan number): islands with fewer
 # digits are skipped before any candidate is built.
 _MIN_NUMBER_DIGITS = 6
@@ -157,6 +161,19 @@ _DEBT = re.compile(
     rf"charge-?offs?|late\s+payments?|liens?|judgments?|repos?|repossessions?)\s+on\s+{_POSS}\s+"
     r"(?:credit(?:\s+report)?|house|home|car|record)"
 )
+# `re` tries every alternative of _DEBT at every position (~80 ms on 100 KB of debt
+# words); RE2 scans linearly. On ASCII text the two agree exactly (both leftmost-first;
+# \b, \w and \d differ only outside ASCII), once `re`'s \s (which on str also takes \v
+# and \x1c-\x1f) is spelled out. Other text stays with `re`.
+_DEBT_RE2 = re2.compile(_DEBT.pattern.replace(r"\s", r"[\t\n\x0b\x0c\r\x1c-\x1f ]"))
+
+
+def _debt_spans(text: str) -> list[tuple[int, int]]:
+    if text.isascii():
+        return [m.span() for m in _DEBT_RE2.finditer(text.encode("ascii"))]
+    return [m.span() for m in _DEBT.finditer(text)]
+
+
 # Subjects that are institutions, not people: "the City owes $40M in pension debt".
 _INSTITUTION = re.compile(
     r"(?i)^(?:city|county|state|government|department|dept|country|nation|company|"
@@ -274,6 +291,7 @@ class FinancialDetector:
     def _numbers(self, text: str, taken: list[Finding]) -> list[Finding]:
         out: list[Finding] = []
         cues = _Cues(text)  # indexes each cue family on first use only
+        examined = 0
         for island in _DIGIT_ISLAND.finditer(text):
             lo, hi = island.span()
             if hi - lo < _MIN_NUMBER_DIGITS:
@@ -284,8 +302,12 @@ class FinancialDetector:
             # The island is digit runs joined by single spaces or dashes, so its groups are
             # the pieces between separators (what `_GROUP.finditer` over the island finds).
             sizes = [len(part) for part in raw.replace("-", " ").split(" ")]
-            if not _island_may_classify(sizes, lo, cues):
+            seps = [c for c in raw if c == " " or c == "-"]  # seps[k] follows group k
+            if not _island_may_classify(sizes, seps, lo, cues):
                 continue  # no group starts a number of a length `_classify` accepts
+            examined += len(sizes)
+            if examined > MAX_NUMBER_CANDIDATES:
+                break  # a dump of numbers: its first candidates decide (README, Performance)
             groups = []
             pos = lo
             for size in sizes:
@@ -293,7 +315,7 @@ class FinancialDetector:
                 pos += size + 1
             i = 0
             while i < len(groups):
-                found = self._number_at(text, groups, i, taken, cues)
+                found = self._number_at(text, groups, seps, i, taken, cues)
                 if found is None:
                     i += 1
                     continue
@@ -302,7 +324,7 @@ class FinancialDetector:
                     i += 1
         return out
 
-    def _number_at(self, text: str, groups: list[tuple[int, int]], i: int,
+    def _number_at(self, text: str, groups: list[tuple[int, int]], seps: list[str], i: int,
                    taken: list[Finding], cues: _Cues) -> Finding | None:
         """The longest card/routing/account/loan number starting at group `i`."""
         start = groups[i][0]
@@ -310,7 +332,7 @@ class FinancialDetector:
             return None
         if groups[i][1] - start < 3 and i + 1 < len(groups):
             return None  # "12 34 56 ...": no card, routing or account number starts like that
-        if not _may_classify(groups, i, cues):
+        if not _may_classify(groups, seps, i, cues):
             return None
         labelled_other = _LazyFlag(
             lambda: _OTHER_NUMBER.search(text, max(0, start - 28), start) is not None
@@ -452,16 +474,16 @@ class FinancialDetector:
         if _DEBT_TRIGGER.search(text.lower()) is None:
             return []
         out: list[Finding] = []
-        for m in _DEBT.finditer(text):
-            if _overlaps(taken, *m.span()) or _INSTITUTION.match(m.group()):
+        for start, end in _debt_spans(text):
+            phrase = text[start:end]
+            if _overlaps(taken, start, end) or _INSTITUTION.match(phrase):
                 continue
-            if _sentence_subject_is_institution(text, m.start()):
+            if _sentence_subject_is_institution(text, start):
                 continue
-            value = " ".join(m.group().lower().split())
+            value = " ".join(phrase.lower().split())
             if _petty(value):
                 continue  # "he owes me $20 for pizza" is not a credit history
-            out.append(Finding(Category.FINANCIAL_INFORMATION, m.start(), m.end(), value,
-                               0.7, "debt"))
+            out.append(Finding(Category.FINANCIAL_INFORMATION, start, end, value, 0.7, "debt"))
         return out
 
 
@@ -474,13 +496,17 @@ def _fold(text: str) -> str:
     return folded
 
 
-def _may_classify(groups: list[tuple[int, int]], i: int, cues: _Cues) -> bool:
+def _may_classify(groups: list[tuple[int, int]], seps: list[str], i: int, cues: _Cues) -> bool:
     """Whether any candidate `_number_at` builds from group `i` has a length `_classify`
     accepts: 9 (routing), 13-19 (card), or the whole island at 6-17 with an account or
-    loan cue before it (bank and loan account numbers)."""
+    loan cue before it (bank and loan account numbers). A candidate spans groups joined
+    by one kind of separator only ("816-555-0142 913-..." never joins into a card)."""
     last = min(len(groups), i + 5)
     n = 0
-    for a, b in groups[i:last]:
+    for k in range(i, last):
+        if k > i and seps[k - 1] != seps[i]:
+            return False
+        a, b = groups[k]
         n += b - a
         if n == 9 or 13 <= n <= 19:
             return True
@@ -492,10 +518,10 @@ def _may_classify(groups: list[tuple[int, int]], i: int, cues: _Cues) -> bool:
     return cues.loan_or_account(start)
 
 
-def _island_may_classify(sizes: list[int], start: int, cues: _Cues) -> bool:
+def _island_may_classify(sizes: list[int], seps: list[str], start: int, cues: _Cues) -> bool:
     """Whether `_number_at` can find anything in an island whose groups have these
-    sizes: some group passes its two length checks (the short-group rule and
-    `_may_classify`), computed on sizes alone so most islands build no groups."""
+    sizes and separators: some group passes its two length checks (the short-group rule
+    and `_may_classify`), computed on sizes alone so most islands build no groups."""
     count = len(sizes)
     if count == 1:
         n = sizes[0]
@@ -506,14 +532,16 @@ def _island_may_classify(sizes: list[int], start: int, cues: _Cues) -> bool:
         if sizes[i] < 3 and i + 1 < count:
             continue
         n = 0
-        for size in sizes[i:i + 5]:
-            n += size
+        for k in range(i, min(count, i + 5)):
+            if k > i and seps[k - 1] != seps[i]:
+                break
+            n += sizes[k]
             if n == 9 or 13 <= n <= 19:
                 return True
             if n > 19:
                 break
     # The whole island as one account or loan number (only from its first group).
-    if sizes[0] < 3 or count > 5:
+    if sizes[0] < 3 or count > 5 or len(set(seps)) > 1:
         return False
     return 6 <= sum(sizes) <= 17 and cues.loan_or_account(start)
 

@@ -27,6 +27,8 @@ separators for identifiers.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 import ahocorasick
@@ -34,6 +36,7 @@ import ahocorasick
 from bot.detectors.health_terms import (
     GENERAL_FACILITIES,
     KINDS,
+    LEAVES,
     STRICT_FORMS,
     SUFFIX_EXCEPTIONS,
     SUFFIX_MIN_STEM,
@@ -75,6 +78,13 @@ _INSURANCE_ID = re.compile(
     r"kaiser|anthem|ambetter|wellcare|molina|tricare|oscar|medica)"
     r"(?:[\s,:]{0,3}(?:member|card|policy|subscriber))?[\s,:]{0,3}(?:id|number|no\.?|num|#)"
     + _ID_GAP + _ID,
+    _I,
+)
+# An insurer's name and a member word with no "ID" label: "UHC member 982260764".
+_INSURER_MEMBER = re.compile(
+    r"(?<![a-z])(?:blue\s?cross|blue\s?shield|bcbs|blue\s?kc|aetna|cigna|humana|"
+    r"united\s?healthcare|uhc|kaiser|anthem|ambetter|wellcare|molina|tricare|oscar|medica|"
+    r"insurance)\s{0,2}(?:member|subscriber|policy|plan)\s{0,2}[:#]?\s{0,2}" + _ID,
     _I,
 )
 _INSURER = re.compile(
@@ -290,6 +300,13 @@ _LINKS: dict[str, dict[tuple[str, ...], bool]] = {
     },
     "event": {(): False},
 }  # fmt: skip
+# Time off or benefits for a condition: "is on disability for MS", "out on FMLA for PTSD".
+for _leave in LEAVES:
+    _words = tuple(_WORD.findall(_leave))
+    _LINKS["condition"][("on", *_words, "for")] = True
+    _LINKS["condition"][("out", "on", *_words, "for")] = True
+    _LINKS["treatment"][("out", "on", *_words[:-1])] = True
+_LINKS["treatment"][("out", "on")] = True
 _MAX_LINK = max(len(k) for links in _LINKS.values() for k in links)
 # A health word followed by one of these is about policy, money or the public, not a person.
 _ABSTRACT_AFTER = re.compile(
@@ -313,14 +330,26 @@ _TERM_PREFIXES = (" ", "\n", "\t", "(", ":", "/", ",")
 _CHAIN = frozenset({"for", "and", "or", "plus", "with", "at", "&", "from", "to"})
 
 
+# Head words of a place that treats people; the general ones are also visited, worked at
+# and reported from, so being "at" one is no stay.
+_TREATING_HEADS = frozenset(
+    """recovery rehab rehabilitation treatment detox psychiatric psychiatry behavioral
+    hospice sanitarium sanatorium addiction oncology dialysis methadone sober""".split()
+)
+_GENERAL_HEADS = frozenset(
+    "hospital hospitals medical health healthcare clinic clinics infirmary".split()
+)
+
 class _Hit:
     """A vocabulary match; `loose` when a case-sensitive acronym came in lowercase."""
 
-    __slots__ = ("conf", "end", "kind", "loose", "start", "term")
+    __slots__ = ("conf", "end", "general", "kind", "loose", "start", "term")
 
     def __init__(self, start: int, end: int, term: str, kind: str, loose: bool) -> None:
         self.start, self.end, self.term, self.kind, self.loose = start, end, term, kind, loose
         self.conf = 0.0
+        # a place people also visit, work at or report from ("the hospital", "X Medical")
+        self.general = term in GENERAL_FACILITIES
 
 
 def _build_automaton() -> ahocorasick.Automaton:
@@ -347,7 +376,10 @@ def _triggers() -> tuple[str, ...]:
     "never". Terms containing a digit or a shorter trigger add nothing.
     """
     digits = tuple("0123456789")
-    candidates: set[str] = set(SUFFIXES)
+    # named facilities carry a head word; unlisted drugs are prescribed, refilled or dosed
+    # (a dose has digits, which are triggers already)
+    candidates: set[str] = set(SUFFIXES) | _TREATING_HEADS | _GENERAL_HEADS | {
+        "hospitali", "prescri", "refill"}
     for term in KINDS:
         if any(d in term for d in digits):
             continue
@@ -429,13 +461,23 @@ class HealthDetector:
                 else 0.65
             out.append(Finding(self.category, m.start("id"), m.end("id"), _clean_id(ident),
                                conf, "insurance_id"))
+        if _has_any(folded, _LABEL_STEMS):
+            for m in _INSURER_MEMBER.finditer(text):
+                ident = m["id"]
+                if sum(c.isdigit() for c in ident) < 6:
+                    continue
+                if _overlaps(out, m.start("id"), m.end("id")):
+                    continue
+                out.append(Finding(self.category, m.start("id"), m.end("id"), _clean_id(ident),
+                                   0.9, "insurance_id"))
         return out
 
     # health facts -------------------------------------------------------------------
 
     def _attributed(self, text: str) -> list[_Hit]:
         lowered = text.lower().replace("’", "'")
-        hits = _vocabulary_hits(text, lowered)
+        hits = _with_places(text, lowered, _vocabulary_hits(text, lowered))
+        hits = _with_drugs(text, lowered, hits)
         previous: _Hit | None = None
         for hit in hits:
             hit.conf = _attribution(text, lowered, hit)
@@ -509,6 +551,155 @@ def _vocabulary_hits(text: str, lowered: str) -> list[_Hit]:
     return hits
 
 
+# --- facilities by grammar ---------------------------------------------------------
+#
+# No list of named clinics: a named place is a facility when its own words say so
+# ("St. Brigid's Hospital", "Pinebrook Recovery Center") or when the sentence does:
+# right after a health term ("in rehab at X", "the psych ward at X", "treated for an
+# eating disorder at X"), before a treatment ("at X for the 28 day program"), or after
+# "hospitalized at".
+
+_PLACE_WORD = r"(?:(?:St|Mt|Ft)\.|[A-Z][A-Za-z0-9'’&.-]*[A-Za-z0-9]|[A-Z])"
+_PLACE_RE = re.compile(
+    r"(?<![\w'])(?P<prep>at|in|into|to|from|of|@)[ \t]+(?:the[ \t]+)?(?P<place>" + _PLACE_WORD
+    + r"(?:[ \t]+(?:(?:of|the|and|for|&)[ \t]+){0,2}" + _PLACE_WORD + r"){0,5})"
+)
+_PLACE_END = frozenset(
+    """I He She They We It His Her Their My Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday January February March April May June July August September October November
+    December Lol LOL""".split()
+)
+_FOR_NEXT = re.compile(r"[ \t]+for[ \t]+(?:(?:the|a|an|his|her|their|some)[ \t]+)?")
+_HOSPITALIZED_BEFORE = re.compile(r"hospitali[sz]ed[ \t]+$")
+
+
+# --- medications the vocabulary does not know ---------------------------------------
+#
+# New brands appear every year; the grammar of taking one does not change. A word rare
+# in English (wordfreq) is a medication when it is prescribed, dosed, or taken for a
+# health term: "prescribed Nurtec", "Caplyta 42 mg", "takes Rinvoq for her psoriasis".
+_DRUG_WORD = r"[A-Za-z][A-Za-z-]{3,24}"
+# Each rule is its own pattern: their matches may overlap ("takes 20 mg of X").
+_DRUG_RES = (
+    re.compile(
+        r"(?<![\w-])(?:prescribed|prescription[ \t]+for|refills?[ \t]+(?:of|for)|"
+        r"\d+(?:\.\d+)?[ \t]?(?:mg|mcg)[ \t]+(?:of[ \t]+)?)[ \t]*(?P<drug>" + _DRUG_WORD
+        + r")\b",
+        _I,
+    ),
+    re.compile(r"(?<![\w-])(?P<drug>" + _DRUG_WORD + r")[ \t]+\d+(?:\.\d+)?[ \t]?(?:mg|mcg)\b", _I),
+    re.compile(
+        r"(?<![\w-])(?:takes|taking|took|on|started[ \t]+on|put[ \t]+on|switched[ \t]+to)"
+        r"[ \t]+(?P<drug>" + _DRUG_WORD + r")[ \t]+for[ \t]+"
+        r"(?:(?:his|her|their|the|a|an)[ \t]+)?(?P<for>[a-z])",
+        _I,
+    ),
+)
+# Below this Zipf frequency a word is no ordinary English word ("rinvoq": 0, "uber": 4).
+_DRUG_MAX_ZIPF = 2.5
+
+
+def _with_drugs(text: str, lowered: str, hits: list[_Hit]) -> list[_Hit]:
+    """`hits` plus unlisted medication names that the grammar around them reveals."""
+    if not any(stem in lowered for stem in ("prescri", "refill", "mg", "mcg", " for ")):
+        return hits
+    starts = {h.start: h for h in hits}
+    ordered = sorted(hits, key=lambda h: h.start)
+    hit_starts = [h.start for h in ordered]
+    added: list[_Hit] = []  # sorted by start, like `added_starts`
+    added_starts: list[int] = []
+    for pattern in _DRUG_RES:
+        for m in pattern.finditer(text):
+            start, end = m.span("drug")
+            if "for" in pattern.groupindex:
+                following = starts.get(m.start("for"))
+                if following is None or following.kind not in ("condition", "treatment"):
+                    continue  # "takes Uber for work": no health term follows
+            word = lowered[start:end]
+            if word in _NOT_NAMES or _zipf(word) >= _DRUG_MAX_ZIPF:
+                continue
+            if _overlapping(ordered, hit_starts, start, end) or _overlapping(
+                added, added_starts, start, end
+            ):
+                continue  # the vocabulary (or another rule) has it already
+            k = bisect.bisect_left(added_starts, start)
+            added.insert(k, _Hit(start, end, word, "medication", False))
+            added_starts.insert(k, start)
+    if not added:
+        return hits
+    return sorted(hits + added, key=lambda h: h.start)
+
+
+@functools.lru_cache(maxsize=2048)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def _with_places(text: str, lowered: str, hits: list[_Hit]) -> list[_Hit]:
+    """`hits` plus named places that the words around them make facilities."""
+    if not any(c.isupper() for c in text):
+        return hits
+    by_end = {h.end: h for h in hits}
+    by_start = {h.start: h for h in hits}
+    places: list[_Hit] = []
+    for m in _PLACE_RE.finditer(text):
+        words = m["place"].split()
+        while words and words[-1] in _PLACE_END:
+            words.pop()
+        if not words:
+            continue
+        start = m.start("place")
+        end = _end_of(text, start, words)
+        heads = {w.lower().strip(".,") for w in words}
+        treating = bool(heads & _TREATING_HEADS)
+        general = bool(heads & _GENERAL_HEADS)
+        prep = m.start("prep")
+        before_end = prep
+        while before_end > 0 and lowered[before_end - 1] in " \t":
+            before_end -= 1
+        prev = by_end.get(before_end)
+        after_treatment = prev is not None  # "in rehab at X", "an eating disorder at X"
+        nxt = _FOR_NEXT.match(text, end)
+        following = by_start.get(nxt.end()) if nxt is not None else None
+        before_treatment = following is not None and following.kind in ("treatment", "condition")
+        hospitalized = _HOSPITALIZED_BEFORE.search(lowered, max(0, prep - 24), prep) is not None
+        if not (treating or general or after_treatment or before_treatment or hospitalized):
+            continue
+        hit = _Hit(start, end, lowered[start:end], "facility", False)
+        hit.general = general and not (treating or after_treatment or before_treatment)
+        places.append(hit)
+    if not places:
+        return hits
+    # a named place wins over a facility word inside it ("St. Brigid's Hospital")
+    place_starts = [p.start for p in places]
+    merged = [h for h in hits if not _inside(places, place_starts, h)]
+    merged.extend(places)
+    merged.sort(key=lambda h: h.start)
+    return merged
+
+
+def _inside(spans: list[_Hit], starts: list[int], hit: _Hit) -> bool:
+    """`hit` lies within one of `spans` (sorted by start, `starts` their starts)."""
+    i = bisect.bisect_right(starts, hit.start) - 1
+    return i >= 0 and hit.end <= spans[i].end
+
+
+def _overlapping(spans: list[_Hit], starts: list[int], start: int, end: int) -> bool:
+    """Some span of `spans` (sorted by start, `starts` their starts) overlaps [start, end)."""
+    i = bisect.bisect_left(starts, end) - 1
+    return i >= 0 and spans[i].end > start
+
+
+def _end_of(text: str, start: int, words: list[str]) -> int:
+    """End offset of the first len(words) words of a place phrase starting at `start`."""
+    pos = start
+    for word in words:
+        pos = text.index(word, pos) + len(word)
+    return pos
+
+
 def _attribution(text: str, lowered: str, hit: _Hit) -> float:
     """How surely the words before `hit` attribute it to a (third) person; 0 when not.
 
@@ -572,12 +763,23 @@ def _without_fillers(
 def _skip_modifiers(toks: list[str], i: int) -> int:
     """Index of the last token before `i`'s run of modifiers ("stage 3", "a", "severe")."""
     skipped = 0
-    while i >= 0 and skipped < 4 and (toks[i] in _MODIFIERS or toks[i].isdigit()) and (
-        toks[i] not in _POSSESSIVES
-    ):
+    while i >= 0 and skipped < 4 and (
+        toks[i] in _MODIFIERS or toks[i].isdigit() or _is_dose(toks, i)
+    ) and (toks[i] not in _POSSESSIVES):
         i -= 1
         skipped += 1
     return i
+
+
+_DOSE_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:mg|mcg|ml|iu|units?)?|mg|mcg|ml|iu|units?", _I)
+
+
+def _is_dose(toks: list[str], i: int) -> bool:
+    """ "50mg", "50 mg", "50mg of": a dose between a link and a medication."""
+    tok = toks[i]
+    if tok == "of":
+        return i > 0 and _DOSE_TOKEN.fullmatch(toks[i - 1]) is not None
+    return _DOSE_TOKEN.fullmatch(tok) is not None and not tok.isdigit()
 
 
 def _is_qualifier(tok: str) -> bool:
@@ -642,7 +844,7 @@ def _linked(
         return 0.0
     if carried:
         return 0.7
-    if hit.term in GENERAL_FACILITIES and link_len == 1 and toks[i] == "at":
+    if hit.general and link_len == 1 and toks[i] == "at":
         # "was at the hospital" is as often a visit, a call or a shift as a stay: review only.
         return 0.45 if subject in ("third", "maybe") and (aux or subject == "third") else 0.0
     if subject == "third":

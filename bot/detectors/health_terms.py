@@ -152,10 +152,7 @@ FACILITIES = _terms(
     behavioral health hospital, ER, emergency room, ICU, rehab center, rehab facility,
     treatment center, treatment facility, detox center, detox facility, nursing home,
     methadone clinic, cancer center, dialysis center, sanitarium, psych unit, loony bin,
-    valley hope, research medical, research medical center, truman medical,
-    truman medical center, saint luke's, st. luke's, st luke's, children's mercy,
-    cottonwood springs, crittenton, rainbow center, rainbow mental health facility,
-    menorah medical, betty ford, hazelden, memory care, nicu, picu, va hospital,
+    memory care, nicu, picu, va hospital,
     behavioral health center, behavioral health facility, urgent care, trauma center,
     burn unit, cardiac unit, stroke unit,
     oncology ward, oncology unit, maternity ward, labor and delivery, cancer ward,
@@ -182,6 +179,22 @@ TREATMENTS = TREATMENTS | _compounds(
     "treatment, counseling, therapy, rehab, program, classes",
 ) | _compounds(
     "mental health, psychiatric, cancer, psych", "treatment, counseling, therapy"
+)
+# Time off and benefits that exist because of a person's health: "on disability for MS".
+LEAVES = _terms(
+    """disability, medical leave, sick leave, disability leave, fmla, workers comp,
+    workers' comp, worker's comp, workman's comp, workmans comp, short-term disability,
+    long-term disability, short term disability, long term disability, medical retirement,
+    disability retirement"""
+)
+TREATMENTS = TREATMENTS | LEAVES | _terms(
+    """injections, steroid injections, cortisone shots, epidural, epidural injections,
+    nerve block, nerve blocks, infusion, iv antibiotics"""
+)
+FACILITIES = FACILITIES | _compounds(
+    "spine, pain, wound, sleep, heart, cardiac, stroke, kidney, fertility, eating disorder, "
+    "memory, trauma, burn, cancer, oncology",
+    "center, clinic, unit, ward",
 )
 # Cosmetic procedures; an organ "removed" or "taken out"; fractures.
 TREATMENTS = TREATMENTS | _terms(
@@ -222,10 +235,8 @@ FACILITIES = FACILITIES | _compounds(
 GENERAL_FACILITIES = _terms(
     """
     hospital, ER, emergency room, ICU, nursing home, cancer center, dialysis center,
-    research medical, research medical center, truman medical, truman medical center,
-    saint luke's, st. luke's, st luke's, children's mercy, menorah medical, memory care,
-    va hospital, urgent care, trauma center, maternity ward, labor and delivery, cancer ward,
-    oncology ward, oncology unit, cardiac unit
+    memory care, va hospital, urgent care, trauma center, maternity ward, labor and delivery,
+    cancer ward, oncology ward, oncology unit, cardiac unit
     """
 )
 GENERAL_FACILITIES = frozenset(t.lower() for t in GENERAL_FACILITIES)
@@ -293,6 +304,7 @@ __all__ = [
     "FACILITIES",
     "GENERAL_FACILITIES",
     "KINDS",
+    "LEAVES",
     "MEDICATIONS",
     "STRICT_FORMS",
     "SUFFIXES",

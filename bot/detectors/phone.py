@@ -60,6 +60,7 @@ _DENSE_MIN_DIGITS = 20
 
 # Longer than any match of the two shapes plus the character their lookahead reads.
 _SHAPE_REACH = 128
+_FIRST_FRONTIER = 256  # where a limited scan first tries to stop in the shape passes
 
 # An SSN in its canonical spelling belongs to the SSN detector.
 _SSN_SHAPE = re.compile(r"^\d{3}([-. ])\d{2}\1\d{4}$")
@@ -241,10 +242,24 @@ class PhoneDetector:
                               validated=self._matcher_validates)
                 if check is not None and len(spans) >= check:
                     frontier = window[0] if window is not None else n
-                    done = self._finish(view, spans, taken, dense, frontier, limit)
-                    if done is not None:
-                        return done
+                    found = self._settled(view, spans, taken, dense, frontier)
+                    if len(found) >= limit:
+                        return found[:limit]
                     check = 2 * len(spans)  # geometric: the shape passes are not rerun per window
+        if check is not None:
+            # Every matcher span is known; the shape passes (all of a dump of numbers,
+            # which the matcher never sees) can still stop once the first `limit` are.
+            # Each try reruns the shapes from the start, so the next frontier is where the
+            # findings so far say the limit will be reached (at least four times further),
+            # and one full pass replaces the tries once they would cover most of the text.
+            frontier = _FIRST_FRONTIER
+            while frontier < n:
+                found = self._settled(view, spans, taken, dense, frontier)
+                if len(found) >= limit:
+                    return found[:limit]
+                frontier = max(4 * frontier, frontier * (limit + 1) // max(1, len(found)))
+                if frontier >= n // 2:
+                    break
         self._shapes(view, spans, taken, dense, n)
         return self._findings(view, spans, n)[:limit]
 
@@ -283,13 +298,13 @@ class PhoneDetector:
                 self._add(spans, taken, start, end, number)
         return settled
 
-    def _finish(self, view: str, spans: list[tuple[int, int, PhoneNumber]], taken: bytearray,
-                dense: list[tuple[int, int]], frontier: int, limit: int) -> list[Finding] | None:
-        """The first `limit` findings if the spans before `frontier` already hold them."""
+    def _settled(self, view: str, spans: list[tuple[int, int, PhoneNumber]], taken: bytearray,
+                 dense: list[tuple[int, int]], frontier: int) -> list[Finding]:
+        """The findings that are final with the matcher's spans known up to `frontier`
+        (the full scan's first findings: as many as it has up to where they settle)."""
         trial_spans, trial_taken = list(spans), bytearray(taken)
         settled = self._shapes(view, trial_spans, trial_taken, dense, frontier)
-        found = self._findings(view, [s for s in trial_spans if s[0] < settled], len(view))
-        return found[:limit] if len(found) >= limit else None
+        return self._findings(view, [s for s in trial_spans if s[0] < settled], len(view))
 
     def _findings(self, view: str, spans: list[tuple[int, int, PhoneNumber]],
                   n: int) -> list[Finding]:

@@ -176,7 +176,11 @@ MIGRATIONS: tuple[str, ...] = (
         incident    TEXT
     );
     """,
-    # 2: tenancy and the state machine (as SQLite's version 2), plus the move token only
+    # 2: the verdict's one-line reason (as SQLite's version 2)
+    """
+    ALTER TABLE incidents ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    """,
+    # 3: tenancy and the state machine (as SQLite's version 3), plus the move token only
     # several processes need
     """
     ALTER TABLE incidents ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
@@ -218,7 +222,7 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE allowlist;
     ALTER TABLE allowlist_scoped RENAME TO allowlist;
     """,
-    # 3: Slack installations (tokens sealed) and single-use OAuth states
+    # 4: Slack installations (tokens sealed) and single-use OAuth states
     """
     CREATE TABLE slack_installations (
         enterprise_id TEXT NOT NULL,
@@ -493,8 +497,8 @@ class PostgreSQLStore:
                     "INSERT INTO incidents (platform, server, channel, message_id, author, "
                     "author_name, channel_name, action, status, categories, servants, "
                     "subjects, intent, excerpt, message, hide_error, notice_sent, created_at, "
-                    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                    "$13, $14, $15, $16, $17, $18, $19) "
+                    "updated_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+                    "$12, $13, $14, $15, $16, $17, $18, $19, $20) "
                     "ON CONFLICT (platform, channel, message_id) DO NOTHING RETURNING seq",
                     *incident_params(incident, message))
             if seq is not None and sealed is not None:

@@ -35,7 +35,7 @@ def subjects_json(subjects: Iterable[Subject]) -> str:
 INCIDENT_COLUMNS = (
     "seq, platform, server, channel, message_id, author, author_name, channel_name, action, "
     "status, categories, servants, subjects, intent, excerpt, hide_error, notice_sent, "
-    "created_at, updated_at, hidden, previous_status, "
+    "created_at, updated_at, reason, hidden, previous_status, "
     "EXISTS (SELECT 1 FROM originals o WHERE o.incident = incidents.seq) AS has_original"
 )
 
@@ -44,7 +44,7 @@ def incident_from_row(row: tuple[Any, ...]) -> Incident:
     (
         seq, platform, server, channel, message_id, author, author_name, channel_name, action,
         status, categories, servants, subjects, intent, excerpt, hide_error, notice_sent,
-        created_at, updated_at, hidden, previous_status, has_original,
+        created_at, updated_at, reason, hidden, previous_status, has_original,
     ) = tuple(row)
     return Incident(
         id=format_id(seq),
@@ -67,6 +67,7 @@ def incident_from_row(row: tuple[Any, ...]) -> Incident:
         hide_error=hide_error,
         notice_sent=bool(notice_sent),
         has_original=bool(has_original),
+        reason=reason,
         hidden=bool(hidden),
         previous_status=IncidentStatus(previous_status) if previous_status else None,
     )
@@ -110,4 +111,5 @@ def incident_params(incident: Incident, message: dict[str, Any]) -> tuple[Any, .
         json.dumps(list(incident.servants)), subjects_json(incident.subjects),
         json.dumps(list(incident.intent)), incident.excerpt, json.dumps(message),
         incident.hide_error, int(incident.notice_sent), incident.created_at, incident.updated_at,
+        incident.reason,
     )

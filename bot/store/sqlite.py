@@ -23,7 +23,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import aiosqlite
 
-from bot.models import Incident, IncidentStatus
+from bot.models import Incident, IncidentStatus, ReportRows
 from bot.store.base import (
     ID_PREFIX,
     AuditEntry,
@@ -141,7 +141,11 @@ MIGRATIONS: tuple[str, ...] = (
         incident    TEXT
     );
     """,
-    # 2: tenancy and the state machine. Audit rows, cursors and allowlist entries get
+    # 2: the verdict's one-line reason, shown on every notice (masked: no values)
+    """
+    ALTER TABLE incidents ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    """,
+    # 3: tenancy and the state machine. Audit rows, cursors and allowlist entries get
     # their platform and server (existing rows take them from their incident); incidents
     # remember whether doxguard's hide is in force and their status before the last move.
     """
@@ -186,7 +190,7 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE allowlist;
     ALTER TABLE allowlist_scoped RENAME TO allowlist;
     """,
-    # 3: Slack installations (tokens sealed, see adapters.slack_oauth) and OAuth states
+    # 4: Slack installations (tokens sealed, see adapters.slack_oauth) and OAuth states
     """
     CREATE TABLE slack_installations (
         enterprise_id TEXT NOT NULL,
@@ -270,7 +274,7 @@ def _scope_sql(scope: Scope | None, table: str = "") -> tuple[str, tuple[Any, ..
 _INSERT_INCIDENT = (
     "INSERT INTO incidents (platform, server, channel, message_id, author, author_name, "
     "channel_name, action, status, categories, servants, subjects, intent, excerpt, message, "
-    f"hide_error, notice_sent, created_at, updated_at) VALUES ({', '.join('?' * 19)})"
+    f"hide_error, notice_sent, created_at, updated_at, reason) VALUES ({', '.join('?' * 20)})"
 )
 
 
@@ -774,6 +778,73 @@ class SQLiteStore:
         where, params = _scope_sql(scope)
         return {r[0] for r in await self._all(
             f"SELECT key FROM allowlist WHERE 1 = 1{where}", params)}
+
+
+    # -- reports -------------------------------------------------------------
+    @_retrying
+    async def report_rows(self, since: float, server: str | None = None,
+                          platform: str | None = None, top: int = 10,
+                          week: bool = False) -> ReportRows:
+        """Every figure of `doxguard report` and `/doxguard stats`, aggregated here in SQL.
+
+        Incidents created at or after `since` (epoch seconds), optionally of one server
+        (and platform), counted per UTC day (or per week from Monday, `week`). Counts
+        and ids only: no excerpt, no message text.
+        """
+        bucket = ("date(i.created_at, 'unixepoch', '-6 days', 'weekday 1')" if week
+                  else "date(i.created_at, 'unixepoch')")
+        where = "created_at >= ?"
+        params: tuple[Any, ...] = (since,)
+        if server:
+            where += " AND server = ?"
+            params += (server,)
+        if platform:
+            where += " AND platform = ?"
+            params += (platform,)
+        scoped = f"SELECT * FROM incidents WHERE {where}"
+        by_status = await self._all(
+            f"SELECT status, count(*) FROM ({scoped}) GROUP BY status ORDER BY status", params)
+        by_day = await self._all(
+            f"SELECT {bucket} AS day, c.value, count(*) "
+            f"FROM ({scoped}) AS i, json_each(i.categories) AS c "
+            "GROUP BY day, c.value ORDER BY day, c.value", params)
+        channels = await self._all(
+            f"SELECT platform, channel, max(channel_name), count(*) AS n FROM ({scoped}) "
+            "GROUP BY platform, channel ORDER BY n DESC, channel LIMIT ?", (*params, top))
+        roles = await self._all(
+            "SELECT json_extract(s.value, '$.role') AS role, "
+            "count(DISTINCT json_extract(s.value, '$.servant')), count(DISTINCT i.seq) "
+            f"FROM ({scoped}) AS i, json_each(i.subjects) AS s "
+            "GROUP BY role ORDER BY 3 DESC, role", params)
+        people = await self._all(
+            "SELECT json_extract(s.value, '$.servant') AS servant, "
+            "max(json_extract(s.value, '$.role')), count(DISTINCT i.seq) AS n "
+            f"FROM ({scoped}) AS i, json_each(i.subjects) AS s "
+            "GROUP BY servant ORDER BY n DESC, servant LIMIT ?", (*params, top))
+        # the first moderator decision on each incident, from the append-only audit log
+        decision = (
+            "WITH decided AS ("
+            "  SELECT min(a.at) - i.created_at AS secs"
+            f"  FROM ({scoped}) AS i"
+            f"  JOIN audit AS a ON a.incident = printf('{ID_PREFIX}%06d', i.seq)"
+            "  WHERE a.action IN ('confirm', 'dismiss', 'dismiss allowlist', 'restore')"
+            "  GROUP BY i.seq),"
+            " ranked AS (SELECT secs, row_number() OVER (ORDER BY secs) AS r,"
+            "  count(*) OVER () AS n FROM decided)"
+            " SELECT (SELECT count(*) FROM decided),"
+            "  (SELECT avg(secs) FROM ranked WHERE r IN ((n + 1) / 2, (n + 2) / 2))"
+        )
+        decided_row = await self._one(decision, params)
+        decided, median = decided_row if decided_row else (0, None)
+        return ReportRows(
+            by_status={str(s): int(n) for s, n in by_status},
+            by_day=[(str(d), str(c), int(n)) for d, c, n in by_day],
+            channels=[(str(p), str(c), str(name or c), int(n)) for p, c, name, n in channels],
+            roles=[(str(r or "public_servant"), int(p), int(n)) for r, p, n in roles],
+            people=[(str(s), str(r or "public_servant"), int(n)) for s, r, n in people],
+            decided=int(decided or 0),
+            median_decision_seconds=float(median) if median is not None else None,
+        )
 
 
     # -- Slack installations and OAuth states ------------------------------------
