@@ -639,6 +639,13 @@ def protect(
     )
 
 
+def excerpt_suffix(verdict: Verdict) -> str:
+    """Appended to the masked excerpt: the notice and `incident` say why a message that may
+    name nobody was hidden ("[matches a protected value of Daniel Whitaker]")."""
+    said = [r for r in verdict.reasons if r.startswith("matches a protected value of ")]
+    return (" [" + "; ".join(said) + "]") if said else ""
+
+
 def write_file(path: str | Path, text: str) -> None:
     """Write atomically, readable by the owner only (digests are not secret, but private)."""
     p = Path(path)

@@ -204,6 +204,8 @@ async def test_no_plaintext_in_the_database_logs_or_notices(
                                                       platform="fake"))
         assert incident is not None and incident.servants == ("Daniel Whitaker",), text
     assert len(fake.hidden) == len(HIDDEN)
+    assert all("[matches a protected value of Daniel Whitaker]" in n.render_text()
+               for n in fake.notices)  # moderators see why a message naming nobody was hidden
     mod = Caller("console", "mod")
     replies = [await moderator.run_command(CommandRequest(mod, "incidents", ("50",)))]
     replies.append(await moderator.run_command(CommandRequest(mod, "check", (HIDDEN[0][0],))))
