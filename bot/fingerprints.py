@@ -33,6 +33,7 @@ from pathlib import Path
 import phonenumbers
 
 from bot.config import Config, ConfigError, DetectionSettings, secret
+from bot.masking import mask
 from bot.models import (
     Action,
     Category,
@@ -41,7 +42,9 @@ from bot.models import (
     Subject,
     Verdict,
 )
+from bot.normalize import normalize
 from bot.registry import Registry
+from bot.signals import intent_signals
 
 FORMAT_VERSION = 1
 _CHECK_LABEL = b"doxguard fingerprint check v1"
@@ -562,14 +565,47 @@ def _contiguous(
 _GATE = re.compile(r"[0-9@]")
 # what the normalizer can turn into digits or an email (bot/normalize.py: spelled digits,
 # "name at example dot org"); ASCII text without any of it cannot hold a protected value
-_SPELLED = r"\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b"
-# a digit, an "@", "dot", "[at]", "at example.org", or two spelled digits in a row
-_RAW_GATE = re.compile(
-    rf"[0-9@]|\bdot\b|[\[(<{{]\s*at\s*[\])>}}]|\bat\s+[\w\-]+\.[a-z]{{2,}}"
-    rf"|{_SPELLED}[\s,.\-]{{1,3}}{_SPELLED}",
-    re.IGNORECASE,
+# what the normalizer turns into digits or an email (bot/normalize.py): spelled digits,
+# "name at example dot org", "name [at] example.org"
+_DIGIT_OR_AT = re.compile(r"[0-9@]")
+_DIGIT_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "oh",
 )
+_SPELLED = r"\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b"
+_SPELLED_RUN = re.compile(rf"{_SPELLED}[\s,.\-]{{1,3}}{_SPELLED}")  # two in a row
+_EMAILISH = re.compile(r"\bdot\b|[\[(<{]\s*at\s*[\])>}]|\bat\s+[\w\-]+\.[a-z]{2,}")
 _DIGIT = re.compile(r"[0-9]")
+# characters the normalizer drops (zero-width, variation selectors) and ones it keeps but
+# that never become a digit, a letter or an "@" (emoji, arrows, typographic punctuation)
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufe0e\ufe0f]")
+_SYMBOLS = re.compile("[\u2010-\u2027\u2030-\u205e\u2190-\u2bff\U0001f000-\U0001faff]")
+
+
+def _cannot_hold_a_value(text: str) -> bool:
+    """True when no protected value can be in `text`: ASCII (once emoji and typographic
+    punctuation are set aside) with no digit, "@", "dot", "[at]" or spelled digits."""
+    if not text.isascii():
+        text = _SYMBOLS.sub(" ", _INVISIBLE.sub("", text))
+        if not text.isascii():
+            return False  # another script, fullwidth forms, lookalikes: normalize first
+    if _DIGIT_OR_AT.search(text):
+        return False
+    low = text.lower()
+    if ("." in low or "dot" in low) and ("at" in low) and _EMAILISH.search(low):
+        return False  # "name [at] example dot org", "name at example.org"
+    return not (any(w in low for w in _DIGIT_WORDS) and _SPELLED_RUN.search(low))
+
+
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}")
 _EMAIL_FULL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
 # a run of digit groups joined by phone/SSN/card separators, optionally after "+"
@@ -612,12 +648,8 @@ def protect(
     The finding carries no value (the allowlist cannot learn it) and the reason names
     the servant: "matches a protected value of Daniel Whitaker".
     """
-    from bot.masking import mask
-    from bot.normalize import normalize
-    from bot.signals import intent_signals
-
     settings = settings or fingerprints.settings
-    if text.isascii() and _RAW_GATE.search(text) is None:
+    if _cannot_hold_a_value(text):
         return verdict  # nothing normalization could turn into a digit or an "@"
     norm = normalize(text)
     matches = [
