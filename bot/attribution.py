@@ -23,6 +23,7 @@ Every subject carries a sentence saying how it was decided.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.context import NO_LINKS, Linked
@@ -238,19 +239,19 @@ class _Narrower:
         if surname.lower() in self.linked.namesakes:
             return None  # somebody else with this surname was just mentioned too
         # 2. the one this message or the conversation already named
-        for source, servants, how in (
-            ("message", self.named, "named earlier in this message"),
-            ("reply", self.linked.reply, "named in the message this replies to"),
-            ("author", self.linked.author, "named by the same author just before"),
-            ("channel", self.linked.channel, "named in this channel just before"),
+        for servants, how in (
+            (self.named, "named earlier in this message"),
+            (self.linked.reply, "named in the message this replies to"),
+            (self.linked.author, "named by the same author just before"),
+            (self.linked.channel, "named in this channel just before"),
         ):
             chosen = [s for s in dict.fromkeys(servants) if fits(s)]
             if len(chosen) == 1:
-                del source
                 return chosen[0], f"'{surname}' is {chosen[0]}, {how}"
         return None
 
-    def _fits(self, hit: NameHit, surname: str):
+    def _fits(self, hit: NameHit, surname: str) -> Callable[[str], bool]:
+        """Whether a servant is among the hit's candidates (also past the listed ones)."""
         listed = set(hit.candidates)
         truncated = hit.count > MAX_LISTED_CANDIDATES
         folded_surname = surname.lower()

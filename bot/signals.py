@@ -200,9 +200,9 @@ def points_at_role_person(folded: str) -> bool:
     "the cops were out on Troost" names a role but nobody in particular, so the
     detectors need not run for it.
     """
-    if refers_to_role(folded):
-        return True
-    return mentions_role(folded) and has_third_person(folded)
+    if not mentions_role(folded):  # every role reference has a role word: one search
+        return False
+    return refers_to_role(folded) or has_third_person(folded)
 
 
 def refers_to_role(folded: str) -> bool:

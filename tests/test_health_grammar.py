@@ -55,6 +55,31 @@ def test_health_grammar_without_a_facility_list(
     assert _found(text) == expected
 
 
+# Medications the vocabulary does not list: prescribed, dosed, or taken for a health term.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the lieutenant was prescribed Veltarin in March", [("Veltarin", "medication")]),
+        ("his wife takes Quorvexa 40 mg every morning", [("Quorvexa", "medication")]),
+        ("the judge takes 20 mg of Dalquera", [("Dalquera", "medication")]),
+        ("her son takes Zimtrexo for his ADHD", [("Zimtrexo", "medication"),
+                                                  ("ADHD", "condition")]),
+        ("the chief takes 50mg of sertraline", [("sertraline", "medication")]),
+    ],
+)  # fmt: skip
+def test_unlisted_medications_by_grammar(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["he takes Uber for work", "the bill takes 20 mg of effort", "I was prescribed Veltarin",
+     "she's on Instagram for hours"],
+)
+def test_taking_ordinary_things_is_no_medication(text: str) -> None:
+    assert _found(text) == []
+
+
 def test_being_at_a_general_place_is_no_stay() -> None:
     """A named hospital is also visited and reported from: review strength at most."""
     (f,) = DETECTOR.detect("Officer Vance was at Lakeside Medical Center to take a report")
@@ -82,5 +107,6 @@ def test_an_insurer_and_member_word_label_an_id() -> None:
 
 
 def test_triggers_cover_named_facilities() -> None:
-    for text in ("was admitted to Tamarack Behavioral", "hospitalized at Mercy Ridge"):
+    for text in ("was admitted to Tamarack Behavioral", "hospitalized at Mercy Ridge",
+                 "was prescribed Veltarin", "Quorvexa 40 mg"):
         assert any(t in text.lower() for t in DETECTOR.triggers), text

@@ -8,6 +8,8 @@ only through the grammar (a frame, a place phrase, head nouns, a schedule).
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.detectors.school_work import SchoolWorkDetector
 from bot.models import Category
@@ -139,3 +141,23 @@ def test_limit_is_a_prefix() -> None:
     assert len(full) >= 10
     for k in (1, 3, 7):
         assert DETECTOR.detect(text, limit=k) == full[:k]
+
+
+_FRAME_WORDS = st.sampled_from(
+    ["he", "she's", "Emily", " is", " are", " was", "'s", " at", " for", " with", " the",
+     " a", " in", " 8th", " eleventh", " pre-k", " grade", " gifted", " program", " does",
+     " nails", " cuts", " hair", " waits", " tables", " front", " desk", " night", " shift",
+     " overnights", " on", " call", " has", " two", " kids", " varsity", " soccer", " jv",
+     " got", " suspended", " from", " consults", " nurse", " Tamarack", " High", " Juniper"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_FRAME_WORDS, max_size=12).map("".join))
+def test_triggers_cover_every_cue_match(text: str) -> None:
+    """The pipeline skips the detector without a trigger: every cue match must hold one."""
+    from bot.detectors import school_work
+
+    folded = text.lower()
+    if any(regex.search(text) for regex in school_work._CUE_RES.values()):
+        assert any(t in folded for t in DETECTOR.triggers), text

@@ -27,6 +27,7 @@ separators for identifiers.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import ahocorasick
@@ -374,7 +375,10 @@ def _triggers() -> tuple[str, ...]:
     "never". Terms containing a digit or a shorter trigger add nothing.
     """
     digits = tuple("0123456789")
-    candidates: set[str] = set(SUFFIXES) | _TREATING_HEADS | _GENERAL_HEADS | {"hospitali"}
+    # named facilities carry a head word; unlisted drugs are prescribed, refilled or dosed
+    # (a dose has digits, which are triggers already)
+    candidates: set[str] = set(SUFFIXES) | _TREATING_HEADS | _GENERAL_HEADS | {
+        "hospitali", "prescri", "refill"}
     for term in KINDS:
         if any(d in term for d in digits):
             continue
@@ -472,6 +476,7 @@ class HealthDetector:
     def _attributed(self, text: str) -> list[_Hit]:
         lowered = text.lower().replace("’", "'")
         hits = _with_places(text, lowered, _vocabulary_hits(text, lowered))
+        hits = _with_drugs(text, lowered, hits)
         previous: _Hit | None = None
         for hit in hits:
             hit.conf = _attribution(text, lowered, hit)
@@ -565,6 +570,63 @@ _PLACE_END = frozenset(
 )
 _FOR_NEXT = re.compile(r"[ \t]+for[ \t]+(?:(?:the|a|an|his|her|their|some)[ \t]+)?")
 _HOSPITALIZED_BEFORE = re.compile(r"hospitali[sz]ed[ \t]+$")
+
+
+# --- medications the vocabulary does not know ---------------------------------------
+#
+# New brands appear every year; the grammar of taking one does not change. A word rare
+# in English (wordfreq) is a medication when it is prescribed, dosed, or taken for a
+# health term: "prescribed Nurtec", "Caplyta 42 mg", "takes Rinvoq for her psoriasis".
+_DRUG_WORD = r"[A-Za-z][A-Za-z-]{3,24}"
+# Each rule is its own pattern: their matches may overlap ("takes 20 mg of X").
+_DRUG_RES = (
+    re.compile(
+        r"(?<![\w-])(?:prescribed|prescription[ \t]+for|refills?[ \t]+(?:of|for)|"
+        r"\d+(?:\.\d+)?[ \t]?(?:mg|mcg)[ \t]+(?:of[ \t]+)?)[ \t]*(?P<drug>" + _DRUG_WORD
+        + r")\b",
+        _I,
+    ),
+    re.compile(r"(?<![\w-])(?P<drug>" + _DRUG_WORD + r")[ \t]+\d+(?:\.\d+)?[ \t]?(?:mg|mcg)\b", _I),
+    re.compile(
+        r"(?<![\w-])(?:takes|taking|took|on|started[ \t]+on|put[ \t]+on|switched[ \t]+to)"
+        r"[ \t]+(?P<drug>" + _DRUG_WORD + r")[ \t]+for[ \t]+"
+        r"(?:(?:his|her|their|the|a|an)[ \t]+)?(?P<for>[a-z])",
+        _I,
+    ),
+)
+# Below this Zipf frequency a word is no ordinary English word ("rinvoq": 0, "uber": 4).
+_DRUG_MAX_ZIPF = 2.5
+
+
+def _with_drugs(text: str, lowered: str, hits: list[_Hit]) -> list[_Hit]:
+    """`hits` plus unlisted medication names that the grammar around them reveals."""
+    if not any(stem in lowered for stem in ("prescri", "refill", "mg", "mcg", " for ")):
+        return hits
+    starts = {h.start: h for h in hits}
+    added: list[_Hit] = []
+    for pattern in _DRUG_RES:
+        for m in pattern.finditer(text):
+            start, end = m.span("drug")
+            if "for" in pattern.groupindex:
+                following = starts.get(m.start("for"))
+                if following is None or following.kind not in ("condition", "treatment"):
+                    continue  # "takes Uber for work": no health term follows
+            word = lowered[start:end]
+            if word in _NOT_NAMES or _zipf(word) >= _DRUG_MAX_ZIPF:
+                continue
+            if any(h.start < end and start < h.end for h in hits + added):
+                continue  # the vocabulary (or another rule) has it already
+            added.append(_Hit(start, end, word, "medication", False))
+    if not added:
+        return hits
+    return sorted(hits + added, key=lambda h: h.start)
+
+
+@functools.lru_cache(maxsize=2048)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
 
 
 def _with_places(text: str, lowered: str, hits: list[_Hit]) -> list[_Hit]:
@@ -677,12 +739,23 @@ def _without_fillers(
 def _skip_modifiers(toks: list[str], i: int) -> int:
     """Index of the last token before `i`'s run of modifiers ("stage 3", "a", "severe")."""
     skipped = 0
-    while i >= 0 and skipped < 4 and (toks[i] in _MODIFIERS or toks[i].isdigit()) and (
-        toks[i] not in _POSSESSIVES
-    ):
+    while i >= 0 and skipped < 4 and (
+        toks[i] in _MODIFIERS or toks[i].isdigit() or _is_dose(toks, i)
+    ) and (toks[i] not in _POSSESSIVES):
         i -= 1
         skipped += 1
     return i
+
+
+_DOSE_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:mg|mcg|ml|iu|units?)?|mg|mcg|ml|iu|units?", _I)
+
+
+def _is_dose(toks: list[str], i: int) -> bool:
+    """ "50mg", "50 mg", "50mg of": a dose between a link and a medication."""
+    tok = toks[i]
+    if tok == "of":
+        return i > 0 and _DOSE_TOKEN.fullmatch(toks[i - 1]) is not None
+    return _DOSE_TOKEN.fullmatch(tok) is not None and not tok.isdigit()
 
 
 def _is_qualifier(tok: str) -> bool:
