@@ -57,6 +57,8 @@ def notice_embed(notice: Notice) -> discord.Embed:
         who = "\n".join(s.describe() for s in notice.protected)
         embed.add_field(name="Protected", value=_clip(who, 1024), inline=False)
     author = notice.author_name or "unknown"
+    if notice.reason:
+        embed.add_field(name="Why", value=_clip(notice.reason, 1024), inline=False)
     embed.add_field(name="Author", value=_clip(f"{author} (<@{notice.author}>)", 1024))
     embed.add_field(name="Channel", value=f"<#{notice.channel}>")
     embed.add_field(name="Excerpt", value=_clip(notice.excerpt or "—", 1024), inline=False)

@@ -86,6 +86,12 @@ def notice_blocks(notice: Notice) -> list[dict[str, Any]]:
             "text": {"type": "mrkdwn",
                      "text": _trim("*Protected*\n" + "\n".join(lines), SECTION_LIMIT)},
         })
+    if notice.reason:
+        blocks.append({
+            "type": "section",
+            "text": {"type": "mrkdwn",
+                     "text": _trim("*Why*\n" + escape_mrkdwn(notice.reason), SECTION_LIMIT)},
+        })
     blocks.append({
         "type": "section",
         "text": {"type": "mrkdwn",

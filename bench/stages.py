@@ -35,7 +35,8 @@ _WRAPPED: tuple[tuple[str, Any, str], ...] = (
     ("detectors", Pipeline, "_detect_safely"),
     ("policy", pipeline_module, "points_at_role_person"),
     ("policy", Policy, "decide"),
-    ("policy", pipeline_module, "explain"),
+    ("policy", pipeline_module, "explain_verdict"),
+    ("policy", pipeline_module, "explained_allow"),
 )
 
 

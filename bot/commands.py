@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import incidents
 from bot.config import ConfigError
+from bot.incidents import Move
 from bot.models import (
     Caller,
     ChatMessage,
@@ -41,6 +43,7 @@ from bot.models import (
 )
 from bot.notices import verdict_lines
 from bot.seal import SealError
+from bot.store import AuditRecord, Scope
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from bot.engine import Moderator
@@ -352,6 +355,8 @@ def _detail(inc: Incident) -> str:
         lines.append(f"  • {c.title} ({c.value}) — ordinance: {c.wording}")
     for subject in inc.subjects:
         lines.append(f"  protected: {subject.describe()}")
+    if inc.reason:
+        lines.append(f"  why: {inc.reason}")
     lines.append(f"  excerpt: {inc.excerpt}")
     if inc.intent:
         lines.append(f"  intent signals: {', '.join(inc.intent)}")
@@ -365,18 +370,27 @@ def _detail(inc: Incident) -> str:
     return "\n".join(lines)
 
 
-async def _incident_arg(moderator: Moderator, args: tuple[str, ...]) -> Incident | CommandReply:
+def _scope(caller: Caller) -> Scope:
+    """Commands and buttons act only inside the caller's own server (guild, workspace)."""
+    return Scope(caller.platform, caller.server)
+
+
+async def _incident_arg(moderator: Moderator, caller: Caller,
+                        args: tuple[str, ...]) -> Incident | CommandReply:
+    """The incident named in `args`, if it belongs to the caller's server. A foreign id gets
+    the very reply an unknown one does: nothing says another server has it."""
     if not args:
         return _fail("Which incident? Give its id, e.g. DG-000042.")
-    inc = await moderator.store.get_incident(args[0])
+    inc = await moderator.store.get_incident(args[0], _scope(caller))
     if inc is None:
-        return _fail(f"No incident {args[0]!r}.")
+        shown = args[0] if len(args[0]) <= 20 and args[0].isprintable() else "that id"
+        return _fail(f"No incident {shown!r} in this server.")
     return inc
 
 
 async def _status(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
-    counts = await moderator.store.count_incidents()
-    originals = await moderator.store.count_originals()
+    counts = await moderator.store.count_incidents(_scope(caller))
+    originals = await moderator.store.count_originals(_scope(caller))
     cfg = moderator.config
     total = sum(counts.values())
     by_status = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
@@ -505,7 +519,8 @@ async def _servant(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
         change = "replace" if registry.get(servant.name) is not None else "add"
         await moderator.store.put_servant(servant.name, servant_to_dict(servant), _actor(caller),
                                           change)
-        await moderator.store.audit(_actor(caller), f"servant {change}", None, servant.name)
+        await moderator.store.audit(_actor(caller), f"servant {change}", None, servant.name,
+                                    _scope(caller))
         await moderator.set_registry(registry.with_servant(servant))
         verb = "Replaced" if change == "replace" else "Added"
         return CommandReply(f"{verb} {servant.name} ({servant.role.replace('_', ' ')})."
@@ -516,7 +531,8 @@ async def _servant(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
         if servant is None:
             return _fail(f"No servant named {name!r}.")
         await moderator.store.put_servant(servant.name, None, _actor(caller), "remove")
-        await moderator.store.audit(_actor(caller), "servant remove", None, servant.name)
+        await moderator.store.audit(_actor(caller), "servant remove", None, servant.name,
+                                    _scope(caller))
         await moderator.set_registry(registry.without(servant.name))
         return CommandReply(f"Removed {servant.name}; they are no longer protected.")
     return _fail(f"Unknown servant subcommand {sub!r}. Use add, remove, list or show.")
@@ -536,7 +552,8 @@ async def _incidents(moderator: Moderator, caller: Caller, args: tuple[str, ...]
         else:
             user = args[0].lstrip("@")
     limit = max(1, min(limit, INCIDENTS_MAX))
-    found = await moderator.store.list_incidents(user, limit + 1)  # one more: are there more?
+    # one more: are there more? (only the caller's server's incidents)
+    found = await moderator.store.list_incidents(user, limit + 1, _scope(caller))
     if not found:
         return CommandReply("No incidents" + (f" for {user}." if user else "."))
     lines = [_summary(i) for i in found[:limit]]
@@ -551,26 +568,27 @@ async def _incidents(moderator: Moderator, caller: Caller, args: tuple[str, ...]
 
 
 async def _incident(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
-    inc = await _incident_arg(moderator, args)
+    inc = await _incident_arg(moderator, caller, args)
     if isinstance(inc, CommandReply):
         return inc
     text = _detail(inc)
-    history = await moderator.store.audit_log(inc.id, 10)
+    history = await moderator.store.audit_log(inc.id, 10, _scope(caller))
     for entry in reversed(history):
         text += f"\n  {_when(entry.at)} {entry.action} by {entry.actor}"
     return CommandReply(text)
 
 
 async def _reveal(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
-    inc = await _incident_arg(moderator, args)
+    inc = await _incident_arg(moderator, caller, args)
     if isinstance(inc, CommandReply):
         return inc
     try:
         original = await moderator.open_original(inc)
     except SealError as exc:
-        await moderator.store.audit(_actor(caller), "reveal-failed", inc.id, str(exc))
+        await moderator.store.audit(_actor(caller), "reveal-failed", inc.id, str(exc),
+                                    _scope(caller))
         return _fail(f"Cannot reveal {inc.id}: {exc}")
-    await moderator.store.audit(_actor(caller), "reveal", inc.id)
+    await moderator.store.audit(_actor(caller), "reveal", inc.id, scope=_scope(caller))
     log.info("incident %s revealed to %s", inc.id, _actor(caller))
     return CommandReply(
         f"Original of {inc.id} (shown to you only; this reveal is logged):\n{original.text}",
@@ -579,26 +597,38 @@ async def _reveal(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -
 
 
 async def _restore(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
-    inc = await _incident_arg(moderator, args)
+    inc = await _incident_arg(moderator, caller, args)
     if isinstance(inc, CommandReply):
         return inc
-    if inc.status in (IncidentStatus.REVIEW, IncidentStatus.HIDE_FAILED):
-        return _fail(f"{inc.id} was never hidden; nothing to restore.")
-    if inc.status is IncidentStatus.RESTORED:
-        return _fail(f"{inc.id} is already restored.")
-    if inc.status is IncidentStatus.PENDING:
-        return _fail(f"{inc.id} is still being hidden; try again in a moment.")
+    async with moderator.incident_lock(inc.id):
+        return await _restore_locked(moderator, caller, inc)
+
+
+async def _restore_locked(moderator: Moderator, caller: Caller, inc: Incident) -> CommandReply:
+    """Open the original, store the intent (RESTORING, audited), repost, record the outcome:
+    a second Restore finds the incident restoring or restored and reposts nothing."""
+    current = await moderator.store.get_incident(inc.id, _scope(caller)) or inc
+    if not incidents.allows(Move.RESTORE, current):
+        return _fail(incidents.refusal("restore", current))
     try:
-        original = await moderator.open_original(inc)
+        original = await moderator.open_original(current)
     except SealError as exc:
         return _fail(f"Cannot restore {inc.id}: {exc}")
+    claimed = await incidents.apply(moderator.store, current, Move.RESTORE,
+                                    audit=AuditRecord(_actor(caller), "restore"))
+    if claimed is None:
+        latest = await moderator.store.get_incident(inc.id, _scope(caller)) or current
+        return _fail(incidents.refusal("restore", latest))
     try:
-        await moderator.platform.repost(inc, original.as_posted)
+        await moderator.platform.repost(claimed, original.as_posted)
     except Exception as exc:
         log.warning("restore of %s failed: %s", inc.id, type(exc).__name__)
+        await incidents.apply(moderator.store, claimed, Move.RESTORE_FAILED,
+                              audit=AuditRecord(_actor(caller), "restore-failed",
+                                                type(exc).__name__))
         return _fail(f"Could not repost {inc.id}: {type(exc).__name__}; try again.")
-    await moderator.store.update_incident(inc.id, status=IncidentStatus.RESTORED)
-    await moderator.store.audit(_actor(caller), "restore", inc.id)
+    await incidents.apply(moderator.store, claimed, Move.RESTORE_DONE,
+                          audit=AuditRecord(_actor(caller), "restore-done"))
     where = inc.channel_name or inc.channel
     return CommandReply(
         f"Restored {inc.id}: the message is back in #{where}, attributed to "
@@ -607,49 +637,57 @@ async def _restore(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
 
 
 async def _confirm(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
-    inc = await _incident_arg(moderator, args)
+    inc = await _incident_arg(moderator, caller, args)
     if isinstance(inc, CommandReply):
         return inc
-    note = ""
-    if inc.status in (IncidentStatus.REVIEW, IncidentStatus.HIDE_FAILED, IncidentStatus.PENDING):
-        meta = await moderator.store.incident_message(inc.id)
-        if meta is not None:
-            from bot.engine import _message_from_meta
-
-            outcome = await moderator.hide_with_retry(_message_from_meta(meta))
-            if outcome.ok:
-                note = " The message is now hidden."
-                await moderator.store.update_incident(inc.id, hide_error=None)
-            else:
-                note = f" It could not be hidden: {outcome.error}."
-                await moderator.store.update_incident(inc.id, hide_error=outcome.error)
-    elif inc.status is IncidentStatus.RESTORED:
-        return _fail(f"{inc.id} was restored; it cannot be confirmed.")
-    await moderator.store.update_incident(inc.id, status=IncidentStatus.CONFIRMED)
-    await moderator.store.audit(_actor(caller), "confirm", inc.id)
-    return CommandReply(f"Confirmed {inc.id}.{note}")
+    async with moderator.incident_lock(inc.id):
+        current = await moderator.store.get_incident(inc.id, _scope(caller)) or inc
+        move = incidents.moderator_move("confirm", current)
+        if move is None:
+            return _fail(incidents.refusal("confirm", current))
+        moved = await incidents.apply(moderator.store, current, move,
+                                      audit=AuditRecord(_actor(caller), "confirm"))
+        if moved is None:
+            latest = await moderator.store.get_incident(inc.id, _scope(caller)) or current
+            return _fail(incidents.refusal("confirm", latest))
+        if move is not Move.CONFIRM_HIDE:
+            return CommandReply(f"Confirmed {inc.id}.")
+        _done, outcome = await moderator.finish_confirm(moved)
+    if outcome.ok:
+        return CommandReply(f"Confirmed {inc.id}. The message is now hidden.")
+    return CommandReply(f"Confirmed {inc.id}. It could not be hidden: {outcome.error}.")
 
 
 async def _dismiss(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
-    inc = await _incident_arg(moderator, args)
+    inc = await _incident_arg(moderator, caller, args)
     if isinstance(inc, CommandReply):
         return inc
     allow = len(args) > 1 and args[1].lower() == "allowlist"
     if len(args) > 1 and not allow:
         return _fail("The only option of dismiss is 'allowlist'.")
+    async with moderator.incident_lock(inc.id):
+        current = await moderator.store.get_incident(inc.id, _scope(caller)) or inc
+        if not incidents.allows(Move.DISMISS, current):
+            return _fail(incidents.refusal("dismiss", current))
+        original = None
+        if allow:
+            try:
+                original = await moderator.open_original(current)
+            except SealError as exc:
+                return _fail(f"Cannot allowlist {inc.id}'s values: {exc}. Not dismissed.")
+        moved = await incidents.apply(
+            moderator.store, current, Move.DISMISS,
+            audit=AuditRecord(_actor(caller), "dismiss" + (" allowlist" if allow else "")))
+        if moved is None:
+            latest = await moderator.store.get_incident(inc.id, _scope(caller)) or current
+            return _fail(incidents.refusal("dismiss", latest))
     note = ""
-    if allow:
-        try:
-            original = await moderator.open_original(inc)
-        except SealError as exc:
-            return _fail(f"Cannot allowlist {inc.id}'s values: {exc}. Not dismissed.")
-        added = await moderator.store.add_allowlist(original.allowlist, _actor(caller), inc.id)
+    if original is not None:
+        added = await moderator.store.add_allowlist(original.allowlist, _actor(caller), inc.id,
+                                                    _scope(caller))
         moderator.pipeline.allowlist.update(k for _s, k in original.allowlist)
         note = f" {added} value(s) allowlisted for {', '.join(inc.servants) or 'its servants'}."
-    await moderator.store.update_incident(inc.id, status=IncidentStatus.DISMISSED)
-    await moderator.store.audit(_actor(caller), "dismiss" + (" allowlist" if allow else ""),
-                                inc.id)
-    return CommandReply(f"Dismissed {inc.id} as a false positive.{note} {_after_dismiss(inc)}")
+    return CommandReply(f"Dismissed {inc.id} as a false positive.{note} {_after_dismiss(current)}")
 
 
 def _after_dismiss(inc: Incident) -> str:
@@ -666,7 +704,7 @@ def _after_dismiss(inc: Incident) -> str:
 
 
 async def _timeout(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -> CommandReply:
-    inc = await _incident_arg(moderator, args)
+    inc = await _incident_arg(moderator, caller, args)
     if isinstance(inc, CommandReply):
         return inc
     meta = await moderator.store.incident_message(inc.id)
@@ -677,7 +715,7 @@ async def _timeout(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
     minutes = moderator.config.notices.timeout_minutes or 60
     ok = await moderator.timeout_author(inc, _message_from_meta(meta), minutes)
     await moderator.store.audit(_actor(caller), "timeout" if ok else "timeout-failed", inc.id,
-                                f"{minutes} minutes")
+                                f"{minutes} minutes", _scope(caller))
     if not ok:
         return _fail(f"Could not time out {inc.author_name or inc.author} on {inc.platform}.")
     return CommandReply(f"Timed out {inc.author_name or inc.author} for {minutes} minutes.")
@@ -725,7 +763,7 @@ async def _reload(moderator: Moderator, caller: Caller, args: tuple[str, ...]) -
     except ConfigError as exc:
         log.warning("reload refused: %s", type(exc).__name__)
         return _fail(f"Reload failed; still running the previous configuration.\n{exc}")
-    await moderator.store.audit(_actor(caller), "reload")
+    await moderator.store.audit(_actor(caller), "reload", scope=_scope(caller))
     return CommandReply(
         f"Reloaded {source or 'the default settings'}: {len(moderator.registry)} servants."
     )

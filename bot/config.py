@@ -9,6 +9,7 @@ the file, the key, the line (when it can be found) and the fix.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -352,19 +353,25 @@ class _Loader:
             return self.convert(key, value, args[0])
         if tp is float:
             if isinstance(value, bool) or not isinstance(value, int | float):
-                self.fail(key, f"must be a number, not {value!r}")
+                self.fail(key, f"must be a number, not {_shown(value)}")
+            if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+                self.fail(key, f"must be a finite number up to {MAX_NUMBER:,}, not {value}")
             return float(value)
         if tp is int:
             if isinstance(value, bool) or not isinstance(value, int):
-                self.fail(key, f"must be a whole number, not {value!r}")
+                self.fail(key, f"must be a whole number, not {_shown(value)}")
+            if key.endswith("port") and not 0 < value <= 65535:
+                self.fail(key, f"must be a port number from 1 to 65535, not {value}")
+            if abs(value) > MAX_NUMBER:
+                self.fail(key, f"must be a whole number up to {MAX_NUMBER:,}, not {value}")
             return value
         if tp is bool:
             if not isinstance(value, bool):
-                self.fail(key, f"must be true or false, not {value!r}")
+                self.fail(key, f"must be true or false, not {_shown(value)}")
             return value
         if tp is str:
             if not isinstance(value, str):
-                self.fail(key, f"must be a string, not {value!r}")
+                self.fail(key, f"must be a string, not {_shown(value)}")
             if looks_like_secret(value):
                 self.fail(
                     key,
@@ -386,6 +393,9 @@ class _Loader:
             dotted = f"{prefix}.{name}" if prefix else name
             if name not in fields:
                 known = ", ".join(sorted(fields))
+                if looks_like_secret(name):  # never print a pasted token back
+                    self.fail(prefix, f"a setting name looks like a secret token (not shown); "
+                              f"known here: {known}")
                 self.fail(dotted, f"unknown setting '{name}' (known here: {known})")
             kwargs[name] = self.convert(dotted, value, hints[name])
         try:
@@ -459,12 +469,45 @@ def _validate(cfg: Config, loader: _Loader) -> None:
             loader.fail("moderators", f"entry {i + 1} '{ident}' must read 'platform:id'")
 
 
+def _shown(value: Any) -> str:
+    """A wrong value as an error message may show it: never a pasted secret."""
+    if isinstance(value, str) and looks_like_secret(value):
+        return "a value that looks like a secret token (not shown)"
+    text = repr(value)
+    return text if len(text) <= 60 else f"a {type(value).__name__}"
+
+
+# Numbers in the config are durations, sizes and limits: larger than this is a typo.
+MAX_NUMBER = 1_000_000_000
+_COMMENT = re.compile(r"#(.*)$")
+
+
+def secret_in_comment(text: str) -> int | None:
+    """The line of a comment holding something shaped like a token (a pasted secret)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if "#" not in line:
+            continue
+        m = _COMMENT.search(line)
+        if m and any(looks_like_secret(word) for word in m.group(1).split()):
+            return number
+    return None
+
+
 def parse_config(text: str, file: str | Path = "<config>") -> Config:
     """Parse and validate config text; raises ConfigError."""
     path = Path(file)
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark some editors write
     loader = _Loader(path, text)
+    line = secret_in_comment(text)
+    if line is not None:
+        raise ConfigError(
+            path, "", "a comment holds what looks like a secret token (not shown); remove it and "
+            "keep secrets in environment variables", line,
+        )
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(path, "", "not valid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError(

@@ -21,8 +21,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from bot import fingerprints, images, notices
+from bot import fingerprints, images, incidents, notices
 from bot.config import Config, ConfigError, load_config
+from bot.incidents import Move
 from bot.models import (
     ALLOW,
     Action,
@@ -38,7 +39,7 @@ from bot.models import (
 from bot.platform import HideOutcome, Platform, PlatformError
 from bot.registry import Registry, load_servants, servant_from_dict
 from bot.seal import Sealer, SealError
-from bot.store import Store, StoreError
+from bot.store import AuditRecord, IncidentStore, Scope, StoreError, open_store
 
 log = logging.getLogger("doxguard.engine")
 
@@ -48,12 +49,37 @@ MAX_BACKOFF = 30.0
 # a dropped connection or timeout mid-call: the request may not have arrived, so retrying
 # a hide (idempotent: a second delete of a gone message is a 404) or a notice is safe
 _TRANSIENT = (ConnectionError, TimeoutError)
-_FINISHED = (
-    IncidentStatus.HIDDEN,
-    IncidentStatus.RESTORED,
-    IncidentStatus.CONFIRMED,
-    IncidentStatus.DISMISSED,
-)
+# an edit of a message doxguard has not hidden is scanned again, whatever its incident says
+_RESCANNED = (IncidentStatus.REVIEW, IncidentStatus.HIDE_FAILED, IncidentStatus.DISMISSED)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(message: ChatMessage) -> ChatMessage:
+    """A lone surrogate (valid JSON, not UTF-8) cannot be sealed or stored: U+FFFD instead."""
+    try:
+        message.full_text.encode("utf-8")
+        message.markup.encode("utf-8")
+        return message
+    except UnicodeEncodeError:
+        pass
+    attachments = tuple(
+        dataclasses.replace(a, text=_SURROGATE.sub("\ufffd", a.text)) for a in message.attachments
+    )
+    return dataclasses.replace(
+        message,
+        text=_SURROGATE.sub("\ufffd", message.text),
+        markup=_SURROGATE.sub("\ufffd", message.markup),
+        attachments=attachments,
+    )
+
+
+def verdict_reason(verdict: Verdict) -> str:
+    """The one line a notice gives for the verdict (its explanation's summary)."""
+    if verdict.why is not None:
+        return verdict.why.summary()
+    return "; ".join(verdict.reasons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +167,7 @@ class Moderator:
         self,
         config: Config,
         platform: Platform,
-        store: Store,
+        store: IncidentStore,
         sealer: Sealer | None,
         file_registry: Registry,
         retry_delay: float,
@@ -161,6 +187,10 @@ class Moderator:
         self._scan_lock = asyncio.Lock()
         self._cursors: dict[tuple[str, str], str] = {}
         self._in_flight: set[str] = set()  # incidents handle() is carrying out right now
+        # one lock per incident being worked on: status changes of one incident are
+        # serialized in this process (the store's compare-and-set guards other processes)
+        self._incident_locks: dict[str, asyncio.Lock] = {}
+        self._incident_waiters: dict[str, int] = {}
         self._file_servants_setting: str | None = config.servants_file
         self._sweeper: asyncio.Task[None] | None = None
         self._closed = False
@@ -184,19 +214,24 @@ class Moderator:
         registry: Registry | None = None,
         retry_delay: float = 0.5,
         sweep: bool = True,
+        store: IncidentStore | None = None,
+        resume: bool = True,
     ) -> Moderator:
         """Open the store (":memory:" allowed; default `config.database_path`), migrate it,
         merge the file registry (or `registry`) with servants changed by commands,
         build the pipeline and resume unfinished work (PENDING incidents are hidden
         again, unsent notices are sent). `retry_delay` is the first backoff step;
-        `sweep` runs the periodic retry/purge task.
+        `sweep` runs the periodic retry/purge task. `store` hands over an open store
+        (closed with the moderator); `resume=False` leaves resuming to the caller (a
+        runner that connects the platforms first).
 
         Raises ConfigError for a broken servants file and StoreError for an
         unusable database: both are fatal at start, with a message naming the file.
         """
         if registry is None:
             registry = await asyncio.to_thread(load_file_registry, config)
-        store = await Store.open(db_path if db_path is not None else config.database_path)
+        if store is None:
+            store = await open_store(config, db_path)
         try:
             sealer = await asyncio.to_thread(Sealer.from_env, config.storage.encryption_key_env)
             moderator = cls(config, platform, store, sealer, registry, retry_delay)
@@ -207,7 +242,8 @@ class Moderator:
             await moderator._apply_registry()
             moderator.pipeline.allowlist.update(await store.allowlist_keys())
             await moderator.purge_expired()
-            await moderator.resume()
+            if resume:
+                await moderator.resume()
         except BaseException:
             await store.close()
             raise
@@ -328,6 +364,7 @@ class Moderator:
         """
         if self.failure is not None:
             raise self.failure
+        message = without_lone_surrogates(message)
         try:
             return await self._handle(message)
         except StoreError as exc:
@@ -346,9 +383,7 @@ class Moderator:
                 self.pipeline.scan(message, self.context)
             return None
         existing = await self.store.find_incident(message.platform, message.channel, message.id)
-        if existing is not None and not (
-            existing.status is IncidentStatus.REVIEW and message.kind is EventKind.EDIT
-        ):
+        if existing is not None and not self._rescans(existing, message):
             return existing
         message = await self.images.read(message)  # image text as attachments (images.py)
         verdict = await self._scan(message)
@@ -356,14 +391,7 @@ class Moderator:
             await self._advance_cursor(message)
             return existing
         if existing is not None:
-            # an edit of a message under review: escalate when it now needs hiding
-            if verdict.action is not Action.HIDE:
-                return existing
-            self._in_flight.add(existing.id)
-            try:
-                return await self._escalate(existing, message, verdict)
-            finally:
-                self._in_flight.discard(existing.id)
+            return await self._reopen(existing, message, verdict)
         incident, created = await self._store_incident(message, verdict)
         await self._advance_cursor(message)
         if not created:
@@ -373,6 +401,54 @@ class Moderator:
             return await self._announce_and_carry_out(incident, message)
         finally:
             self._in_flight.discard(incident.id)
+
+    @staticmethod
+    def _rescans(existing: Incident, message: ChatMessage) -> bool:
+        """An edit of a message still visible (under review, not hideable, dismissed) is
+        scanned again; a replayed event or an edit of a hidden message is not."""
+        return (
+            message.kind is EventKind.EDIT
+            and existing.status in _RESCANNED
+            and not existing.hidden
+        )
+
+    async def _reopen(self, existing: Incident, message: ChatMessage,
+                      verdict: Verdict) -> Incident:
+        """An edited visible message is a violation again: hide it now, or (a dismissed one
+        with new categories) ask the moderators again. Otherwise the incident stands."""
+        if verdict.action is Action.HIDE:
+            move = Move.REOPEN_HIDE
+        elif existing.status is IncidentStatus.DISMISSED and (
+            set(verdict.categories) - set(existing.categories)
+        ):
+            move = Move.REOPEN_REVIEW
+        else:
+            return existing
+        self._in_flight.add(existing.id)
+        try:
+            async with self.incident_lock(existing.id):
+                current = await self.store.get_incident(existing.id, Scope.of(existing))
+                if current is None or not incidents.allows(move, current):
+                    return current or existing  # another edit or a moderator got there first
+                return await self._escalate(current, message, verdict, move)
+        finally:
+            self._in_flight.discard(existing.id)
+
+    @contextlib.asynccontextmanager
+    async def incident_lock(self, incident_id: str) -> Any:
+        """Serialize work on one incident in this process (hide, presses, sweep)."""
+        lock = self._incident_locks.setdefault(incident_id, asyncio.Lock())
+        self._incident_waiters[incident_id] = self._incident_waiters.get(incident_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            left = self._incident_waiters[incident_id] - 1
+            if left:
+                self._incident_waiters[incident_id] = left
+            else:
+                del self._incident_waiters[incident_id]
+                self._incident_locks.pop(incident_id, None)
 
     async def _announce_and_carry_out(self, incident: Incident, message: ChatMessage) -> Incident:
         log.info(
@@ -471,6 +547,7 @@ class Moderator:
             channel_name=message.channel_name,
             subjects=verdict.subjects,
             intent=verdict.intent,
+            reason=verdict_reason(verdict),
         )
         sealed = await self._seal(message, verdict)
         return await self.store.add_incident(
@@ -481,43 +558,55 @@ class Moderator:
         )
 
     async def _escalate(
-        self, incident: Incident, message: ChatMessage, verdict: Verdict
+        self, incident: Incident, message: ChatMessage, verdict: Verdict, move: Move
     ) -> Incident:
-        """A message under review was edited into one that must be hidden."""
+        """A visible message was edited into a violation: store the new verdict and the new
+        sealed original, then (for a hide) carry it out. Caller holds the incident lock."""
         now = time.time()
         sealed = await self._seal(message, verdict)
         if sealed is not None:
             await self.store.replace_original(
                 incident.id, sealed, now, now + self.config.storage.retention_days * 86400.0
             )
-        await self.store.update_incident(
-            incident.id,
-            action=Action.HIDE,
-            status=IncidentStatus.PENDING,
-            categories=verdict.categories,
-            servants=verdict.servants,
-            subjects=verdict.subjects,
-            intent=verdict.intent,
-            excerpt=self._excerpt(message, verdict),
-            notice_sent=False,
+        action = Action.HIDE if move is Move.REOPEN_HIDE else Action.REVIEW
+        moved = await incidents.apply(
+            self.store, incident, move,
+            fields={
+                "action": action, "categories": verdict.categories,
+                "servants": verdict.servants, "subjects": verdict.subjects,
+                "intent": verdict.intent, "excerpt": self._excerpt(message, verdict),
+                "notice_sent": False, "hide_error": None,
+            },
+            audit=AuditRecord("doxguard", f"edit: {move.value}"),
         )
-        refreshed = await self.store.get_incident(incident.id)
-        assert refreshed is not None
-        log.info("incident %s escalated to hide after an edit", incident.id)
-        return await self._carry_out(refreshed, message)
+        if moved is None:  # pragma: no cover - the caller holds the lock and checked
+            return incident
+        log.info("incident %s reopened after an edit (%s)", incident.id, move.value)
+        return await self._carry_out_locked(moved, message)
 
     async def _carry_out(self, incident: Incident, message: ChatMessage) -> Incident:
         """Hide (for PENDING incidents), then tell the author and the moderators."""
+        async with self.incident_lock(incident.id):
+            current = await self.store.get_incident(incident.id, Scope.of(incident))
+            return await self._carry_out_locked(current or incident, message)
+
+    async def _carry_out_locked(self, incident: Incident, message: ChatMessage) -> Incident:
         if incident.status is IncidentStatus.PENDING:
             outcome = await self.hide_with_retry(message)
-            status = IncidentStatus.HIDDEN if outcome.ok else IncidentStatus.HIDE_FAILED
-            await self.store.update_incident(
-                incident.id, status=status, hide_error=None if outcome.ok else outcome.error
+            move = Move.HIDE_DONE if outcome.ok else Move.HIDE_FAILED
+            moved = await incidents.apply(
+                self.store, incident, move,
+                fields={"hide_error": None if outcome.ok else outcome.error},
             )
             self._note_problem(incident, outcome)
-            refreshed = await self.store.get_incident(incident.id)
-            assert refreshed is not None
-            incident = refreshed
+            if moved is None:
+                # a moderator (or another process) moved it while the hide ran: their
+                # decision stands; remember the hide took effect so restore can undo it
+                log.info("incident %s changed during its hide; keeping that", incident.id)
+                if outcome.ok:
+                    await self.store.update_incident(incident.id, hidden=True)
+                return await self.store.get_incident(incident.id) or incident
+            incident = moved
             if outcome.ok:
                 await self._after_hide(incident, message)
         if not incident.notice_sent:
@@ -646,23 +735,63 @@ class Moderator:
         refreshed = await self.store.get_incident(incident.id)
         return refreshed or incident
 
+    def serves(self, platform: str) -> bool:
+        """Whether this process carries out requests on `platform` (a router may not)."""
+        serves = getattr(self.platform, "serves", None)
+        return bool(serves(platform)) if callable(serves) else True
+
     async def resume(self) -> int:
-        """Finish what a crash interrupted: hide PENDING incidents, send unsent notices."""
+        """Finish what a crash interrupted: hide PENDING incidents, finish confirmations,
+        roll back interrupted restores, send unsent notices. Incidents of platforms this
+        process does not run are left to the process that does."""
         done = 0
         for incident in await self.store.unfinished():
-            if incident.id in self._in_flight:
-                continue  # handle() is carrying it out right now
-            if incident.status is IncidentStatus.PENDING:
-                meta = await self.store.incident_message(incident.id)
-                if meta is None:  # pragma: no cover - row exists
+            if incident.id in self._in_flight or not self.serves(incident.platform):
+                continue  # handle() is carrying it out right now, or not ours to act on
+            async with self.incident_lock(incident.id):
+                current = await self.store.get_incident(incident.id, Scope.of(incident))
+                if current is None or not await self._resume_one(current):
                     continue
-                log.info("resuming incident %s: hiding", incident.id)
-                await self._carry_out(incident, _message_from_meta(meta))
-            elif not incident.notice_sent:
-                log.info("resuming incident %s: notice", incident.id)
-                await self.send_notice(incident)
             done += 1
         return done
+
+    async def _resume_one(self, incident: Incident) -> bool:
+        """Resume one incident (caller holds its lock); False when nothing was left to do."""
+        status = incident.status
+        if status is IncidentStatus.PENDING:
+            meta = await self.store.incident_message(incident.id)
+            if meta is None:  # pragma: no cover - row exists
+                return False
+            log.info("resuming incident %s: hiding", incident.id)
+            await self._carry_out_locked(incident, _message_from_meta(meta))
+        elif status is IncidentStatus.CONFIRMING:
+            log.info("resuming incident %s: hiding the confirmed message", incident.id)
+            await self.finish_confirm(incident)
+        elif status is IncidentStatus.RESTORING:
+            # the repost may or may not have been made: leave it hidden and say so
+            log.warning("incident %s: a restore was interrupted; press Restore again",
+                        incident.id)
+            await incidents.apply(self.store, incident, Move.RESTORE_FAILED,
+                                  audit=AuditRecord("doxguard", "restore interrupted"))
+        elif not incident.notice_sent:
+            log.info("resuming incident %s: notice", incident.id)
+            await self.send_notice(incident)
+        else:
+            return False
+        return True
+
+    async def finish_confirm(self, incident: Incident) -> tuple[Incident, HideOutcome]:
+        """Hide a CONFIRMING incident's message and record the outcome (lock held)."""
+        meta = await self.store.incident_message(incident.id)
+        if meta is None:  # pragma: no cover - every incident stores its message ids
+            outcome = HideOutcome(False, "the message ids were not stored")
+        else:
+            outcome = await self.hide_with_retry(_message_from_meta(meta))
+        move = Move.CONFIRM_DONE if outcome.ok else Move.CONFIRM_FAILED
+        moved = await incidents.apply(
+            self.store, incident, move,
+            fields={"hide_error": None if outcome.ok else outcome.error})
+        return moved or incident, outcome
 
     async def _sweep(self) -> None:
         while not self._closed:
@@ -704,7 +833,9 @@ class Moderator:
 
         Called at start and by the periodic sweep; `now` lets tests move the clock.
         """
-        count = await self.store.purge_originals(now)
+        at = now if now is not None else time.time()
+        count = await self.store.purge_originals(
+            at, excerpts_before=at - self.config.storage.retention_days * 86400.0)
         if count:
             log.info("purged %d expired sealed originals", count)
         return count
@@ -799,6 +930,14 @@ def load_file_registry(config: Config) -> Registry:
     """
     path = config.servants_path
     if not path.exists():
+        if config.servants_file != Config().servants_file:
+            # named on purpose (config or --servants): a typo must not start a bot that
+            # protects nobody
+            raise ConfigError(
+                Path(config.source or "<config>"),
+                "servants_file",
+                f"servants file not found: {path} (fix the path, or create the file)",
+            )
         log.warning("no servants file at %s: nobody is protected until servants are added", path)
         return Registry()
     cache = config.resolve(config.storage.registry_cache) if config.storage.registry_cache else None

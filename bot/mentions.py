@@ -22,6 +22,10 @@ _PRONOUN_RELATION = re.compile(
 _POSSESSIVE_RELATION = re.compile(rf"(?:'s|’s|s'|'|s)?\s+{_ADJ}({_REL})\b")
 
 
+# Family phrases kept per message: a wall of "his wife" names the same person each time.
+MAX_RELATIONS = 64
+
+
 def _bind(registry: Registry, servant: str, word: str, start: int, end: int) -> Mention:
     relation = RELATIONS[word]
     s = registry.get(servant)
@@ -49,21 +53,36 @@ def find_mentions(
     when the caller already has them.
     """
     mentions = registry.find_mentions(text, folded) if direct is None else direct
-    direct = [m for m in mentions if m.kind != "family"]
-    extra: list[Mention] = []
+    direct = sorted((m for m in mentions if m.kind != "family"), key=lambda m: m.end)
+    possessive: list[Mention] = []
     for m in direct:
         after = _POSSESSIVE_RELATION.match(folded, m.end)
         if after:
-            extra.append(_bind(registry, m.servant, after.group(1), m.start, after.end()))
+            possessive.append(_bind(registry, m.servant, after.group(1), m.start, after.end()))
+    possessive.sort(key=lambda m: m.start)
+    extra = list(possessive)
     if "his " in folded or "her " in folded or "their " in folded or "'s " in folded:
+        # one pass in text order: the servant named last before each phrase, and whether
+        # a possessive relation already covers it, advance with it (linear, not quadratic)
+        named_before = 0
+        covering = 0
         for rel in _PRONOUN_RELATION.finditer(folded):
-            before = [m for m in direct if m.end <= rel.start()]
-            servant = before[-1].servant if before else (linked[0] if linked else None)
+            if len(extra) >= MAX_RELATIONS:
+                break
+            at = rel.start()
+            while named_before < len(direct) and direct[named_before].end <= at:
+                named_before += 1
+            if named_before:
+                servant: str | None = direct[named_before - 1].servant
+            else:
+                servant = linked[0] if linked else None
             if servant is None:
                 continue
-            if any(e.start <= rel.start() < e.end for e in extra):
+            while covering < len(possessive) and possessive[covering].end <= at:
+                covering += 1
+            if covering < len(possessive) and possessive[covering].start <= at:
                 continue
-            extra.append(_bind(registry, servant, rel.group(1), rel.start(), rel.end()))
+            extra.append(_bind(registry, servant, rel.group(1), at, rel.end()))
     if not extra:
         return mentions
     return sorted([*mentions, *extra], key=lambda m: m.start)

@@ -257,10 +257,14 @@ ALLOW = Verdict(Action.ALLOW)
 
 
 class IncidentStatus(StrEnum):
+    """Where an incident stands; the allowed moves between them are `bot.incidents.TRANSITIONS`."""
+
     PENDING = "pending"  # stored, hide not yet attempted (a crash here is resumed at start)
     HIDDEN = "hidden"
     HIDE_FAILED = "hide-failed"
     REVIEW = "review"
+    CONFIRMING = "confirming"  # a moderator confirmed; the hide is being carried out
+    RESTORING = "restoring"  # a moderator asked for a restore; the repost is being made
     RESTORED = "restored"
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
@@ -290,6 +294,9 @@ class Incident:
     hide_error: str | None = None
     notice_sent: bool = False
     has_original: bool = False
+    reason: str = ""  # the verdict's one-line explanation (Explanation.summary; masked)
+    hidden: bool = False  # doxguard's hide of the message is in force (not restored)
+    previous_status: IncidentStatus | None = None  # the status before the last transition
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +327,7 @@ class Notice:
     intent: tuple[str, ...] = ()
     hide_error: str | None = None
     available_actions: tuple[str, ...] = ("restore", "confirm", "dismiss", "timeout")
+    reason: str = ""  # why doxguard acted, in one line
 
     def render_text(self) -> str:
         """Plain-text rendering for the console and for text-only fallbacks."""
@@ -330,6 +338,8 @@ class Notice:
             lines.append(f"  protected: {subject.describe()}")
         who = self.author_name or self.author
         where = self.channel_name or self.channel
+        if self.reason:
+            lines.append(f"  why: {self.reason}")
         lines.append(f"  author: {who}   channel: #{where}")
         lines.append(f"  excerpt: {self.excerpt}")
         if self.intent:
@@ -366,3 +376,25 @@ class CommandReply:
     text: str
     ok: bool = True
     ephemeral: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRows:
+    """Aggregates for the moderation report, as the database computed them.
+
+    `by_day`: (UTC date, category, incidents); `channels`: (platform, channel id, name,
+    incidents); `roles`: (role, protected people, incidents); `people`: (servant, role,
+    incidents) — names, shown only when the operator asks for them.
+    """
+
+    by_status: dict[str, int]
+    by_day: list[tuple[str, str, int]]
+    channels: list[tuple[str, str, str, int]]
+    roles: list[tuple[str, int, int]]
+    people: list[tuple[str, str, int]]
+    decided: int
+    median_decision_seconds: float | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())

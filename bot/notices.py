@@ -9,16 +9,6 @@ from __future__ import annotations
 
 from bot.models import Incident, IncidentStatus, Notice, NoticeCategory, Verdict
 
-_ACTIONS: dict[IncidentStatus, tuple[str, ...]] = {
-    IncidentStatus.PENDING: ("confirm", "dismiss", "timeout"),
-    IncidentStatus.HIDDEN: ("restore", "confirm", "dismiss", "timeout"),
-    IncidentStatus.HIDE_FAILED: ("confirm", "dismiss", "timeout"),
-    IncidentStatus.REVIEW: ("confirm", "dismiss", "timeout"),
-    IncidentStatus.CONFIRMED: ("restore", "timeout"),
-    IncidentStatus.DISMISSED: ("restore",),
-    IncidentStatus.RESTORED: (),
-}
-
 
 def headline(incident: Incident) -> str:
     """One line saying what happened to the message."""
@@ -31,6 +21,10 @@ def headline(incident: Incident) -> str:
         return "Review requested: message left visible"
     if status is IncidentStatus.PENDING:
         return "Message flagged; hiding in progress"
+    if status is IncidentStatus.CONFIRMING:
+        return "Incident confirmed; hiding in progress"
+    if status is IncidentStatus.RESTORING:
+        return "Message being restored"
     if status is IncidentStatus.CONFIRMED:
         return "Incident confirmed"
     if status is IncidentStatus.DISMISSED:
@@ -39,7 +33,10 @@ def headline(incident: Incident) -> str:
 
 
 def available_actions(incident: Incident) -> tuple[str, ...]:
-    actions = _ACTIONS.get(incident.status, ())
+    """The buttons the state machine allows now (`bot.incidents.TRANSITIONS`)."""
+    from bot.incidents import moderator_actions
+
+    actions = moderator_actions(incident)
     if "restore" in actions and not incident.has_original:
         actions = tuple(a for a in actions if a != "restore")
     return actions
@@ -75,6 +72,7 @@ def build_notice(incident: Incident, repeat_of: str | None = None) -> Notice:
         intent=incident.intent,
         hide_error=hide_error,
         available_actions=available_actions(incident),
+        reason=incident.reason,
     )
 
 

@@ -623,6 +623,8 @@ def servant_from_dict(
         entry.fail(".name", "every servant needs a name")
     name = entry.text(data["name"], ".name")
     role = data.get("role", Role.PUBLIC_SERVANT.value)
+    if type(role) is not str:
+        entry.fail(".role", f"must be one role as a string (one of: {' | '.join(sorted(_ROLES))})")
     if role not in _ROLES:
         entry.text(role, ".role")  # a pasted token is refused there, never echoed
         entry.fail(".role", f"unknown role '{role}' (one of: {' | '.join(sorted(_ROLES))})")
@@ -689,8 +691,13 @@ def _parse_toml(text: str, path: Path) -> dict[str, Any]:
             raise _toml_error(path, text, exc) from None
     try:
         return rtoml.loads(text)
+    except RecursionError:
+        raise ConfigError(path, "", "not valid TOML: nested too deeply") from None
     except Exception as exc:  # rtoml raises its own error types
-        raise _toml_error(path, text, exc) from None
+        try:
+            raise _toml_error(path, text, exc) from None
+        except RecursionError:
+            raise ConfigError(path, "", "not valid TOML: nested too deeply") from None
 
 
 @contextlib.contextmanager
@@ -757,7 +764,7 @@ def load_servants(
     p = Path(path)
     try:
         raw = p.read_bytes()
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark some editors add
     except FileNotFoundError:
         raise ConfigError(p, "", "servants file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

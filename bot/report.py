@@ -18,9 +18,9 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
-from bot.models import Category
-from bot.store import ReportRows, Store
+from bot.models import Category, ReportRows
 
 _SINCE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"h": 3600, "d": 86_400, "w": 7 * 86_400}
@@ -40,6 +40,14 @@ PALETTE: dict[str, str] = {
 }
 ACTION_COLOURS = {"hidden": "#1d4ed8", "restored": "#0f766e", "dismissed": "#b91c1c",
                   "under review": "#a16207", "could not hide": "#6b7280"}
+
+
+class ReportSource(Protocol):
+    """What the report needs of a store backend: the aggregates, computed in its SQL."""
+
+    async def report_rows(self, since: float, server: str | None = None,
+                          platform: str | None = None, top: int = 10,
+                          week: bool = False) -> ReportRows: ...
 
 
 def parse_since(text: str) -> int:
@@ -118,7 +126,7 @@ def _day(ts: float) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(ts))
 
 
-async def build_report(store: Store, since_seconds: int, server: str | None = None,
+async def build_report(store: ReportSource, since_seconds: int, server: str | None = None,
                        names: bool = False, now: float | None = None) -> Report:
     """The report for the last `since_seconds`; `server` is an id or "platform:id"."""
     until = time.time() if now is None else now

@@ -95,4 +95,5 @@ def test_whole_process_benchmark_quick_run_prints_every_figure(tmp_path: Path) -
         assert re.search(rf"^\s+{workload}(\s+[\d.]+){{10}}\s+[\d.]+%$", out, re.M), out
     assert "output identical: True" in out
     assert re.search(r"from the cache [\d.]+ s", out)
+    assert "PASS" not in out and "FAIL" not in out and "not judged: smoke run" in out
     assert out_json.read_text().startswith("{")

@@ -47,6 +47,12 @@ plain words from the default user
     assert mod_log[0] == "[mod-log] [doxguard] Message hidden — incident DG-000001"
     assert any("Home address (home_address)" in line for line in mod_log)
     assert any("protected: Daniel Whitaker (police officer)" in line for line in mod_log)
+    # the one-line reason: the rule, and how the message was linked (same author here)
+    assert any(
+        "why: personal information linked to a protected person; the same author named "
+        "Daniel Whitaker 1 message before" in line
+        for line in mod_log
+    )
     assert "[#random] bob: nice weather" in lines
     assert lines[-1] == "[#general] you: plain words from the default user"
     assert not any("4417" in line or "Holly" in line for line in lines)
@@ -122,3 +128,26 @@ async def test_broken_servants_file_exits_with_status_2(
 async def test_quit_stops_before_end_of_input(tmp_path: Path) -> None:
     status, lines = await replay(make_config(tmp_path), "first\n/quit\nsecond\n")
     assert status == 0 and lines == ["[#general] you: first"]
+
+
+async def test_review_notices_carry_their_reason_too_and_keep_it_across_a_restart(
+    tmp_path: Path,
+) -> None:
+    config = make_config(tmp_path)
+    status, lines = await replay(config, f"""\
+#general @alice: the deputy who towed my truck lives at {ADDRESS}
+""")
+    assert status == 0
+    mod_log = [line for line in lines if line.startswith("[mod-log]")]
+    assert mod_log[0].startswith("[mod-log] [doxguard] ")
+    why = [line for line in mod_log if "why:" in line]
+    assert why == [
+        "[mod-log]   why: personal information next to a public-servant role (nobody "
+        "registered); a public-servant role, and no registered servant named"
+    ]
+    # the reason is stored with the incident: a later look at it still shows it
+    status, again = await replay(config, "@mod: /doxguard incident DG-000001\n")
+    assert status == 0
+    assert any("public-servant role" in line for line in again), again
+    shown_to_mods = [*mod_log, *again]
+    assert not any("4417" in line or "Holly" in line for line in shown_to_mods)

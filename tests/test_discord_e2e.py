@@ -115,6 +115,8 @@ async def test_doxxing_message_is_deleted_and_notice_has_buttons(world: World) -
     text = str(embed)
     assert "phone_number" in text
     assert "555-0142" not in text and "0142" not in text  # masked
+    why = next(f for f in embed["fields"] if f["name"] == "Why")["value"]
+    assert why.startswith("personal information linked to a protected person; ")
     ids = _custom_ids(notice)
     assert [i.split(":")[1] for i in ids] == ["restore", "confirm", "dismiss", "timeout"]
     assert all(i.startswith("doxguard:") and i.endswith(embed["title"].split()[-1]) for i in ids)

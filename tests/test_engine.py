@@ -27,7 +27,7 @@ from bot.models import (
 )
 from bot.platform import HideOutcome
 from bot.seal import generate_key
-from bot.store import Store
+from bot.store import PURGED_EXCERPT, Store
 from tests.fake_platform import Crash, FakePlatform
 
 DATA = Path(__file__).parent / "data"
@@ -388,7 +388,9 @@ async def test_restore_reposts_original_and_marks_it(config: Config, key: str) -
     [(reposted, text)] = fake.reposts
     assert reposted.id == incident.id and text == DOX
     assert (await moderator.store.get_incident(incident.id)).status is IncidentStatus.RESTORED
-    assert [e.action for e in await moderator.store.audit_log(incident.id)] == ["restore"]
+    # the intent is written before the repost, its outcome after (newest first)
+    assert [e.action for e in await moderator.store.audit_log(incident.id)] == [
+        "restore-done", "restore"]
     assert not (await cmd(moderator, "restore", incident.id)).ok  # not twice
     await moderator.close()
 
@@ -541,7 +543,10 @@ async def test_retention_purges_originals_and_keeps_the_summary(
     assert (await cmd(moderator, "reveal", incident.id)).ok
     assert await moderator.purge_expired(now=time.time() + 3 * 86400) == 1
     kept = await moderator.store.get_incident(incident.id)
-    assert kept is not None and not kept.has_original and kept.excerpt == incident.excerpt
+    # the excerpt goes with the original; categories, servant, status and times stay
+    assert kept is not None and not kept.has_original and kept.excerpt == PURGED_EXCERPT
+    assert (kept.categories, kept.servants, kept.status, kept.created_at) == (
+        incident.categories, incident.servants, incident.status, incident.created_at)
     reply = await cmd(moderator, "reveal", incident.id)
     assert not reply.ok and "retention" in reply.text
     await moderator.close()

@@ -64,7 +64,7 @@ async def test_the_engine_refuses_callers_the_config_does_not_list(
     )
     platform = FakePlatform()
     moderator = await Moderator.create(config, platform, retry_delay=0.0, sweep=False)
-    incident = await moderator.handle(msg(1, DOX))
+    incident = await moderator.handle(msg(1, DOX, platform="slack", server="T1"))
     assert incident is not None
     impostors = [
         Caller("discord", "UMOD"),  # a Slack moderator's id, claimed on Discord
@@ -90,7 +90,8 @@ async def test_the_engine_refuses_callers_the_config_does_not_list(
     # the real moderators are not refused
     assert (await moderator.run_command(CommandRequest(Caller("discord", "999", roles=("222",)),
                                                        "status", ()))).ok
-    assert (await moderator.press(Caller("slack", "UMOD"), "confirm", incident.id)).ok
+    assert (await moderator.press(Caller("slack", "UMOD", server="T1"), "confirm",
+                                  incident.id)).ok
     await moderator.close()
 
 

@@ -26,6 +26,7 @@ from bot.pipeline import Pipeline
 from bot.policy import allowlist_key
 from bot.registry import load_servants
 from bot.seal import Sealer, SealError, generate_key
+from bot.store import PURGED_EXCERPT
 from tests.fake_platform import FakePlatform
 from tests.test_engine import SERVANTS
 
@@ -51,7 +52,7 @@ def corpus_messages() -> list[ChatMessage]:
         rec = json.loads(line)
         out.append(ChatMessage(
             id=rec["id"], channel=rec["channel"], author=rec["author"], text=rec["text"],
-            platform="fake", reply_to=rec.get("reply_to"), author_name=rec["author"],
+            platform="console", reply_to=rec.get("reply_to"), author_name=rec["author"],
             channel_name=rec["channel"],
         ))
     return out
@@ -156,7 +157,7 @@ async def test_reveal_requires_a_moderator_and_is_audited(tmp_path: Path, key: s
     config = corpus_config(tmp_path)
     moderator = await Moderator.create(config, FakePlatform(), retry_delay=0.0, sweep=False)
     incident = await moderator.handle(ChatMessage("m1", "general", "alice", DOX_PHONE,
-                                                  platform="fake"))
+                                                  platform="console"))
     assert incident is not None
     refused = await moderator.run_command(CommandRequest(NOBODY, "reveal", (incident.id,)))
     assert not refused.ok and PHONE not in refused.text
@@ -184,7 +185,9 @@ async def test_retention_purges_originals_on_schedule(
         while await moderator.store.count_originals():  # noqa: ASYNC110 - nothing to await
             await asyncio.sleep(0.05)
     kept = await moderator.store.get_incident(incident.id)
-    assert kept is not None and not kept.has_original and kept.excerpt == incident.excerpt
+    # the excerpt is purged with the original (issue 12); the summary fields stay
+    assert kept is not None and not kept.has_original and kept.excerpt == PURGED_EXCERPT
+    assert kept.categories == incident.categories and kept.status is incident.status
     reply = await moderator.run_command(CommandRequest(MOD, "reveal", (incident.id,)))
     assert not reply.ok and "retention" in reply.text
     await moderator.close()

@@ -196,6 +196,9 @@ async def test_doxxing_message_is_deleted_with_the_admin_token_and_notice_blocks
     blocks = json.dumps(notice["blocks"])
     assert incident.id in blocks and "home_address" in blocks
     assert "Harold Quenneville" in blocks
+    why = next(b["text"]["text"] for b in notice["blocks"]
+               if b.get("text", {}).get("text", "").startswith("*Why*"))
+    assert "personal information linked to a protected person" in why
     buttons = next(b for b in notice["blocks"] if b["type"] == "actions")["elements"]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
         ("doxguard_restore", incident.id), ("doxguard_confirm", incident.id),

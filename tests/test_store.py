@@ -12,7 +12,7 @@ import pytest
 
 from bot.models import Action, Category, Incident, IncidentStatus, Subject
 from bot.seal import Sealer, SealError, generate_key
-from bot.store import SCHEMA_VERSION, Store, StoreError, format_id, parse_id
+from bot.store import PURGED_EXCERPT, SCHEMA_VERSION, Scope, Store, StoreError, format_id, parse_id
 
 
 def draft(message_id: str = "1", author: str = "alice") -> Incident:
@@ -75,7 +75,12 @@ async def test_incident_is_unique_per_message(tmp_path: Path) -> None:
     second, _ = await add(store, "2", sealed=None)
     assert second.id == "DG-000002" and not second.has_original
     assert [i.id for i in await store.unfinished()] == ["DG-000001", "DG-000002"]
-    await store.update_incident(first.id, status=IncidentStatus.HIDDEN, notice_sent=True)
+    moved = await store.transition_incident(
+        Scope("console", ""), first.id, [IncidentStatus.PENDING], IncidentStatus.HIDDEN,
+        fields={"notice_sent": True, "hidden": True})
+    assert moved is not None and moved.hidden and moved.previous_status is IncidentStatus.PENDING
+    with pytest.raises(ValueError, match="status"):
+        await store.update_incident(first.id, status=IncidentStatus.REVIEW)
     assert [i.id for i in await store.unfinished()] == ["DG-000002"]
     assert (await store.count_incidents()) == {"hidden": 1, "pending": 1}
     await store.close()
@@ -102,7 +107,8 @@ async def test_purge_removes_only_expired_originals(tmp_path: Path) -> None:
     assert await store.get_original(old.id) is None
     assert await store.get_original(new.id) == b"\x01new"
     kept = await store.get_incident(old.id)
-    assert kept is not None and kept.excerpt == old.excerpt and not kept.has_original
+    assert kept is not None and kept.excerpt == PURGED_EXCERPT and not kept.has_original
+    assert kept.categories == old.categories and kept.servants == old.servants
     await store.close()
 
 

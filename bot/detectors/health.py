@@ -27,6 +27,7 @@ separators for identifiers.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -603,7 +604,10 @@ def _with_drugs(text: str, lowered: str, hits: list[_Hit]) -> list[_Hit]:
     if not any(stem in lowered for stem in ("prescri", "refill", "mg", "mcg", " for ")):
         return hits
     starts = {h.start: h for h in hits}
-    added: list[_Hit] = []
+    ordered = sorted(hits, key=lambda h: h.start)
+    hit_starts = [h.start for h in ordered]
+    added: list[_Hit] = []  # sorted by start, like `added_starts`
+    added_starts: list[int] = []
     for pattern in _DRUG_RES:
         for m in pattern.finditer(text):
             start, end = m.span("drug")
@@ -614,9 +618,13 @@ def _with_drugs(text: str, lowered: str, hits: list[_Hit]) -> list[_Hit]:
             word = lowered[start:end]
             if word in _NOT_NAMES or _zipf(word) >= _DRUG_MAX_ZIPF:
                 continue
-            if any(h.start < end and start < h.end for h in hits + added):
+            if _overlapping(ordered, hit_starts, start, end) or _overlapping(
+                added, added_starts, start, end
+            ):
                 continue  # the vocabulary (or another rule) has it already
-            added.append(_Hit(start, end, word, "medication", False))
+            k = bisect.bisect_left(added_starts, start)
+            added.insert(k, _Hit(start, end, word, "medication", False))
+            added_starts.insert(k, start)
     if not added:
         return hits
     return sorted(hits + added, key=lambda h: h.start)
@@ -647,13 +655,16 @@ def _with_places(text: str, lowered: str, hits: list[_Hit]) -> list[_Hit]:
         heads = {w.lower().strip(".,") for w in words}
         treating = bool(heads & _TREATING_HEADS)
         general = bool(heads & _GENERAL_HEADS)
-        before = lowered[: m.start("prep")].rstrip()
-        prev = by_end.get(len(before))
+        prep = m.start("prep")
+        before_end = prep
+        while before_end > 0 and lowered[before_end - 1] in " \t":
+            before_end -= 1
+        prev = by_end.get(before_end)
         after_treatment = prev is not None  # "in rehab at X", "an eating disorder at X"
         nxt = _FOR_NEXT.match(text, end)
         following = by_start.get(nxt.end()) if nxt is not None else None
         before_treatment = following is not None and following.kind in ("treatment", "condition")
-        hospitalized = _HOSPITALIZED_BEFORE.search(lowered, 0, m.start("prep")) is not None
+        hospitalized = _HOSPITALIZED_BEFORE.search(lowered, max(0, prep - 24), prep) is not None
         if not (treating or general or after_treatment or before_treatment or hospitalized):
             continue
         hit = _Hit(start, end, lowered[start:end], "facility", False)
@@ -662,10 +673,23 @@ def _with_places(text: str, lowered: str, hits: list[_Hit]) -> list[_Hit]:
     if not places:
         return hits
     # a named place wins over a facility word inside it ("St. Brigid's Hospital")
-    merged = [h for h in hits if not any(p.start <= h.start and h.end <= p.end for p in places)]
+    place_starts = [p.start for p in places]
+    merged = [h for h in hits if not _inside(places, place_starts, h)]
     merged.extend(places)
     merged.sort(key=lambda h: h.start)
     return merged
+
+
+def _inside(spans: list[_Hit], starts: list[int], hit: _Hit) -> bool:
+    """`hit` lies within one of `spans` (sorted by start, `starts` their starts)."""
+    i = bisect.bisect_right(starts, hit.start) - 1
+    return i >= 0 and hit.end <= spans[i].end
+
+
+def _overlapping(spans: list[_Hit], starts: list[int], start: int, end: int) -> bool:
+    """Some span of `spans` (sorted by start, `starts` their starts) overlaps [start, end)."""
+    i = bisect.bisect_left(starts, end) - 1
+    return i >= 0 and spans[i].end > start
 
 
 def _end_of(text: str, start: int, words: list[str]) -> int:

@@ -226,8 +226,11 @@ _QUAL = (
     r"(?:[ \t]*(?:&|and)[ \t]*(?:" + _ORD + r"|" + _CAPWORD + r"|" + _LWORD + r")"
     r"(?:" + _S + _TYPE + r")?)?)?"
 )
-# The qualifier alone, matched where a place phrase ends.
-_QUAL_RE = re2.compile(_QUAL)
+# The qualifier alone, matched where a place phrase ends. Python's re: RE2's wrapper
+# encodes the whole text on every call, and this one runs once per finding (a message
+# of thousands of findings would pay that quadratically). The pattern has only bounded
+# repeats, so re cannot backtrack far.
+_QUAL_RE = re.compile(_QUAL)
 _QUAL_GROUPS = _QUAL_RE.groupindex
 # Up to three words between a cue verb and its preposition ("works nights in the ER at").
 _MOD = r"(?:" + _S + r"[A-Za-zß-öø-ÿ0-9][A-Za-zß-öø-ÿ0-9'’-]*){0,3}?"
@@ -452,6 +455,9 @@ class SchoolWorkDetector:
     category = Category.SCHOOL_OR_EMPLOYMENT_LOCATION
     name = "school_work"
     triggers: tuple[str, ...] = _TRIGGERS
+
+    def __init__(self) -> None:
+        _rare("doxguard")  # load wordfreq's table now, at start, not on the first message
 
     def detect(self, text: str, limit: int | None = None) -> list[Finding]:
         """Findings in text order; with `limit`, the first `limit` of them."""

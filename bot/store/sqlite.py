@@ -1,13 +1,12 @@
-"""All of doxguard's SQL: incidents, sealed originals, servants, audit log, cursors.
+"""The SQLite store: all of doxguard's SQL for the embedded default backend.
 
 SQLite through `aiosqlite`, in WAL mode, with the schema versioned by
-`PRAGMA user_version` and forward migrations applied at open. Nothing outside
-this module writes SQL, so another backend (PostgreSQL for several bot
-processes) can replace it behind the same methods.
+`PRAGMA user_version` and forward migrations applied at open. It implements
+`bot.store.base.IncidentStore`; nothing outside `bot/store/` writes SQL.
 
 Privacy: the only column that may hold message text is `originals.sealed`,
 and it only ever receives sealed (encrypted) bytes. Incidents keep the masked
-excerpt, categories and ids.
+excerpt, categories and ids; the excerpt is blanked when the original is purged.
 """
 
 from __future__ import annotations
@@ -18,14 +17,24 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import aiosqlite
 
-from bot.models import Action, Category, Incident, IncidentStatus, Subject
+from bot.models import Action, Category, Incident, IncidentStatus, ReportRows, Subject
+from bot.store.base import (
+    ID_PREFIX,
+    INCIDENT_FIELDS,
+    AuditEntry,
+    AuditRecord,
+    Scope,
+    ServantOverride,
+    StoreError,
+    format_id,
+    parse_id,
+)
 
 log = logging.getLogger("doxguard.store")
 # aiosqlite logs every statement with its parameters at DEBUG (sealed blobs, excerpts,
@@ -35,13 +44,9 @@ logging.getLogger("aiosqlite").setLevel(logging.INFO)
 P = ParamSpec("P")
 T = TypeVar("T")
 
-ID_PREFIX = "DG-"
 LOCK_RETRIES = 8
 LOCK_FIRST_DELAY = 0.05
-
-
-class StoreError(Exception):
-    """The database cannot be used (damaged, not ours, disk full). Says which file and why."""
+PURGED_EXCERPT = "(excerpt purged with the original)"
 
 
 # --------------------------------------------------------------------------
@@ -131,21 +136,58 @@ MIGRATIONS: tuple[str, ...] = (
         incident    TEXT
     );
     """,
+    # 2: the verdict's one-line reason, shown on every notice (masked: no values)
+    """
+    ALTER TABLE incidents ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    """,
+    # 3: tenancy and the state machine. Audit rows, cursors and allowlist entries get
+    # their platform and server (existing rows take them from their incident); incidents
+    # remember whether doxguard's hide is in force and their status before the last move.
+    """
+    ALTER TABLE incidents ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE incidents ADD COLUMN previous_status TEXT;
+    UPDATE incidents SET hidden = 1
+        WHERE hide_error IS NULL
+          AND (status IN ('hidden', 'confirmed')
+               OR (status = 'dismissed' AND action = 'hide'));
+    CREATE INDEX incidents_scope ON incidents (platform, server, seq);
+
+    DROP TRIGGER audit_no_update;
+    ALTER TABLE audit ADD COLUMN platform TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit ADD COLUMN server TEXT NOT NULL DEFAULT '';
+    UPDATE audit SET
+        platform = coalesce((SELECT i.platform FROM incidents i
+                             WHERE 'DG-' || printf('%06d', i.seq) = audit.incident), ''),
+        server = coalesce((SELECT i.server FROM incidents i
+                           WHERE 'DG-' || printf('%06d', i.seq) = audit.incident), '');
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE INDEX audit_scope ON audit (platform, server, seq);
+
+    ALTER TABLE cursors ADD COLUMN server TEXT NOT NULL DEFAULT '';
+    UPDATE cursors SET server = coalesce((SELECT i.server FROM incidents i
+        WHERE i.platform = cursors.platform AND i.channel = cursors.channel LIMIT 1), '');
+
+    CREATE TABLE allowlist_scoped (
+        platform    TEXT NOT NULL,
+        server      TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        servant     TEXT NOT NULL,
+        added_by    TEXT NOT NULL,
+        added_at    REAL NOT NULL,
+        incident    TEXT,
+        PRIMARY KEY (platform, server, key)
+    );
+    INSERT OR IGNORE INTO allowlist_scoped
+        SELECT coalesce(i.platform, ''), coalesce(i.server, ''), a.key, a.servant,
+               a.added_by, a.added_at, a.incident
+        FROM allowlist a LEFT JOIN incidents i ON 'DG-' || printf('%06d', i.seq) = a.incident;
+    DROP TABLE allowlist;
+    ALTER TABLE allowlist_scoped RENAME TO allowlist;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def format_id(seq: int) -> str:
-    return f"{ID_PREFIX}{seq:06d}"
-
-
-def parse_id(incident_id: str) -> int | None:
-    """`DG-000042` (or `42`, any case) -> 42; None when it is not an incident id."""
-    text = incident_id.strip().upper()
-    if text.startswith(ID_PREFIX):
-        text = text[len(ID_PREFIX) :]
-    return int(text) if text.isdigit() and len(text) <= 12 else None
 
 
 def _is_locked(exc: sqlite3.OperationalError) -> bool:
@@ -206,48 +248,6 @@ def _retrying(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
 # records
 
 
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    seq: int
-    at: float
-    actor: str
-    action: str
-    incident: str | None
-    detail: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReportRows:
-    """Aggregates for the moderation report, as the database computed them.
-
-    `by_day`: (UTC date, category, incidents); `channels`: (platform, channel id, name,
-    incidents); `roles`: (role, protected people, incidents); `people`: (servant, role,
-    incidents) — names, shown only when the operator asks for them.
-    """
-
-    by_status: dict[str, int]
-    by_day: list[tuple[str, str, int]]
-    channels: list[tuple[str, str, str, int]]
-    roles: list[tuple[str, int, int]]
-    people: list[tuple[str, str, int]]
-    decided: int
-    median_decision_seconds: float | None
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_status.values())
-
-
-@dataclass(frozen=True, slots=True)
-class ServantOverride:
-    """A servant changed by command: `data` is None when the command removed them."""
-
-    name: str
-    data: dict[str, Any] | None
-    changed_by: str
-    changed_at: float
-
-
 def _subjects_json(subjects: Iterable[Subject]) -> str:
     return json.dumps(
         [
@@ -260,7 +260,7 @@ def _subjects_json(subjects: Iterable[Subject]) -> str:
 _INCIDENT_COLUMNS = (
     "seq, platform, server, channel, message_id, author, author_name, channel_name, action, "
     "status, categories, servants, subjects, intent, excerpt, hide_error, notice_sent, "
-    "created_at, updated_at, "
+    "created_at, updated_at, reason, hidden, previous_status, "
     "EXISTS (SELECT 1 FROM originals o WHERE o.incident = incidents.seq) AS has_original"
 )
 
@@ -269,7 +269,7 @@ def _incident(row: sqlite3.Row | tuple[Any, ...]) -> Incident:
     (
         seq, platform, server, channel, message_id, author, author_name, channel_name, action,
         status, categories, servants, subjects, intent, excerpt, hide_error, notice_sent,
-        created_at, updated_at, has_original,
+        created_at, updated_at, reason, hidden, previous_status, has_original,
     ) = tuple(row)
     return Incident(
         id=format_id(seq),
@@ -292,13 +292,53 @@ def _incident(row: sqlite3.Row | tuple[Any, ...]) -> Incident:
         hide_error=hide_error,
         notice_sent=bool(notice_sent),
         has_original=bool(has_original),
+        reason=reason,
+        hidden=bool(hidden),
+        previous_status=IncidentStatus(previous_status) if previous_status else None,
     )
+
+
+def _readable(rows: Iterable[tuple[Any, ...]]) -> list[Incident]:
+    """Rows as incidents; a row this doxguard cannot read (an unknown status or category
+    written by another version, damaged JSON) is reported with its id and skipped."""
+    out = []
+    for row in rows:
+        try:
+            out.append(_incident(row))
+        except (ValueError, TypeError, KeyError) as exc:
+            log.error("incident %s: stored row cannot be read (%s); skipped",
+                      format_id(int(row[0])), type(exc).__name__)
+    return out
+
+
+def _field_value(key: str, value: Any) -> Any:
+    """A Python value of an incident field as its column stores it."""
+    if key not in INCIDENT_FIELDS:
+        raise ValueError(f"cannot update incident field {key!r}")
+    if key == "action":
+        return value.value
+    if key in ("notice_sent", "hidden"):
+        return int(bool(value))
+    if key == "categories":
+        return json.dumps([c.value for c in value])
+    if key in ("servants", "intent"):
+        return json.dumps(list(value))
+    if key == "subjects":
+        return _subjects_json(value)
+    return value
+
+
+def _scope_sql(scope: Scope | None, table: str = "") -> tuple[str, tuple[Any, ...]]:
+    if scope is None:
+        return "", ()
+    prefix = f"{table}." if table else ""
+    return f" AND {prefix}platform = ? AND {prefix}server = ?", (scope.platform, scope.server)
 
 
 _INSERT_INCIDENT = (
     "INSERT INTO incidents (platform, server, channel, message_id, author, author_name, "
     "channel_name, action, status, categories, servants, subjects, intent, excerpt, message, "
-    f"hide_error, notice_sent, created_at, updated_at) VALUES ({', '.join('?' * 19)})"
+    f"hide_error, notice_sent, created_at, updated_at, reason) VALUES ({', '.join('?' * 20)})"
 )
 
 
@@ -310,6 +350,7 @@ def _incident_params(incident: Incident, message: dict[str, Any]) -> tuple[Any, 
         json.dumps(list(incident.servants)), _subjects_json(incident.subjects),
         json.dumps(list(incident.intent)), incident.excerpt, json.dumps(message),
         incident.hide_error, int(incident.notice_sent), incident.created_at, incident.updated_at,
+        incident.reason,
     )
 
 
@@ -317,8 +358,8 @@ def _incident_params(incident: Incident, message: dict[str, Any]) -> tuple[Any, 
 # the store
 
 
-class Store:
-    """One SQLite database. Open with `await Store.open(path)`; close with `await close()`."""
+class SQLiteStore:
+    """One SQLite database. Open with `await SQLiteStore.open(path)`; close with `close()`."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str):
         self._db = conn
@@ -327,7 +368,7 @@ class Store:
 
     # -- lifecycle -----------------------------------------------------------
     @classmethod
-    async def open(cls, path: str | Path) -> Store:
+    async def open(cls, path: str | Path) -> SQLiteStore:
         """Open (creating) the database and bring its schema up to date.
 
         Raises StoreError naming the file when it is damaged, newer than this
@@ -377,11 +418,27 @@ class Store:
             if row and row[0]:
                 raise StoreError(f"{self.path}: has tables but is not a doxguard database")
         for number in range(version + 1, SCHEMA_VERSION + 1):
-            script = MIGRATIONS[number - 1]
-            await db.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
-            log.info("database migrated to schema version %d", number)
+            await self._migrate(number)
+
+    async def _migrate(self, number: int) -> None:
+        """Apply migration `number` in one IMMEDIATE transaction, unless another process
+        (or engine) applied it while we waited for the lock."""
+        db = self._db
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            async with db.execute("PRAGMA user_version") as cur:
+                row = await cur.fetchone()
+            if row and int(row[0]) >= number:
+                await db.execute("COMMIT")
+                return
+            for statement in _statements(MIGRATIONS[number - 1]):
+                await db.execute(statement)
+            await db.execute(f"PRAGMA user_version = {number}")
+            await db.execute("COMMIT")
+        except BaseException:
+            await self._rollback()
+            raise
+        log.info("database migrated to schema version %d", number)
 
     async def close(self) -> None:
         async with self._lock:
@@ -522,47 +579,86 @@ class Store:
             "WHERE platform = ? AND channel = ? AND message_id = ?",
             (platform, channel, message_id),
         )
-        return _incident(row) if row else None
+        found = _readable([row]) if row else []
+        return found[0] if found else None
 
     @_retrying
     async def find_incident(self, platform: str, channel: str, message_id: str) -> Incident | None:
         return await self._find(platform, channel, message_id)
 
     @_retrying
-    async def get_incident(self, incident_id: str) -> Incident | None:
+    async def get_incident(self, incident_id: str,
+                           scope: Scope | None = None) -> Incident | None:
         seq = parse_id(incident_id)
         if seq is None:
             return None
+        where, params = _scope_sql(scope)
         row = await self._one(
-            f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE seq = ?", (seq,)
+            f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE seq = ?{where}", (seq, *params)
         )
-        return _incident(row) if row else None
+        found = _readable([row]) if row else []
+        return found[0] if found else None
+
+    @_retrying
+    async def transition_incident(
+        self,
+        scope: Scope,
+        incident_id: str,
+        from_statuses: Iterable[IncidentStatus],
+        to_status: IncidentStatus,
+        *,
+        fields: Mapping[str, Any] | None = None,
+        audit: AuditRecord | None = None,
+        require_hidden: bool | None = None,
+    ) -> Incident | None:
+        """Compare-and-set of the status (see `IncidentStore.transition_incident`)."""
+        seq = parse_id(incident_id)
+        sources = sorted(s.value for s in from_statuses)
+        if seq is None or not sources:
+            return None
+        sets = ["previous_status = status", "status = ?", "updated_at = ?"]
+        params: list[Any] = [to_status.value, time.time()]
+        for key, value in (fields or {}).items():
+            sets.append(f"{key} = ?")
+            params.append(_field_value(key, value))
+        where = (f"seq = ? AND platform = ? AND server = ? "
+                 f"AND status IN ({', '.join('?' * len(sources))})")
+        params += [seq, scope.platform, scope.server, *sources]
+        if require_hidden is not None:
+            where += " AND hidden = ?"
+            params.append(int(require_hidden))
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cur = await self._db.execute(
+                    f"UPDATE incidents SET {', '.join(sets)} WHERE {where}", tuple(params))
+                changed = cur.rowcount == 1
+                await cur.close()
+                if changed and audit is not None:
+                    await self._db.execute(
+                        "INSERT INTO audit (at, actor, action, incident, detail, platform, "
+                        "server) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (time.time(), audit.actor, audit.action, format_id(seq), audit.detail,
+                         scope.platform, scope.server))
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._rollback()
+                raise
+        if not changed:
+            return None
+        return await self.get_incident(incident_id, scope)
 
     @_retrying
     async def update_incident(self, incident_id: str, **fields: Any) -> None:
-        """Update status / action / hide_error / notice_sent / categories... and updated_at."""
+        """Update non-status fields (hide_error, notice_sent, excerpt...) and updated_at.
+
+        A status changes only through `transition_incident` (the state machine)."""
         seq = parse_id(incident_id)
-        allowed = {
-            "status", "action", "hide_error", "notice_sent", "categories", "servants",
-            "subjects", "intent", "excerpt",
-        }
         sets: list[str] = []
         params: list[Any] = []
         for key, value in fields.items():
-            if key not in allowed:
-                raise ValueError(f"cannot update incident field {key!r}")
-            if key in ("status", "action"):
-                value = value.value
-            elif key == "notice_sent":
-                value = int(bool(value))
-            elif key == "categories":
-                value = json.dumps([c.value for c in value])
-            elif key in ("servants", "intent"):
-                value = json.dumps(list(value))
-            elif key == "subjects":
-                value = _subjects_json(value)
             sets.append(f"{key} = ?")
-            params.append(value)
+            params.append(_field_value(key, value))
         sets.append("updated_at = ?")
         params.append(time.time())
         await self._write([(f"UPDATE incidents SET {', '.join(sets)} WHERE seq = ?",
@@ -576,36 +672,44 @@ class Store:
         return json.loads(row[0]) if row else None
 
     @_retrying
-    async def list_incidents(self, author: str | None = None, limit: int = 10) -> list[Incident]:
+    async def list_incidents(self, author: str | None = None, limit: int = 10,
+                             scope: Scope | None = None) -> list[Incident]:
+        where, params = _scope_sql(scope)
         if author:
-            rows = await self._all(
-                f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE author = ? "
-                "ORDER BY seq DESC LIMIT ?", (author, limit))
-        else:
-            rows = await self._all(
-                f"SELECT {_INCIDENT_COLUMNS} FROM incidents ORDER BY seq DESC LIMIT ?", (limit,))
-        return [_incident(r) for r in rows]
+            where += " AND author = ?"
+            params = (*params, author)
+        rows = await self._all(
+            f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE 1 = 1{where} "
+            "ORDER BY seq DESC LIMIT ?", (*params, limit))
+        return _readable(rows)
 
     @_retrying
     async def unfinished(self) -> list[Incident]:
-        """Incidents a crash may have interrupted: not yet hidden, or notice not sent."""
+        """Incidents a crash may have interrupted: a side effect under way (pending,
+        confirming, restoring), or a notice not sent."""
         rows = await self._all(
             f"SELECT {_INCIDENT_COLUMNS} FROM incidents "
-            "WHERE status = ? OR notice_sent = 0 ORDER BY seq",
-            (IncidentStatus.PENDING.value,),
+            "WHERE status IN (?, ?, ?) OR notice_sent = 0 ORDER BY seq",
+            (IncidentStatus.PENDING.value, IncidentStatus.CONFIRMING.value,
+             IncidentStatus.RESTORING.value),
         )
-        return [_incident(r) for r in rows]
+        return _readable(rows)
 
     @_retrying
-    async def count_incidents(self) -> dict[str, int]:
-        rows = await self._all("SELECT status, count(*) FROM incidents GROUP BY status")
+    async def count_incidents(self, scope: Scope | None = None) -> dict[str, int]:
+        where, params = _scope_sql(scope)
+        rows = await self._all(
+            f"SELECT status, count(*) FROM incidents WHERE 1 = 1{where} GROUP BY status", params)
         return {status: n for status, n in rows}
 
     @_retrying
-    async def incident_ids(self, prefix: str = "", limit: int = 25) -> list[str]:
+    async def incident_ids(self, prefix: str = "", limit: int = 25,
+                           scope: Scope | None = None) -> list[str]:
         """Recent incident ids whose text starts with `prefix` (for autocomplete)."""
         want = prefix.strip().upper()
-        rows = await self._all("SELECT seq FROM incidents ORDER BY seq DESC LIMIT 1000")
+        where, params = _scope_sql(scope)
+        rows = await self._all(
+            f"SELECT seq FROM incidents WHERE 1 = 1{where} ORDER BY seq DESC LIMIT 1000", params)
         out = []
         for (seq,) in rows:
             ident = format_id(seq)
@@ -643,13 +747,33 @@ class Store:
         await self._write(statements)
 
     @_retrying
-    async def purge_originals(self, now: float | None = None) -> int:
-        """Delete expired sealed originals; incidents keep their masked summary."""
+    async def purge_originals(self, now: float | None = None,
+                              excerpts_before: float | None = None) -> int:
+        """Delete expired sealed originals and blank their incidents' excerpts (and, with
+        `excerpts_before`, the excerpts of incidents created before it that kept no
+        original); incidents keep categories, servant, status and times."""
         cutoff = now if now is not None else time.time()
         async with self._lock:
-            cur = await self._db.execute("DELETE FROM originals WHERE expires_at <= ?", (cutoff,))
-            count = cur.rowcount
-            await cur.close()
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                await self._db.execute(
+                    "UPDATE incidents SET excerpt = ? WHERE seq IN "
+                    "(SELECT incident FROM originals WHERE expires_at <= ?)",
+                    (PURGED_EXCERPT, cutoff))
+                if excerpts_before is not None:
+                    await self._db.execute(
+                        "UPDATE incidents SET excerpt = ? WHERE created_at <= ? "
+                        "AND excerpt != ? AND NOT EXISTS "
+                        "(SELECT 1 FROM originals o WHERE o.incident = incidents.seq)",
+                        (PURGED_EXCERPT, excerpts_before, PURGED_EXCERPT))
+                cur = await self._db.execute(
+                    "DELETE FROM originals WHERE expires_at <= ?", (cutoff,))
+                count = cur.rowcount
+                await cur.close()
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._rollback()
+                raise
         if count:
             # reclaim the pages so purged ciphertext does not linger in the file
             async with self._lock:
@@ -657,39 +781,47 @@ class Store:
         return max(count, 0)
 
     @_retrying
-    async def count_originals(self) -> int:
-        row = await self._one("SELECT count(*) FROM originals")
+    async def count_originals(self, scope: Scope | None = None) -> int:
+        where, params = _scope_sql(scope, "i")
+        row = await self._one(
+            "SELECT count(*) FROM originals o JOIN incidents i ON i.seq = o.incident "
+            f"WHERE 1 = 1{where}", params)
         return int(row[0]) if row else 0
 
     # -- audit ---------------------------------------------------------------
     @_retrying
     async def audit(self, actor: str, action: str, incident: str | None = None,
-                    detail: str = "") -> None:
+                    detail: str = "", scope: Scope | None = None) -> None:
         """Append one moderator action; the table refuses updates and deletes."""
+        platform, server = (scope.platform, scope.server) if scope else ("", "")
         await self._write([
-            ("INSERT INTO audit (at, actor, action, incident, detail) VALUES (?, ?, ?, ?, ?)",
-             (time.time(), actor, action, incident, detail))
+            ("INSERT INTO audit (at, actor, action, incident, detail, platform, server) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?)",
+             (time.time(), actor, action, incident, detail, platform, server))
         ])
 
     @_retrying
-    async def audit_log(self, incident: str | None = None, limit: int = 100) -> list[AuditEntry]:
+    async def audit_log(self, incident: str | None = None, limit: int = 100,
+                        scope: Scope | None = None) -> list[AuditEntry]:
+        where, params = _scope_sql(scope)
         if incident:
-            rows = await self._all(
-                "SELECT seq, at, actor, action, incident, detail FROM audit WHERE incident = ? "
-                "ORDER BY seq DESC LIMIT ?", (incident, limit))
-        else:
-            rows = await self._all(
-                "SELECT seq, at, actor, action, incident, detail FROM audit "
-                "ORDER BY seq DESC LIMIT ?", (limit,))
+            where += " AND incident = ?"
+            params = (*params, incident)
+        rows = await self._all(
+            "SELECT seq, at, actor, action, incident, detail, platform, server FROM audit "
+            f"WHERE 1 = 1{where} ORDER BY seq DESC LIMIT ?", (*params, limit))
         return [AuditEntry(*r) for r in rows]
 
     # -- cursors -------------------------------------------------------------
     @_retrying
-    async def set_cursor(self, platform: str, channel: str, message_id: str) -> None:
+    async def set_cursor(self, platform: str, channel: str, message_id: str,
+                         server: str = "") -> None:
         await self._write([
-            ("INSERT INTO cursors (platform, channel, message_id, updated_at) VALUES (?, ?, ?, ?) "
-             "ON CONFLICT (platform, channel) DO UPDATE SET message_id = excluded.message_id, "
-             "updated_at = excluded.updated_at", (platform, channel, message_id, time.time()))
+            ("INSERT INTO cursors (platform, channel, message_id, updated_at, server) "
+             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE SET "
+             "message_id = excluded.message_id, updated_at = excluded.updated_at, "
+             "server = excluded.server",
+             (platform, channel, message_id, time.time(), server))
         ])
 
     @_retrying
@@ -702,12 +834,14 @@ class Store:
     # -- allowlist -----------------------------------------------------------
     @_retrying
     async def add_allowlist(self, entries: Iterable[tuple[str, str]], actor: str,
-                            incident: str | None) -> int:
+                            incident: str | None, scope: Scope | None = None) -> int:
         now = time.time()
+        platform, server = (scope.platform, scope.server) if scope else ("", "")
         statements = [
-            ("INSERT INTO allowlist (key, servant, added_by, added_at, incident) "
-             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-             (key, servant, actor, now, incident))
+            ("INSERT INTO allowlist (platform, server, key, servant, added_by, added_at, "
+             "incident) VALUES (?, ?, ?, ?, ?, ?, ?) "
+             "ON CONFLICT (platform, server, key) DO NOTHING",
+             (platform, server, key, servant, actor, now, incident))
             for servant, key in entries
         ]
         if not statements:
@@ -716,8 +850,11 @@ class Store:
         return sum(1 for i in ids if i is not None)
 
     @_retrying
-    async def allowlist_keys(self) -> set[str]:
-        return {r[0] for r in await self._all("SELECT key FROM allowlist")}
+    async def allowlist_keys(self, scope: Scope | None = None) -> set[str]:
+        where, params = _scope_sql(scope)
+        return {r[0] for r in await self._all(
+            f"SELECT key FROM allowlist WHERE 1 = 1{where}", params)}
+
 
     # -- reports -------------------------------------------------------------
     @_retrying
@@ -784,3 +921,21 @@ class Store:
             decided=int(decided or 0),
             median_decision_seconds=float(median) if median is not None else None,
         )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (triggers keep their inner semicolons)."""
+    out: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        out.append(buffer.strip())
+    return out
+
+
+Store = SQLiteStore  # the name the rest of doxguard used before the store became a package
