@@ -10,7 +10,8 @@ import re
 
 DOT = "•"
 _TOKEN = re.compile(r"[^\W_]+")
-_SENSITIVE = re.compile(r"\d{3,}|[^\s@]+@[^\s@]+")
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
+_DIGIT_RUN = re.compile(r"\d{3,}")
 _KEEP_WORDS = frozenset(
     {
         "st",
@@ -58,8 +59,15 @@ def mask(value: str) -> str:
     return _TOKEN.sub(lambda m: _mask_token(m.group()), value)
 
 
+def _mask_outside(text: str) -> str:
+    """Outside the flagged spans: every email has each letter and digit masked (even
+    "j@x.com" shows only its shape) and every run of 3+ digits is masked whole."""
+    text = _EMAIL.sub(lambda m: re.sub(r"[^\W_]", DOT, m.group()), text)
+    return _DIGIT_RUN.sub(lambda m: DOT * len(m.group()), text)
+
+
 def mask_excerpt(text: str, spans: list[tuple[int, int]], limit: int = 240) -> str:
-    """The message with each PII span masked, plus any other long digit run or email.
+    """The message with each PII span masked, plus every email and run of 3+ digits.
 
     Used for notices and stored summaries, so it errs towards masking more.
     """
@@ -70,10 +78,10 @@ def mask_excerpt(text: str, spans: list[tuple[int, int]], limit: int = 240) -> s
             start = pos
         if start >= end:
             continue
-        pieces.append(_SENSITIVE.sub(lambda m: mask(m.group()), text[pos:start]))
-        pieces.append(mask(text[start:end]))
+        pieces.append(_mask_outside(text[pos:start]))
+        pieces.append(mask(_mask_outside(text[start:end])))
         pos = end
-    pieces.append(_SENSITIVE.sub(lambda m: mask(m.group()), text[pos:]))
+    pieces.append(_mask_outside(text[pos:]))
     out = " ".join("".join(pieces).split())
     if len(out) > limit:
         out = out[: limit - 1] + "…"

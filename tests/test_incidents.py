@@ -292,3 +292,12 @@ PressesEditsSweeps.TestCase.settings = settings(
 
 def test_random_presses_edits_sweeps_and_restarts(key: str) -> None:
     run_state_machine_as_test(PressesEditsSweeps, settings=PressesEditsSweeps.TestCase.settings)
+
+
+def test_excerpts_mask_every_email_and_digit_run() -> None:
+    from bot.masking import mask_excerpt
+
+    text = "mail j@x.com or call 816-555-0142 at 4417 Holly St 64111 ok 12"
+    start = text.index("4417")
+    out = mask_excerpt(text, [(start, start + len("4417 Holly St 64111"))])
+    assert out == "mail •@•.••• or call •••-•••-•••• at •••• H•••• St ••••• ok 12"
