@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from bot import images, incidents, notices
+from bot import fingerprints, images, incidents, notices
 from bot.config import Config, ConfigError, load_config
 from bot.incidents import Move
 from bot.models import (
@@ -538,7 +538,8 @@ class Moderator:
         from bot.masking import mask_excerpt
 
         spans = [(f.start, f.end) for f in verdict.findings]
-        return mask_excerpt(message.full_text, spans) + images.excerpt_suffix(message)
+        notes = images.excerpt_suffix(message) + fingerprints.excerpt_suffix(verdict)
+        return mask_excerpt(message.full_text, spans) + notes
 
     async def _store_incident(
         self, message: ChatMessage, verdict: Verdict
