@@ -136,7 +136,49 @@ async def _read_images(message: discord.Message, max_bytes: int) -> tuple[ImageA
                                         f"download failed ({type(exc).__name__})"))
             continue
         found.append(images.image_from_bytes(index, att.filename, data[:max_bytes], att.url))
+    found.extend(await _read_embed_images(message, max_bytes, len(message.attachments)))
     return tuple(found)
+
+
+# Discord's own media hosts: an embedded image is fetched only through them (its proxy
+# copy), never from the site it was linked from
+MEDIA_HOSTS = {"cdn.discordapp.com", "media.discordapp.net"}
+
+
+def _has_image_embed(data: dict[str, Any]) -> bool:
+    return any(isinstance(e, dict) and e.get("type") in ("image", "gifv")
+               for e in data.get("embeds") or ())
+
+
+async def _read_embed_images(
+    message: discord.Message, max_bytes: int, after: int
+) -> list[ImageAttachment]:
+    """Images Discord embedded in the message (an image link unfurled), through Discord's
+    media proxy; numbered after the attachments."""
+    found: list[ImageAttachment] = []
+    hosts = MEDIA_HOSTS | {yarl.URL(discord.http.Route.BASE).host or ""}
+    for embed in message.embeds:
+        if embed.type not in ("image", "gifv"):
+            continue
+        media = embed.thumbnail if embed.thumbnail and embed.thumbnail.proxy_url else embed.image
+        url = getattr(media, "proxy_url", None) or ""
+        index = after + len(found) + 1
+        name = yarl.URL(url).name or "embed" if url else "embed"
+        if not url or yarl.URL(url).host not in hosts:
+            found.append(images.skipped(index, name, url, 0, "not on Discord's media host"))
+            continue
+        try:
+            data = await message._state.http.get_from_cdn(url)
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
+            found.append(images.skipped(index, name, url, 0,
+                                        f"download failed ({type(exc).__name__})"))
+            continue
+        if len(data) > max_bytes:
+            found.append(images.skipped(index, name, url, len(data),
+                                        f"larger than images.max_bytes ({len(data)} bytes)"))
+            continue
+        found.append(images.image_from_bytes(index, name, data, url))
+    return found
 
 
 async def _read_attachments(
@@ -399,10 +441,12 @@ class DiscordAdapter:
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """Re-scan edits, cached or not; link unfurls (no edited_timestamp) are skipped."""
         message = payload.message
-        if not payload.data.get("edited_timestamp"):
+        unfurled = not payload.data.get("edited_timestamp")
+        if unfurled and not (self.config.images.enabled and _has_image_embed(payload.data)):
             return  # Discord added embeds; the text did not change
+        # (an unfurled image link is new content: the picture is read)
         before = payload.cached_message
-        if before is not None and before.content == message.content and [
+        if not unfurled and before is not None and before.content == message.content and [
             a.id for a in before.attachments
         ] == [a.id for a in message.attachments]:
             return

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from bot import images, incidents, notices
+from bot import fingerprints, images, incidents, notices
 from bot.config import Config, ConfigError, load_config
 from bot.incidents import Move
 from bot.models import (
@@ -44,6 +44,7 @@ from bot.store import AuditRecord, IncidentStore, Scope, StoreError, open_store
 log = logging.getLogger("doxguard.engine")
 
 SCAN_OFF_LOOP_CHARS = 4_000  # longer messages (and attachments) are scanned in a worker thread
+OFF_LOOP_SCANS = 4  # worker-thread scans at once; more wait (their channel only)
 SWEEP_SECONDS = 300.0  # how often unsent notices are retried and expired originals purged
 MAX_BACKOFF = 30.0
 # a dropped connection or timeout mid-call: the request may not have arrived, so retrying
@@ -184,7 +185,10 @@ class Moderator:
         self._file_registry = file_registry
         self.pipeline = Pipeline(config, file_registry)
         self.context = self.pipeline.new_context()
-        self._scan_lock = asyncio.Lock()
+        # order is kept per channel (the context depends on it); channels scan in parallel,
+        # and at most OFF_LOOP_SCANS big messages are scanned in worker threads at once
+        self._channel_locks: dict[tuple[str, str, str], asyncio.Lock] = {}
+        self._off_loop = asyncio.Semaphore(OFF_LOOP_SCANS)
         self._cursors: dict[tuple[str, str], str] = {}
         self._in_flight: set[str] = set()  # incidents handle() is carrying out right now
         # one lock per incident being worked on: status changes of one incident are
@@ -382,7 +386,7 @@ class Moderator:
 
     async def _handle(self, message: ChatMessage) -> Incident | None:
         if message.kind is EventKind.DELETE:
-            async with self._scan_lock:
+            async with self._channel_lock(message):
                 self.pipeline.scan(message, self.context)
             return None
         existing = await self.store.find_incident(message.platform, message.channel, message.id)
@@ -470,10 +474,12 @@ class Moderator:
         A detector bug must not stop the bot: it is logged (type only, no text) and
         the message is treated as allowed.
         """
-        async with self._scan_lock:
+        async with self._channel_lock(message):
             try:
                 if len(message.text) > SCAN_OFF_LOOP_CHARS or message.attachments:
-                    return await asyncio.to_thread(self.pipeline.scan, message, self.context)
+                    async with self._off_loop:
+                        return await asyncio.to_thread(self.pipeline.scan, message,
+                                                       self.context)
                 return self.pipeline.scan(message, self.context)
             except Exception as exc:
                 log.error(
@@ -484,6 +490,17 @@ class Moderator:
                     type(exc).__name__,
                 )
                 return ALLOW
+
+    def _channel_lock(self, message: ChatMessage) -> asyncio.Lock:
+        """The scan lock of the message's channel (one per platform, server, channel)."""
+        key = (message.platform, message.server, message.channel)
+        lock = self._channel_locks.get(key)
+        if lock is None:
+            if len(self._channel_locks) > 10_000:  # forget idle channels' locks
+                for old in [k for k, v in self._channel_locks.items() if not v.locked()]:
+                    del self._channel_locks[old]
+            lock = self._channel_locks[key] = asyncio.Lock()
+        return lock
 
     async def _advance_cursor(self, message: ChatMessage) -> None:
         if message.kind is not EventKind.NEW:
@@ -524,7 +541,8 @@ class Moderator:
         from bot.masking import mask_excerpt
 
         spans = [(f.start, f.end) for f in verdict.findings]
-        return mask_excerpt(message.full_text, spans) + images.excerpt_suffix(message)
+        notes = images.excerpt_suffix(message) + fingerprints.excerpt_suffix(verdict)
+        return mask_excerpt(message.full_text, spans) + notes
 
     async def _store_incident(
         self, message: ChatMessage, verdict: Verdict

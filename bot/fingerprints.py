@@ -33,6 +33,7 @@ from pathlib import Path
 import phonenumbers
 
 from bot.config import Config, ConfigError, DetectionSettings, secret
+from bot.masking import mask
 from bot.models import (
     Action,
     Category,
@@ -41,7 +42,9 @@ from bot.models import (
     Subject,
     Verdict,
 )
+from bot.normalize import normalize
 from bot.registry import Registry
+from bot.signals import intent_signals
 
 FORMAT_VERSION = 1
 _CHECK_LABEL = b"doxguard fingerprint check v1"
@@ -67,13 +70,16 @@ def _digest(key: bytes, kind: str, value: str) -> str:
 
 # Anchors: short parts of the values (a house number, the last four digits of a phone,
 # SSN or account, a birth year), also written as keyed digests. The bot recovers which
-# ones are protected at start by digesting every possible anchor (about 11,000 HMACs),
+# ones are protected at start by digesting every possible anchor (about 17,000 HMACs),
 # so a message is cut into candidates only when one of its numbers is an anchor: the
 # cost of a protected-values file on clean traffic is a set lookup per number.
+_INITIALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _ANCHOR_DOMAINS = {
-    "house": lambda: (f"{n:03d}" for n in range(1_000)),  # a house number's last 3 digits
+    # a house number's last two digits and its street name's first character: "18H"
+    "street": lambda: (f"{n:02d}{c}" for n in range(100) for c in _INITIALS),
     "last4": lambda: (f"{n:04d}" for n in range(10_000)),
-    "year": lambda: (str(n) for n in range(1850, 2100)),
+    # a birth date's year (last two digits) and day of the month: "75:3"
+    "yearday": lambda: (f"{y:02d}:{d}" for y in range(100) for d in range(1, 32)),
 }
 
 
@@ -82,11 +88,22 @@ def _anchors(category: Category, form: str) -> Iterator[tuple[str, str]]:
     if kind in ("phone", "digits"):
         yield "last4", re.sub(r"\D", "", form)[-4:]
     elif kind == "address":
-        number = re.match(r"\d+", form)
-        if number:
-            yield "house", number.group()[-3:].zfill(3)
+        number, _, rest = form.partition(" ")
+        initial = _street_initial(rest.split())
+        digits = re.sub(r"\D", "", number)
+        if digits and initial:
+            yield "street", digits[-2:].zfill(2) + initial
     elif kind == "date":
-        yield "year", form[:4]
+        yield "yearday", f"{form[2:4]}:{int(form[8:10])}"
+
+
+def _street_initial(words: list[str]) -> str:
+    """The street name's first character, past a leading direction ("N HOLLY" -> "H")."""
+    from bot.detectors.address import DIRECTIONS
+
+    if words and words[0] in DIRECTIONS and len(words) > 1:
+        words = words[1:]
+    return words[0][:1] if words else ""
 
 
 def check_digest(key: bytes) -> str:
@@ -335,9 +352,9 @@ class Fingerprints:
         self._key = key
         self._table = table
         found = _recover_anchors(key, anchors or {})
-        self._houses = found.get("house", set())
+        self._streets = found.get("street", set())
         self._last4 = found.get("last4", set())
-        self._years = found.get("year", set())
+        self._yeardays = found.get("yearday", set())
         self._kinds = {kind for values in table.values() for kind in values_kinds(values)}
         self._cc = str(phonenumbers.country_code_for_region(region.upper()) or 1)
         self.settings = DetectionSettings()  # per-category actions (load_for sets the config's)
@@ -415,19 +432,30 @@ class Fingerprints:
             return
         if self._last4 and any(r[-4:] in self._last4 for r in runs if len(r) >= 4):
             yield from self._numbers(text, spend)
-        if self._houses and any(r[-3:].zfill(3) in self._houses for r in runs):
+        if self._streets:
             for m in _HOUSE.finditer(text):
-                if re.sub(r"\D", "", m.group(1))[-3:].zfill(3) not in self._houses:
+                if not self._street_anchored(text, m):
                     continue
                 for start, end, form in _street_candidates(text, m):
                     if spend():
                         yield "address", start, end, form
-        if self._years and any(_year_of(r) in self._years for r in runs if len(r) in (2, 4)):
+        if self._yeardays and self._date_anchored(runs):
             from bot.detectors.dates import find_dates
 
             for d in find_dates(text):
                 if d.kind == "ymd" and spend():
                     yield "date", d.start, d.end, d.value
+
+    def _street_anchored(self, text: str, m: re.Match[str]) -> bool:
+        digits = re.sub(r"\D", "", m.group(1))[-2:].zfill(2)
+        words = text[m.end(1) : m.end(1) + 40].upper().split()[:2]
+        initial = _street_initial([w.strip(".,") for w in words])
+        return bool(initial) and digits + initial in self._streets
+
+    def _date_anchored(self, runs: list[str]) -> bool:
+        years = {r[-2:] for r in runs if len(r) in (2, 4)}
+        days = {str(int(r)) for r in runs if len(r) <= 2 and 1 <= int(r) <= 31}
+        return any(f"{y}:{d}" in self._yeardays for y in years for d in days)
 
     def _numbers(self, text: str, spend) -> Iterator[tuple[str, int, int, str]]:
         """Digit runs ("(816) 555-0147", "123 45 6789"): each run of groups, as digits and
@@ -463,12 +491,6 @@ class Fingerprints:
                             if abs(pos - start) <= 48 and not start <= pos < end:
                                 if spend():
                                     yield "phone", start, end, f"+{cc}{area}{digits}"
-
-
-def _year_of(run: str) -> str:
-    if len(run) == 4:
-        return run
-    return ("19" if run >= "30" else "20") + run  # "75" -> 1975, "04" -> 2004 (candidates)
 
 
 def _recover_anchors(key: bytes, digests: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -543,12 +565,47 @@ def _contiguous(
 _GATE = re.compile(r"[0-9@]")
 # what the normalizer can turn into digits or an email (bot/normalize.py: spelled digits,
 # "name at example dot org"); ASCII text without any of it cannot hold a protected value
-_RAW_GATE = re.compile(
-    r"[0-9@]|\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|dot)\b"
-    r"|\bat\b[^\n]{1,80}\.",
-    re.IGNORECASE,
+# what the normalizer turns into digits or an email (bot/normalize.py): spelled digits,
+# "name at example dot org", "name [at] example.org"
+_DIGIT_OR_AT = re.compile(r"[0-9@]")
+_DIGIT_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "oh",
 )
+_SPELLED = r"\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b"
+_SPELLED_RUN = re.compile(rf"{_SPELLED}[\s,.\-]{{1,3}}{_SPELLED}")  # two in a row
+_EMAILISH = re.compile(r"\bdot\b|[\[(<{]\s*at\s*[\])>}]|\bat\s+[\w\-]+\.[a-z]{2,}")
 _DIGIT = re.compile(r"[0-9]")
+# characters the normalizer drops (zero-width, variation selectors) and ones it keeps but
+# that never become a digit, a letter or an "@" (emoji, arrows, typographic punctuation)
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufe0e\ufe0f]")
+_SYMBOLS = re.compile("[\u2010-\u2027\u2030-\u205e\u2190-\u2bff\U0001f000-\U0001faff]")
+
+
+def _cannot_hold_a_value(text: str) -> bool:
+    """True when no protected value can be in `text`: ASCII (once emoji and typographic
+    punctuation are set aside) with no digit, "@", "dot", "[at]" or spelled digits."""
+    if not text.isascii():
+        text = _SYMBOLS.sub(" ", _INVISIBLE.sub("", text))
+        if not text.isascii():
+            return False  # another script, fullwidth forms, lookalikes: normalize first
+    if _DIGIT_OR_AT.search(text):
+        return False
+    low = text.lower()
+    if ("." in low or "dot" in low) and ("at" in low) and _EMAILISH.search(low):
+        return False  # "name [at] example dot org", "name at example.org"
+    return not (any(w in low for w in _DIGIT_WORDS) and _SPELLED_RUN.search(low))
+
+
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}")
 _EMAIL_FULL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
 # a run of digit groups joined by phone/SSN/card separators, optionally after "+"
@@ -591,12 +648,8 @@ def protect(
     The finding carries no value (the allowlist cannot learn it) and the reason names
     the servant: "matches a protected value of Daniel Whitaker".
     """
-    from bot.masking import mask
-    from bot.normalize import normalize
-    from bot.signals import intent_signals
-
     settings = settings or fingerprints.settings
-    if text.isascii() and _RAW_GATE.search(text) is None:
+    if _cannot_hold_a_value(text):
         return verdict  # nothing normalization could turn into a digit or an "@"
     norm = normalize(text)
     matches = [
@@ -637,6 +690,13 @@ def protect(
     return Verdict(
         action, categories, servants, tuple(subjects), tuple(findings), intent, tuple(reasons), why
     )
+
+
+def excerpt_suffix(verdict: Verdict) -> str:
+    """Appended to the masked excerpt: the notice and `incident` say why a message that may
+    name nobody was hidden ("[matches a protected value of Daniel Whitaker]")."""
+    said = [r for r in verdict.reasons if r.startswith("matches a protected value of ")]
+    return (" [" + "; ".join(said) + "]") if said else ""
 
 
 def write_file(path: str | Path, text: str) -> None:

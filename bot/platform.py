@@ -81,3 +81,40 @@ class DropLogNoise:
     def filter(self, record: object) -> bool:
         message = getattr(record, "msg", "")
         return not any(f in str(message) for f in self.fragments)
+
+
+class PlatformRouter:
+    """One engine for several platforms: each request goes to the adapter of its platform.
+
+    `Moderator` talks to this like to any `Platform`. A request for a platform this
+    process does not run raises a non-retryable PlatformError (never another platform's
+    adapter), and `serves` lets the engine leave such incidents to the process that runs it.
+    """
+
+    def __init__(self, platforms: dict[str, Platform]):
+        self.platforms = dict(platforms)
+        self.name = "+".join(self.platforms) or "none"
+
+    def serves(self, platform: str) -> bool:
+        return platform in self.platforms
+
+    def _for(self, platform: str) -> Platform:
+        adapter = self.platforms.get(platform)
+        if adapter is None:
+            raise PlatformError(f"no {platform or 'unknown'} adapter in this process")
+        return adapter
+
+    async def hide(self, message: ChatMessage) -> HideOutcome:
+        return await self._for(message.platform).hide(message)
+
+    async def notify_moderators(self, notice: Notice) -> None:
+        await self._for(notice.platform).notify_moderators(notice)
+
+    async def repost(self, incident: Incident, original_text: str) -> None:
+        await self._for(incident.platform).repost(incident, original_text)
+
+    async def notify_author(self, message: ChatMessage, text: str) -> None:
+        await self._for(message.platform).notify_author(message, text)
+
+    async def timeout_author(self, message: ChatMessage, minutes: int, reason: str) -> bool:
+        return await self._for(message.platform).timeout_author(message, minutes, reason)

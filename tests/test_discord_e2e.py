@@ -652,3 +652,24 @@ async def test_a_screenshot_attachment_is_downloaded_read_and_hidden(world: Worl
     [incident] = await world.bot.moderator.store.list_incidents(limit=5)
     assert incident.message_id == msg["id"] and "home_address" in incident.categories
     assert "4410" not in incident.excerpt
+
+
+async def test_an_unfurled_image_link_is_read_through_discords_media_proxy(world: World) -> None:
+    """Issue 16: a posted image link that Discord embeds (MESSAGE_UPDATE without an edit) is
+    fetched from the embed's proxy URL on Discord's media host and read."""
+    from tests import screens
+
+    screens.ensure_ocr_tools()
+    picture = screens.encode(screens.chat([("anon", ADDRESS)], theme="light"), "png")
+    msg = await world.fake.post_message(world.general, world.member,
+                                        "lol https://pics.example.org/dox.png")
+    key = f"{world.general}/proxy/dox.png"
+    world.fake.attachments[key] = picture
+    proxy = f"http://127.0.0.1:{world.fake.port}/attachments/{key}"
+    await world.fake.edit_message(world.general, int(msg["id"]), embeds=[{
+        "type": "image", "url": "https://pics.example.org/dox.png",
+        "thumbnail": {"url": "https://pics.example.org/dox.png", "proxy_url": proxy,
+                      "width": 560, "height": 120},
+    }], user_edit=False)
+    await world.wait_deleted(world.general, msg, wait=30.0)
+    assert world.fake.attachment_fetches == [key]  # the proxy copy, not the linked site

@@ -32,6 +32,7 @@ PRIVATE = {
     (Category.HOME_ADDRESS, "4418 N Holly St Apt 2, Kansas City, MO 64111"),
     (Category.PHONE_NUMBER, "(816) 555-0147"),
     (Category.EMAIL_ADDRESS, "DWhit75@Example.org"),
+    (Category.EMAIL_ADDRESS, "karen.home@example.org"),
     (Category.BIRTH_DATE, "03/03/1975"),
     (Category.SOCIAL_SECURITY_NUMBER, "219-09-9999"),
     (Category.FINANCIAL_INFORMATION, "0012 3456 7890"),
@@ -42,7 +43,7 @@ CSV = "servant,category,value\n" + "".join(
 # what may never be written anywhere: the values, their digits and normalized forms
 PLAINTEXT = [
     "4418", "HOLLY", "Holly", "555-0147", "5550147", "8165550147", "dwhit75", "DWhit75",
-    "1975-03-03", "03/03/1975", "219099999", "219-09-9999", "001234567890",
+    "karen.home", "1975-03-03", "03/03/1975", "219099999", "219-09-9999", "001234567890",
 ]
 
 # a message with a protected value and no name, and the same with one digit changed
@@ -55,6 +56,8 @@ HIDDEN = [
     ("area code is 816, number 555-0147", Category.PHONE_NUMBER),
     ("write to dwhit75@example.org", Category.EMAIL_ADDRESS),
     ("write to dwhit75 at example dot org", Category.EMAIL_ADDRESS),
+    ("mail karen.home at example.org", Category.EMAIL_ADDRESS),  # no digit: the raw gate
+    ("karen dot home at example dot org", Category.EMAIL_ADDRESS),
     ("bday 3/3/75 lol", Category.BIRTH_DATE),
     ("born March 3, 1975", Category.BIRTH_DATE),
     ("219 09 9999", Category.SOCIAL_SECURITY_NUMBER),
@@ -204,6 +207,8 @@ async def test_no_plaintext_in_the_database_logs_or_notices(
                                                       platform="fake"))
         assert incident is not None and incident.servants == ("Daniel Whitaker",), text
     assert len(fake.hidden) == len(HIDDEN)
+    assert all("[matches a protected value of Daniel Whitaker]" in n.render_text()
+               for n in fake.notices)  # moderators see why a message naming nobody was hidden
     mod = Caller("console", "mod")
     replies = [await moderator.run_command(CommandRequest(mod, "incidents", ("50",)))]
     replies.append(await moderator.run_command(CommandRequest(mod, "check", (HIDDEN[0][0],))))
