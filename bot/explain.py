@@ -51,6 +51,25 @@ def _found(f: ReportedFinding) -> str:
     )
 
 
+def _about_lines(
+    about: Attribution, to_original: Callable[[int, int], tuple[int, int]] | None = None
+) -> list[str]:
+    """Whom the message is about, ambiguity and notes: the part both verdicts share.
+
+    With `to_original`, each subject's reason says where in the original text it was named.
+    """
+    lines = []
+    for index, reason in enumerate(about.reasons):
+        span = about.subject_spans[index] if index < len(about.subject_spans) else None
+        if span is not None and to_original is not None:
+            start, end = to_original(*span)
+            reason = f"{reason} (at {start}-{end})"
+        lines.append(reason)
+    lines.extend(a.describe() for a in about.ambiguous)
+    lines.extend(about.notes)
+    return lines
+
+
 def explain_verdict(
     decision: Decision,
     about: Attribution,
@@ -58,14 +77,7 @@ def explain_verdict(
     to_original: Callable[[int, int], tuple[int, int]] | None = None,
 ) -> Explanation:
     found = tuple(_found(f) for f in reported)
-    about_lines = []
-    for reason, span in zip(about.reasons, about.subject_spans, strict=False):
-        if span is not None and to_original is not None:
-            start, end = to_original(*span)
-            reason = f"{reason} (at {start}-{end})"
-        about_lines.append(reason)
-    about_lines.extend(a.describe() for a in about.ambiguous)
-    about_lines.extend(about.notes)
+    about_lines = _about_lines(about, to_original)
     if (about.role_person or "role" in decision.rule) and not about.subjects:
         about_lines.append("a public-servant role, and no registered servant named")
     if not about_lines:
@@ -76,7 +88,7 @@ def explain_verdict(
 def explained_allow(about: Attribution, rule: str, findings: Sequence[Finding] = ()) -> Verdict:
     """An allow verdict that says why (for `check` and `scan --explain`): kinds, no values."""
     found = tuple(f"{f.category.value} ({f.kind or 'value'}), not acted on" for f in findings)
-    about_lines = [*about.reasons, *(a.describe() for a in about.ambiguous), *about.notes]
+    about_lines = _about_lines(about)
     if about.others and not about.subjects and not about.notes:
         about_lines.append("names somebody who is not registered")
     if not about_lines:

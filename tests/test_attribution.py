@@ -254,9 +254,7 @@ def test_the_conversation_narrows_a_shared_surname(pipeline: Pipeline) -> None:
 def test_a_family_members_given_name_narrows_a_shared_surname(pipeline: Pipeline) -> None:
     v = one(pipeline, f"brown's wife colleen works at the bank, her cell is {PHONE}")
     assert v.action is Action.HIDE
-    assert [s.person for s in v.subjects] == ["Terrence Brown", "Colleen Brown"] or (
-        "Colleen Brown" in [s.person for s in v.subjects]
-    )
+    assert [s.person for s in v.subjects] == ["Terrence Brown", "Colleen Brown"]
     assert v.servants == ("Terrence Brown",)
 
 
