@@ -160,7 +160,7 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
     key_env = cfg.detection.fingerprint_key_env
     key = fingerprints.fingerprint_key(key_env)
     rows = fingerprints.read_private_csv(
-        args.csv, (s.name for s in registry.servants), cfg.detection.default_region
+        args.csv, registry.names(), cfg.detection.default_region
     )
     fingerprints.write_file(args.out, fingerprints.render_file(rows, key, key_env))
     people = len({servant for servant, _, _ in rows})

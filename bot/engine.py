@@ -909,7 +909,7 @@ class Moderator:
         """Autocomplete: kind "servant" (names) or "incident" (recent ids), at most 25."""
         if kind == "servant":
             want = prefix.strip().lower()
-            names = sorted(s.name for s in self.registry.servants)
+            names = sorted(self.registry.names())
             starts = [n for n in names if n.lower().startswith(want)]
             inside = [n for n in names if want in n.lower() and n not in starts]
             return (starts + inside)[:25]

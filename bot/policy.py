@@ -53,12 +53,8 @@ class Policy:
     def __init__(self, settings: DetectionSettings, registry: Registry):
         self.settings = settings
         self.registry = registry
-        self._public = frozenset().union(*(s.public.values for s in registry.servants))
-        self._public_addresses: dict[str, list[str]] = {}
-        for servant in registry.servants:
-            for line in servant.public.addresses_norm:
-                number, _, _ = line.partition(" ")
-                self._public_addresses.setdefault(number, []).append(line)
+        self._public = registry.public_values
+        self._public_addresses = registry.public_addresses
         self.allowlist: set[str] = set()
         self.allowlist_secret: bytes | None = None  # set by the engine (see allowlist_key)
 

@@ -26,6 +26,7 @@ import phonenumbers
 from bot.config import ConfigError, looks_like_secret
 from bot.models import Mention, Role
 from bot.names import Reading, is_common_word, read_surname, role_fits, same_given_name
+from bot.servant_table import ServantTable
 
 RELATIONS: dict[str, str] = {
     # word people write -> relation as the registry lists it
@@ -307,6 +308,25 @@ def _given(name: str) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
+def _public_index(servants: Iterable[Servant]) -> tuple[frozenset[str], dict[str, list[str]]]:
+    """Every official contact value, and public street lines by house number.
+
+    Built once with the registry (and kept in its cache), so a policy over a
+    million names need not walk every servant at start.
+    """
+    values: set[str] = set()
+    addresses: dict[str, list[str]] = {}
+    for servant in servants:
+        public = servant.public
+        if not (public.addresses_norm or public.emails_norm or public.phones_norm):
+            continue
+        values |= public.values
+        for line in public.addresses_norm:
+            number, _, _ = line.partition(" ")
+            addresses.setdefault(number, []).append(line)
+    return frozenset(values), addresses
+
+
 class Registry:
     """Immutable set of servants plus the automaton that finds them in text.
 
@@ -319,11 +339,12 @@ class Registry:
     """
 
     def __init__(self, servants: Iterable[Servant] = ()):
-        self._servants: dict[str, Servant] = {}
+        unique: dict[str, Servant] = {}
         for s in servants:
-            self._servants[s.name] = s
-        self._list: list[Servant] = list(self._servants.values())
-        self._by_folded: dict[str, Servant] | None = None
+            unique[s.name] = s
+        self._list = ServantTable(list(unique.values()))
+        self._by_folded: dict[str, str] | None = None
+        self.public_values, self.public_addresses = _public_index(self._list)
         self.cache_writer: threading.Thread | None = None
         self._automaton = self._build()
 
@@ -389,18 +410,23 @@ class Registry:
     def servants(self) -> list[Servant]:
         return list(self._list)
 
+    def names(self) -> list[str]:
+        """Every servant's name, in registry order (cheaper than `servants` on a cache)."""
+        return self._list.names()
+
     def __len__(self) -> int:
-        return len(self._servants)
+        return len(self._list)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._servants
+        return name in self._list
 
     def get(self, name: str) -> Servant | None:
-        servant = self._servants.get(name)
+        servant = self._list.named(name)
         if servant is None:
             if self._by_folded is None:
-                self._by_folded = {_fold(s.name): s for s in self._list}
-            servant = self._by_folded.get(_fold(name))
+                self._by_folded = {_fold(n): n for n in self._list.names()}
+            exact = self._by_folded.get(_fold(name))
+            servant = self._list.named(exact) if exact is not None else None
         return servant
 
     def with_servant(self, servant: Servant) -> Registry:
@@ -410,7 +436,7 @@ class Registry:
         return Registry(s for s in self._list if s.name != name)
 
     def role_of(self, name: str) -> str:
-        s = self._servants.get(name)
+        s = self._list.named(name)
         return s.role if s else Role.PUBLIC_SERVANT.value
 
     def _spans(self, folded: str) -> list[tuple[int, int, int]]:
@@ -517,7 +543,7 @@ class Registry:
                 candidates.append(s.name)
         if written.reading is Reading.TITLED and count > 1:
             # "Judge Brown" among 13 Browns: the ones registered with that title, if any
-            titled = [n for n in candidates if _has_title(self._servants[n], written.word)]
+            titled = [n for n in candidates if _has_title(self._list.named(n), written.word)]
             if titled and count <= MAX_LISTED_CANDIDATES:
                 candidates, count = titled, len(titled)
         return NameHit(
@@ -540,7 +566,7 @@ class Registry:
         return mentions
 
     def surname_of(self, name: str) -> str:
-        s = self._servants.get(name)
+        s = self._list.named(name)
         return _fold(s.surname) if s else ""
 
 
@@ -749,7 +775,7 @@ def _parse_servants(text: str, path: Path, region: str) -> Registry:
     return Registry(servants)
 
 
-CACHE_VERSION = "2"  # 2: every surname is a pattern, with a common-word flag
+CACHE_VERSION = "3"  # 2: every surname is a pattern; 3: servants unpickled one by one
 
 
 def load_servants(

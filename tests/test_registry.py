@@ -216,3 +216,44 @@ def test_token_pasted_into_the_registry_is_refused_without_echo() -> None:
     with pytest.raises(ConfigError) as info:
         parse_servants(text, "servants.toml")
     assert "secret token" in info.value.problem and token not in str(info.value)
+
+
+DEV = REPO / "tests" / "data" / "dev_corpus"
+
+
+def test_a_cached_registry_scans_exactly_as_the_file_it_came_from(tmp_path: Path) -> None:
+    """The cache keeps servants as one pickle each, read when first needed: same verdicts."""
+    import json
+
+    from bot.batch import read_records, scan_lines
+    from bot.config import load_config
+    from bot.pipeline import Pipeline
+
+    cache = tmp_path / "cache"
+    fresh = load_servants(DEV / "servants.toml", cache_dir=cache)
+    fresh.cache_writer.join()  # type: ignore[union-attr]
+    cached = load_servants(DEV / "servants.toml", cache_dir=cache)
+    assert cached.cache_writer is None  # it came from the cache
+    assert cached.public_values == fresh.public_values and cached.public_values
+    assert cached.public_addresses == fresh.public_addresses
+    records = read_records((DEV / "messages.jsonl").read_bytes().splitlines(), "dev")
+    plain = scan_lines(Pipeline(load_config(None), fresh), records, explain=True)
+    from_cache = scan_lines(Pipeline(load_config(None), cached), records, explain=True)
+    assert from_cache == plain
+    assert sum(json.loads(line)["action"] == "hide" for line in plain) > 100
+    assert cached.names() == fresh.names() and cached.servants == fresh.servants
+
+
+def test_servants_of_a_loaded_table_are_read_only_when_asked_for() -> None:
+    import pickle
+
+    from bot.servant_table import ServantTable
+
+    servants = [Servant(f"Person{i} Surname{i}", "police_officer") for i in range(1000)]
+    table = pickle.loads(pickle.dumps(ServantTable(servants)))
+    assert table.named("Person7 Surname7") == servants[7]
+    assert table[-1] == servants[-1] and table[2:4] == servants[2:4]
+    assert sum(s is not None for s in table._decoded) == 4  # 7, the last, 2 and 3
+    assert "Person9 Surname9" in table and "Nobody" not in table and table.named("x") is None
+    again = pickle.loads(pickle.dumps(table))  # half read, pickled again: nothing lost
+    assert list(again) == servants and again.names() == [s.name for s in servants]
