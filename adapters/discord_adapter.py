@@ -307,6 +307,7 @@ class DiscordAdapter:
         self.tree = app_commands.CommandTree(self.client)
         self.tree.add_command(build_group(self))
         self.moderator: Moderator | None = None
+        self._owns_moderator = True  # False when the runner shares one engine between platforms
         self.refusals = Refusals()
         self._moderator_ready = asyncio.Event()
         self._connected = asyncio.Event()  # guild cache filled: notices can be posted
@@ -330,15 +331,21 @@ class DiscordAdapter:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self, token: str, *, db_path: str | Path | None = None,
-                    **moderator_options: Any) -> None:
+                    moderator: Moderator | None = None, **moderator_options: Any) -> None:
         """Log in, connect, and build the Moderator; returns once the engine is running.
 
         The gateway connects while the engine resumes unfinished work, because
-        resuming may need to hide messages or post notices.
+        resuming may need to hide messages or post notices. With `moderator` (the
+        runner's one engine for every platform) the adapter uses it and leaves
+        closing it to its owner.
         """
         use_endpoints(self.settings)
         await self.client.login(token)
         self._runner = asyncio.create_task(self.client.connect(reconnect=True))
+        if moderator is not None:
+            self.moderator, self._owns_moderator = moderator, False
+            self._moderator_ready.set()
+            return
         try:
             self.moderator = await Moderator.create(
                 self.config, self, db_path=db_path, **moderator_options
@@ -347,6 +354,11 @@ class DiscordAdapter:
             await self.close()
             raise
         self._moderator_ready.set()
+
+    @property
+    def gateway(self) -> asyncio.Task[None] | None:
+        """The gateway connection's task: it ends when Discord closes it for good."""
+        return self._runner
 
     async def wait_ready(self, within: float = 30.0) -> None:
         """Until the gateway is up and every guild was set up (commands synced)."""
@@ -373,9 +385,9 @@ class DiscordAdapter:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self.moderator is not None:
+        if self.moderator is not None and self._owns_moderator:
             await self.moderator.close()
-            self.moderator = None
+        self.moderator = None
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.create_task(coro)
@@ -888,28 +900,39 @@ async def run_discord(config: Config) -> int:
     if token is None:
         log.error("set the environment variable %s to the bot token", env)
         return 2
-    adapter = DiscordAdapter(config)
+    from bot.runner import run_platforms  # local: the runner imports this module lazily
+
     try:
-        await adapter.run(token)
-    except discord.LoginFailure:
-        await adapter.close()
-        raise StartError(
-            f"discord: Discord refused the bot token in ${env} (discord.token_env): copy it "
-            "again from the Developer Portal (Bot → Reset Token) and export it"
-        ) from None
-    except discord.PrivilegedIntentsRequired:
-        await adapter.close()
-        raise StartError(
-            "discord: the Message Content intent is off: enable it in the Developer Portal "
-            "(Bot → Privileged Gateway Intents) and start again"
-        ) from None
-    except (aiohttp.ClientError, OSError, TimeoutError, discord.GatewayNotFound) as exc:
-        await adapter.close()
-        where = config.discord.api_base_url or "discord.com"
-        raise StartError(
-            f"discord: cannot reach Discord ({where}; {connection_problem(exc)}): check the "
-            "network, proxy or firewall (discord.api_base_url overrides the address)"
-        ) from None
+        return await run_platforms(config, ["discord"])
     except asyncio.CancelledError:
         return 0
-    return 0
+
+
+def start_problem(config: Config, exc: BaseException) -> StartError | None:
+    """The one line for an error that keeps Discord from starting, or None for any other."""
+    env = config.discord.token_env
+    if isinstance(exc, discord.LoginFailure):
+        return StartError(
+            f"discord: Discord refused the bot token in ${env} (discord.token_env): copy it "
+            "again from the Developer Portal (Bot → Reset Token) and export it")
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return StartError(
+            "discord: the Message Content intent is off: enable it in the Developer Portal "
+            "(Bot → Privileged Gateway Intents) and start again")
+    if isinstance(exc, (aiohttp.ClientError, OSError, TimeoutError, discord.GatewayNotFound)):
+        where = config.discord.api_base_url or "discord.com"
+        return StartError(
+            f"discord: cannot reach Discord ({where}; {connection_problem(exc)}): check the "
+            "network, proxy or firewall (discord.api_base_url overrides the address)")
+    return None
+
+
+async def start_discord(adapter: DiscordAdapter, token: str, moderator: Moderator) -> None:
+    """Log in and connect with the runner's engine; StartError for what an operator fixes."""
+    try:
+        await adapter.start(token, moderator=moderator)
+    except Exception as exc:
+        problem = start_problem(adapter.config, exc)
+        if problem is None:
+            raise
+        raise problem from None

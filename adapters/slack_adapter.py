@@ -32,12 +32,10 @@ delivery of it *finished*; if the first attempt failed, the retry is processed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import json
 import logging
 import re
-import signal
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -432,6 +430,7 @@ class SlackBot:
     ) -> None:
         self.config = _with_usergroup_moderators(config)
         self.settings = config.slack
+        self._owns_moderator = True  # False when the runner shares one engine between platforms
         self.oauth = oauth
         self.app_token = app_token
         self.installations: StoreInstallationStore | None = None
@@ -549,6 +548,8 @@ class SlackBot:
             from bot.engine import Moderator  # local: the engine is heavier than the adapter
 
             moderator = await Moderator.create(self.config, self.platform, db_path=db_path)
+        else:
+            self._owns_moderator = False  # the runner's engine: it closes it
         self.moderator = moderator
 
     async def _say_cannot_hide(self) -> None:
@@ -648,19 +649,20 @@ class SlackBot:
             await self._done_cond.wait_for(
                 lambda: self.events_done >= (self.events_seen if seen is None else seen))
 
-    async def close(self) -> None:
-        """Stop taking events, let the ones already acknowledged finish, then close."""
+    async def close(self, drain: float = CLOSE_GRACE_SECONDS) -> None:
+        """Stop taking events, let the ones already acknowledged finish (at most `drain`
+        seconds), then close."""
         if self._socket is not None:
             await self._socket.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
         try:
-            async with asyncio.timeout(CLOSE_GRACE_SECONDS):
+            async with asyncio.timeout(drain):
                 await self.wait_idle()
         except TimeoutError:
             log.warning("slack: closing with %d events unfinished (the engine resumes stored "
                         "incidents at the next start)", self.events_seen - self.events_done)
-        if self.moderator is not None:
+        if self.moderator is not None and self._owns_moderator:
             await self.moderator.close()
         if self._http is not None:
             await self._http.close()
@@ -1163,6 +1165,14 @@ def _unreachable(settings: SlackSettings, exc: BaseException) -> str:
 
 async def run_slack(config: Config) -> int:
     """Run the Slack bot until SIGINT/SIGTERM; returns the process exit status."""
+    from bot.runner import run_platforms  # local: the runner imports this module lazily
+
+    return await run_platforms(config, ["slack"])
+
+
+def slack_bot(config: Config) -> SlackBot:
+    """The Slack side as the settings and environment describe it; StartError, before
+    anything is opened, for a missing token or secret."""
     settings = config.slack
     oauth = None
     bot_token = secret(settings.bot_token_env)
@@ -1185,58 +1195,38 @@ async def run_slack(config: Config) -> int:
             f"slack: Socket Mode needs the app-level token in ${settings.app_token_env} "
             "(slack.app_token_env): generate one with the connections:write scope under Basic "
             'Information → App-Level Tokens, or set slack.mode = "http"')
-    bot = SlackBot(config, bot_token=None if oauth else bot_token, app_token=app_token,
-                   admin_token=secret(settings.admin_token_env), signing_secret=signing_secret,
-                   oauth=oauth)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
+    return SlackBot(config, bot_token=None if oauth else bot_token, app_token=app_token,
+                    admin_token=secret(settings.admin_token_env), signing_secret=signing_secret,
+                    oauth=oauth)
+
+
+async def start_slack(bot: SlackBot, moderator: Any) -> None:
+    """Check the tokens and connect (Socket Mode) or listen (HTTP) with the runner's engine;
+    StartError for what an operator fixes. The bot leaves closing `moderator` to its owner."""
+    settings = bot.settings
     try:
-        try:
-            await bot.start()
-        except SlackApiError as exc:
-            raise StartError(
-                f"slack: Slack refused the bot token in ${settings.bot_token_env} "
-                f"(slack.bot_token_env; {_error_code(exc)}): copy the Bot User OAuth Token "
-                "(xoxb-…) again from the app's Install App page") from None
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        await bot.start(moderator=moderator)
+    except SlackApiError as exc:
+        raise StartError(
+            f"slack: Slack refused the bot token in ${settings.bot_token_env} "
+            f"(slack.bot_token_env; {_error_code(exc)}): copy the Bot User OAuth Token "
+            "(xoxb-…) again from the app's Install App page") from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise StartError(_unreachable(settings, exc)) from None
+    try:
+        if settings.mode == "http":
+            await bot.start_http()
+        else:
+            await bot.connect_socket_mode()
+    except SlackApiError as exc:
+        raise StartError(
+            f"slack: Slack refused the app-level token in ${settings.app_token_env} "
+            f"(slack.app_token_env; {_error_code(exc)}): generate a new one with the "
+            "connections:write scope (Basic Information → App-Level Tokens)") from None
+    except OSError as exc:
+        if settings.mode != "http" or isinstance(exc, aiohttp.ClientError):
             raise StartError(_unreachable(settings, exc)) from None
-        try:
-            if settings.mode == "http":
-                await bot.start_http()
-            else:
-                await bot.connect_socket_mode()
-        except SlackApiError as exc:
-            raise StartError(
-                f"slack: Slack refused the app-level token in ${settings.app_token_env} "
-                f"(slack.app_token_env; {_error_code(exc)}): generate a new one with the "
-                "connections:write scope (Basic Information → App-Level Tokens)") from None
-        except OSError as exc:
-            if settings.mode != "http" or isinstance(exc, aiohttp.ClientError):
-                raise StartError(_unreachable(settings, exc)) from None
-            raise StartError(
-                f"slack: cannot listen on {settings.http_host}:{settings.http_port} "
-                f"({exc.strerror or exc}): free the port or set slack.http_port / "
-                "slack.http_host") from None
-        await bot.backfill()
-        # stop on SIGINT/SIGTERM, or when the store became unusable (disk full, damaged)
-        waiters = [asyncio.ensure_future(stop.wait()),
-                   asyncio.ensure_future(bot.moderator.failed.wait())]
-        try:
-            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
-        if bot.moderator.failure is not None:
-            log.error("slack: stopping: %s", bot.moderator.failure)
-            return 1
-        log.info("slack: stopping")
-        return 0
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-        await bot.close()
+        raise StartError(
+            f"slack: cannot listen on {settings.http_host}:{settings.http_port} "
+            f"({exc.strerror or exc}): free the port or set slack.http_port / "
+            "slack.http_host") from None

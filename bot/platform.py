@@ -98,6 +98,11 @@ class PlatformRouter:
     def serves(self, platform: str) -> bool:
         return platform in self.platforms
 
+    def serves_server(self, platform: str, server: str) -> bool:
+        """Whether this process acts for `server` (a Discord shard process: its guilds only)."""
+        owns = getattr(self.platforms.get(platform), "serves_server", None)
+        return platform in self.platforms and (not callable(owns) or bool(owns(platform, server)))
+
     def _for(self, platform: str) -> Platform:
         adapter = self.platforms.get(platform)
         if adapter is None:

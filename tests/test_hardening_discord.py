@@ -129,6 +129,7 @@ async def test_doxguard_run_never_prints_the_discord_token_even_at_debug(
         async with asyncio.timeout(60):
             out, err = await proc.communicate()
     printed = (out + err).decode(errors="replace")
+    assert proc.returncode == 0, printed[-2000:]  # SIGTERM drains and stops Discord cleanly
     assert "DEBUG" in printed  # debug logging really was on
     for value in (TOKEN, TOKEN.split(".")[-1], "fictional-seal-passphrase-never-printed"):
         assert value not in printed

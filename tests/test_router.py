@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.engine import Moderator
 from bot.models import IncidentStatus
-from bot.platform import PlatformRouter
+from bot.platform import PlatformError, PlatformRouter
 from tests.fake_platform import FakePlatform
 from tests.test_engine import DOX, make_config, msg
 
@@ -47,3 +49,30 @@ async def test_a_process_without_slack_leaves_slack_incidents_alone(tmp_path: Pa
     assert discord.calls == []
     assert (await only_discord.store.get_incident(pending.id)).status is pending.status
     await only_discord.close()
+
+
+class ShardPlatform(FakePlatform):
+    """A Discord adapter of a shard process: it acts for guilds 1 and 3 only."""
+
+    def serves_server(self, platform: str, server: str) -> bool:
+        return server in {"1", "3"}
+
+
+async def test_serves_names_the_platforms_of_this_process_and_their_servers() -> None:
+    router = PlatformRouter({"discord": ShardPlatform(name="discord"),
+                             "slack": FakePlatform(name="slack")})
+    assert router.serves("discord") and router.serves("slack")
+    assert not router.serves("matrix") and not router.serves("")
+    assert router.serves_server("discord", "3") and not router.serves_server("discord", "2")
+    assert router.serves_server("slack", "T1")  # no shards: every workspace
+    assert not router.serves_server("matrix", "1")
+    assert router.name == "discord+slack"
+
+
+async def test_a_request_for_a_platform_not_run_here_is_refused_not_rerouted() -> None:
+    slack = FakePlatform(name="slack")
+    router = PlatformRouter({"slack": slack})
+    with pytest.raises(PlatformError) as refused:
+        await router.hide(msg(1, DOX, platform="discord", server="100"))
+    assert not refused.value.retryable and "discord" in str(refused.value)
+    assert slack.calls == []
