@@ -77,10 +77,8 @@ async def test_one_run_process_serves_both_platforms_and_stops_cleanly(tmp_path:
         await slack.wait_deleted(GENERAL, body["event"]["ts"])
         mod_log = int(discord.channel(guild, "mod-log")["id"])
         await discord.wait_for_request("POST", rf"^/channels/{mod_log}/messages$", wait=30)
-        async with asyncio.timeout(30):
-            while not any(c.params.get("channel") == MODS
-                          for c in slack.calls_to("chat.postMessage", ok_only=True)):
-                await asyncio.sleep(0.05)
+        [notice] = await slack.wait_for_call("chat.postMessage")
+        assert notice.params.get("channel") == MODS and notice.error is None
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         async with asyncio.timeout(30):
