@@ -42,6 +42,7 @@ from bot.models import (
     IncidentStatus,
 )
 from bot.notices import verdict_lines
+from bot.policy import allowlist_entry
 from bot.seal import SealError
 from bot.store import AuditRecord, Scope
 
@@ -685,7 +686,8 @@ async def _dismiss(moderator: Moderator, caller: Caller, args: tuple[str, ...]) 
     if original is not None:
         added = await moderator.store.add_allowlist(original.allowlist, _actor(caller), inc.id,
                                                     _scope(caller))
-        moderator.pipeline.allowlist.update(k for _s, k in original.allowlist)
+        moderator.pipeline.allowlist.update(
+            allowlist_entry(caller.platform, caller.server, k) for _s, k in original.allowlist)
         note = f" {added} value(s) allowlisted for {', '.join(inc.servants) or 'its servants'}."
     return CommandReply(f"Dismissed {inc.id} as a false positive.{note} {_after_dismiss(current)}")
 

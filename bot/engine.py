@@ -37,6 +37,7 @@ from bot.models import (
     Verdict,
 )
 from bot.platform import HideOutcome, Platform, PlatformError
+from bot.policy import allowlist_entry
 from bot.registry import Registry, load_servants, servant_from_dict
 from bot.seal import Sealer, SealError
 from bot.store import AuditRecord, IncidentStore, Scope, StoreError, open_store
@@ -247,7 +248,8 @@ class Moderator:
             watch = getattr(store, "watch_servants", None)
             if callable(watch):  # a shared database: other processes' registry changes
                 watch(moderator._apply_registry)
-            moderator.pipeline.allowlist.update(await store.allowlist_keys())
+            moderator.pipeline.allowlist.update(
+                allowlist_entry(*row) for row in await store.allowlist_entries())
             await moderator.purge_expired()
             if resume:
                 await moderator.resume()

@@ -163,7 +163,7 @@ class Pipeline:
             # nobody protected can be concerned: the common, cheap case
             return explained_allow(about, "names no registered servant") if explain else ALLOW
         findings, failed = self._detect_safely(norm)
-        decision = self.policy.decide(folded, about, findings)
+        decision = self.policy.decide(folded, about, findings, (message.platform, message.server))
         if failed and decision.action is Action.ALLOW and concerned:
             rule = f"a detector failed ({', '.join(failed)}), so moderators decide"
             decision = Decision(Action.REVIEW, about.subjects, (), (), rule)

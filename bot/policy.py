@@ -33,6 +33,15 @@ from bot.signals import (
 _RANK = {Action.ALLOW: 0, Action.REVIEW: 1, Action.HIDE: 2}
 
 
+def allowlist_entry(platform: str, server: str, key: str) -> str:
+    """An allowlist key as the policy holds it: good only in the server it was added in.
+
+    A value a moderator of one community allowlisted must not stop another
+    community's moderators from seeing it (keys are stored with their server).
+    """
+    return f"{platform}\x1f{server}\x1f{key}"
+
+
 def allowlist_key(
     servant: str, category: Category | str, value: str, secret: bytes | None = None
 ) -> str:
@@ -77,7 +86,8 @@ class Policy:
                     return True
         return False
 
-    def _relevant(self, f: Finding, folded: str, servants: list[str], spans) -> bool:
+    def _relevant(self, f: Finding, folded: str, servants: list[str], spans,
+                  scope: tuple[str, str]) -> bool:
         if f.confidence < self.settings.review_confidence:
             return False
         if self.settings.action_for(f.category) is Action.ALLOW:
@@ -85,17 +95,22 @@ class Policy:
         if self._is_public(f):
             return False
         if self.allowlist and any(
-            allowlist_key(s, f.category, f.value, self.allowlist_secret) in self.allowlist
+            allowlist_entry(*scope, allowlist_key(s, f.category, f.value, self.allowlist_secret))
+            in self.allowlist
             for s in servants
         ):
             return False
         return not about_author(folded, f.start, spans)
 
-    def decide(self, folded: str, about: Attribution, findings: list[Finding]) -> Decision:
-        """The action for one message, the findings it rests on, and the rule that gave it."""
+    def decide(self, folded: str, about: Attribution, findings: list[Finding],
+               scope: tuple[str, str] = ("", "")) -> Decision:
+        """The action for one message, the findings it rests on, and the rule that gave it.
+
+        `scope` is the message's (platform, server): allowlisted values count only there.
+        """
         subjects = list(about.subjects)
         servants = list(dict.fromkeys(s.servant for s in subjects))
-        kept = [f for f in findings if self._relevant(f, folded, servants, about.spans)]
+        kept = [f for f in findings if self._relevant(f, folded, servants, about.spans, scope)]
         action = Action.ALLOW
         rule = ""
         acted: list[Finding] = []
@@ -180,4 +195,4 @@ class Decision:
     rule: str
 
 
-__all__ = ["Decision", "Policy", "allowlist_key", "is_partial"]
+__all__ = ["Decision", "Policy", "allowlist_entry", "allowlist_key", "is_partial"]

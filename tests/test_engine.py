@@ -413,6 +413,27 @@ async def test_dismiss_with_allowlist_stops_flagging_that_value(config: Config, 
     await moderator.close()
 
 
+async def test_an_allowlisted_value_counts_only_in_its_own_server(tmp_path: Path,
+                                                                  key: str) -> None:
+    config = make_config(tmp_path, '[moderators]\nuser_ids = ["discord:7", "slack:U7"]\n')
+    moderator, _ = await start(config)
+    text = f"Grace Okafor's home phone is {PHONE} call her"
+    first = await moderator.handle(msg(1, text, platform="discord", server="100"))
+    assert first is not None
+    in_100 = Caller("discord", "7", server="100")
+    reply = await cmd(moderator, "dismiss", first.id, "allowlist", caller=in_100)
+    assert reply.ok and "allowlisted" in reply.text
+    assert await moderator.handle(msg(2, text, platform="discord", server="100")) is None
+    # another guild, and a Slack workspace, still see the value hidden
+    assert await moderator.handle(msg(3, text, platform="discord", server="200")) is not None
+    assert await moderator.handle(msg("4.1", text, platform="slack", server="T1")) is not None
+    await moderator.close()
+    moderator, _ = await start(config)  # the scope survives a restart
+    assert await moderator.handle(msg(5, text, platform="discord", server="100")) is None
+    assert await moderator.handle(msg(6, text, platform="discord", server="200")) is not None
+    await moderator.close()
+
+
 async def test_servant_commands_persist_with_the_actor(config: Config, key: str) -> None:
     moderator, _ = await start(config)
     reply = await cmd(moderator, "servant", "add", "Jane", "Roe", "role=city_employee",

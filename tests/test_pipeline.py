@@ -9,7 +9,7 @@ import pytest
 from bot.config import load_config, parse_config
 from bot.models import Action, Category, ChatMessage, EventKind
 from bot.pipeline import Pipeline
-from bot.policy import allowlist_key
+from bot.policy import allowlist_entry, allowlist_key
 from bot.registry import load_servants
 
 REPO = Path(__file__).resolve().parents[1]
@@ -122,7 +122,10 @@ def test_allowlisted_value_is_ignored() -> None:
     p = Pipeline(load_config(None), load_servants(REPO / "config" / "servants.toml"))
     v = p.scan(msg("Whitaker's cell is 816-555-0177"))
     assert v.action is Action.HIDE
-    p.allowlist.add(allowlist_key("Daniel Whitaker", v.findings[0].category, v.findings[0].value))
+    key = allowlist_key("Daniel Whitaker", v.findings[0].category, v.findings[0].value)
+    p.allowlist.add(allowlist_entry("discord", "100", key))  # allowlisted in one server
+    assert p.scan(msg("Whitaker's cell is 816-555-0177")).action is Action.HIDE  # not here
+    p.allowlist.add(allowlist_entry("console", "", key))  # the console's own
     assert p.scan(msg("Whitaker's cell is 816-555-0177")).action is Action.ALLOW
 
 

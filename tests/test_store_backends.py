@@ -194,6 +194,10 @@ async def test_cursors_allowlist_meta_and_servants(store: Any) -> None:
     assert await store.add_allowlist([("Daniel Whitaker", "k1")], "mod", None, HERE) == 0
     assert await store.allowlist_keys(HERE) == {"k1", "k2"}
     assert await store.allowlist_keys(THERE) == set()
+    assert await store.add_allowlist([("Daniel Whitaker", "k1")], "mod", None, THERE) == 1
+    assert await store.allowlist_entries() == {
+        (HERE.platform, HERE.server, "k1"), (HERE.platform, HERE.server, "k2"),
+        (THERE.platform, THERE.server, "k1")}
     await store.set_meta("key_check", "abc")
     await store.set_meta("key_check", "def")
     assert await store.get_meta("key_check") == "def"

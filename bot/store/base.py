@@ -201,6 +201,9 @@ class IncidentStore(Protocol):
     async def add_allowlist(self, entries: Iterable[tuple[str, str]], actor: str,
                             incident: str | None, scope: Scope | None = None) -> int: ...
     async def allowlist_keys(self, scope: Scope | None = None) -> set[str]: ...
+    async def allowlist_entries(self) -> set[tuple[str, str, str]]:
+        """Every entry as (platform, server, key): the engine matches each in its server."""
+        ...
 
     # -- Slack installations (sealed blobs, see adapters.slack_oauth) and OAuth states -----
     async def put_slack_installation(self, enterprise_id: str, team_id: str, user_id: str,

@@ -775,6 +775,11 @@ class PostgreSQLStore:
         rows = await self._pool.fetch(f"SELECT key FROM allowlist WHERE true{where}", *params)
         return {r[0] for r in rows}
 
+    @_reconnecting
+    async def allowlist_entries(self) -> set[tuple[str, str, str]]:
+        rows = await self._pool.fetch("SELECT platform, server, key FROM allowlist")
+        return {(r[0], r[1], r[2]) for r in rows}
+
     # -- Slack installations and OAuth states ------------------------------------
     @_reconnecting
     async def put_slack_installation(self, enterprise_id: str, team_id: str, user_id: str,

@@ -779,6 +779,11 @@ class SQLiteStore:
         return {r[0] for r in await self._all(
             f"SELECT key FROM allowlist WHERE 1 = 1{where}", params)}
 
+    @_retrying
+    async def allowlist_entries(self) -> set[tuple[str, str, str]]:
+        return {(r[0], r[1], r[2]) for r in await self._all(
+            "SELECT platform, server, key FROM allowlist", ())}
+
 
     # -- reports -------------------------------------------------------------
     @_retrying
