@@ -541,7 +541,7 @@ class DiscordAdapter:
                         ", ".join(lacking))
         if self._mod_log(guild) is None:
             log.warning("guild %s (%s): no mod-log channel '%s'; notices cannot be posted",
-                        guild.id, guild.name, self.settings.mod_log_channel)
+                        guild.id, guild.name, self._mod_log_name(guild))
         if self.settings.sync_commands:
             try:
                 self.tree.copy_global_to(guild=guild)
@@ -564,8 +564,13 @@ class DiscordAdapter:
         except discord.HTTPException as exc:
             log.warning("guild %s: AutoMod rule not installed (%s)", guild.id, exc.status)
 
+    def _mod_log_name(self, guild: discord.Guild) -> str:
+        """The guild's own `[servers]` mod-log channel, else `discord.mod_log_channel`."""
+        own = self.config.server(PLATFORM, str(guild.id)).mod_log_channel
+        return own or self.settings.mod_log_channel
+
     def _mod_log(self, guild: discord.Guild) -> discord.TextChannel | None:
-        want = self.settings.mod_log_channel.strip().lstrip("#")
+        want = self._mod_log_name(guild).strip().lstrip("#")
         if want.isdigit():
             channel = guild.get_channel(int(want))
             return channel if isinstance(channel, discord.TextChannel) else None
@@ -759,7 +764,7 @@ class DiscordAdapter:
         channel = self._mod_log(guild)
         if channel is None:
             raise PlatformError(
-                f"no mod-log channel '{self.settings.mod_log_channel}' in guild {guild.id}"
+                f"no mod-log channel '{self._mod_log_name(guild)}' in guild {guild.id}"
             )
         scope = f"{guild.id}/{channel.id}"
         if self.refusals.refused("notify", scope):

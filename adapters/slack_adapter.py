@@ -235,6 +235,7 @@ class SlackPlatform:
                  admin: AsyncWebClient | None = None, *,
                  directory: Directory | None = None) -> None:
         self.settings = settings
+        self.channels: dict[str, str] = {}  # workspace id -> its own [servers] notice channel
         if directory is None:
             assert bot is not None, "a bot client or a workspace directory"
             directory = FixedWorkspace(
@@ -299,7 +300,7 @@ class SlackPlatform:
 
     async def notify_moderators(self, notice: Notice) -> None:
         ws = await self.workspace(notice.server)
-        channel = ws.moderators_channel
+        channel = self.channels.get(notice.server) or ws.moderators_channel
         if not channel:
             raise PlatformError("slack.moderators_channel is not set", retryable=False)
         await _slack_call("chat.postMessage", lambda: ws.bot.chat_postMessage(
@@ -464,6 +465,11 @@ class SlackBot:
                 oauth_settings=self._oauth_settings(oauth, records),
             )
         self.platform = SlackPlatform(self.settings, directory=self.directory)
+        self.platform.channels = {
+            key.split(":", 1)[1]: server.mod_log_channel
+            for key, server in config.servers.items()
+            if key.startswith("slack:") and server.mod_log_channel
+        }
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.moderator: Any = None  # bot.engine.Moderator once started
         self.bot_user_id = ""
@@ -1024,15 +1030,19 @@ class SlackBot:
             display_name=display_name,
         )
 
-    def _moderator_groups(self) -> list[str]:
+    def _moderator_groups(self, team_id: str) -> list[str]:
+        """User groups whose members moderate: the global ones and this workspace's own
+        (`[servers."slack:T…"] moderators` entries that are groups, ids starting with S)."""
         groups = [r.split(":", 1)[1] for r in self.config.moderators.role_ids
                   if r.startswith("slack:")]
+        own = self.config.server("slack", team_id).moderators
+        groups += [r.split(":", 1)[1] for r in own if r.startswith("slack:S")]
         return list(dict.fromkeys(groups))
 
     async def _roles(self, workspace: Workspace, user_id: str) -> tuple[str, ...]:
         """The moderator user groups the user belongs to, asked of Slack (cached briefly)."""
         roles = []
-        for group in self._moderator_groups():
+        for group in self._moderator_groups(workspace.team_id or self.team_id):
             key = f"{workspace.team_id}:{group}"
             members = self._members.get(key)
             if members is None:

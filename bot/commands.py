@@ -745,11 +745,12 @@ async def _check(moderator: Moderator, caller: Caller, args: tuple[str, ...]) ->
         id="check", channel=caller.channel or "check", author=caller.user_id, text=text,
         platform=caller.platform, server=caller.server, kind=EventKind.NEW,
     )
-    ctx = moderator.pipeline.new_context()
+    pipeline = moderator.pipeline_for(caller.platform, caller.server)
+    ctx = pipeline.new_context()
     if len(text) > 4000:
-        verdict = await asyncio.to_thread(moderator.pipeline.scan, message, ctx)
+        verdict = await asyncio.to_thread(pipeline.scan, message, ctx)
     else:
-        verdict = moderator.pipeline.scan(message, ctx)
+        verdict = pipeline.scan(message, ctx)
     if not verdict.is_violation:
         return CommandReply("Dry run: allowed (nothing would happen).")
     lines = [f"Dry run: would {verdict.action.value} (nothing stored or hidden)."]

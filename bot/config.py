@@ -290,6 +290,29 @@ class ImageSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """One server's own settings (`[servers."discord:1234…"]`), added to the global ones.
+
+    A server is a Discord guild or a Slack workspace; its moderators moderate there
+    and nowhere else.
+    """
+
+    moderators: tuple[str, ...] = field(
+        default=(), metadata=_help("users or roles ('platform:id') who moderate this server only")
+    )
+    mod_log_channel: str = field(
+        default="", metadata=_help("this server's notice channel; empty: the platform's setting")
+    )
+    servants_file: str = field(
+        default="", metadata=_help("a registry this server protects besides the global one")
+    )
+
+
+NO_SERVER_SETTINGS = ServerSettings()
+SERVER_KEY = re.compile(r"(discord|slack|console):[A-Za-z0-9_.-]+")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     detection: DetectionSettings = field(default_factory=DetectionSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
@@ -300,6 +323,9 @@ class Config:
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     images: ImageSettings = field(default_factory=ImageSettings)
+    servers: dict[str, ServerSettings] = field(
+        default_factory=dict, metadata=_help('per-server settings, keyed "platform:server id"')
+    )
     servants_file: str = field(
         default="servants.toml", metadata=_help("registry file, relative to this config")
     )
@@ -317,6 +343,10 @@ class Config:
     @property
     def servants_path(self) -> Path:
         return self.resolve(self.servants_file)
+
+    def server(self, platform: str, server: str) -> ServerSettings:
+        """The settings of one server (its `[servers]` entry, or none of its own)."""
+        return self.servers.get(f"{platform}:{server}", NO_SERVER_SETTINGS)
 
     @property
     def database_path(self) -> Path:
@@ -338,7 +368,7 @@ def key_line(text: str, dotted: str) -> int | None:
     for number, line in enumerate(text.splitlines(), start=1):
         m = header.match(line)
         if m:
-            in_section = m.group(1).strip() == section
+            in_section = _unquoted(m.group(1)) == _unquoted(section)
             if in_section and dotted == section:
                 return number
             continue
@@ -349,9 +379,14 @@ def key_line(text: str, dotted: str) -> int | None:
         # a whole table may be the culprit
         for number, line in enumerate(text.splitlines(), start=1):
             m = header.match(line)
-            if m and m.group(1).strip() == dotted:
+            if m and _unquoted(m.group(1)) == _unquoted(dotted):
                 return number
     return None
+
+
+def _unquoted(section: str) -> str:
+    """A table name as TOML means it: `servers."discord:1"` is `servers.discord:1`."""
+    return section.strip().replace('"', "").replace("'", "")
 
 
 def _describe(tp: Any) -> str:
@@ -383,7 +418,8 @@ class _Loader:
         if origin is dict:
             if not isinstance(value, dict):
                 self.fail(key, "must be a table")
-            return {k: self.convert(f"{key}.{k}", v, str) for k, v in value.items()}
+            inner = typing.get_args(tp)[1]
+            return {k: self.convert(f"{key}.{k}", v, inner) for k, v in value.items()}
         if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
             return self.convert(key, value, args[0])
@@ -506,6 +542,16 @@ def _validate(cfg: Config, loader: _Loader) -> None:
     for i, ident in enumerate((*cfg.moderators.user_ids, *cfg.moderators.role_ids)):
         if ":" not in ident:
             loader.fail("moderators", f"entry {i + 1} '{ident}' must read 'platform:id'")
+    for name, server in cfg.servers.items():
+        key = f'servers."{name}"'
+        if not SERVER_KEY.fullmatch(name):
+            loader.fail(key, "must be named \"platform:server id\", e.g. "
+                        "[servers.\"discord:123456789012345678\"] or [servers.\"slack:T0123\"]")
+        platform = name.split(":", 1)[0]
+        for i, ident in enumerate(server.moderators):
+            if not ident.startswith(f"{platform}:") or len(ident) == len(platform) + 1:
+                loader.fail(f"{key}.moderators", f"entry {i + 1} must read '{platform}:id' "
+                            f"(a {platform} user or role of this server)")
 
 
 def _shown(value: Any) -> str:

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import fingerprints, images, incidents, notices
 from bot.config import Config, ConfigError, load_config
@@ -41,6 +41,9 @@ from bot.policy import allowlist_entry
 from bot.registry import Registry, load_servants, servant_from_dict
 from bot.seal import Sealer, SealError
 from bot.store import AuditRecord, IncidentStore, Scope, StoreError, open_store
+
+if TYPE_CHECKING:
+    from bot.pipeline import Pipeline  # imported when first needed: it builds detectors
 
 log = logging.getLogger("doxguard.engine")
 
@@ -185,6 +188,10 @@ class Moderator:
         self.key_mismatch = False
         self._file_registry = file_registry
         self.pipeline = Pipeline(config, file_registry)
+        # servers with a registry of their own ([servers."platform:id"] servants_file):
+        # its file, and a pipeline over the global servants plus that server's
+        self._server_files: dict[str, Registry] = {}
+        self._server_pipelines: dict[str, Pipeline] = {}
         self.context = self.pipeline.new_context()
         # order is kept per channel (the context depends on it); channels scan in parallel,
         # and at most OFF_LOOP_SCANS big messages are scanned in worker threads at once
@@ -240,6 +247,7 @@ class Moderator:
         try:
             sealer = await asyncio.to_thread(Sealer.from_env, config.storage.encryption_key_env)
             moderator = cls(config, platform, store, sealer, registry, retry_delay)
+            moderator._server_files = await asyncio.to_thread(load_server_registries, config)
             moderator._file_servants_setting = await asyncio.to_thread(
                 _servants_setting_in_file, config
             )
@@ -301,13 +309,26 @@ class Moderator:
                 continue
             reg = reg.with_servant(servant)
         self.pipeline.set_registry(reg)
+        self._build_server_pipelines()
         self._install_allowlist_secret()
+
+    def _build_server_pipelines(self) -> None:
+        """A server's own servants are protected there, besides (and over) the global ones."""
+        base = self.pipeline.registry
+        self._server_pipelines = {
+            key: self.pipeline.with_registry(Registry([*base.servants, *own.servants]))
+            for key, own in self._server_files.items()
+        }
+
+    def pipeline_for(self, platform: str, server: str) -> Pipeline:
+        """The pipeline that scans this server's messages (its own registry, if any)."""
+        return self._server_pipelines.get(f"{platform}:{server}", self.pipeline)
 
     def _install_allowlist_secret(self) -> None:
         """The policy checks allowlist HMACs keyed from the sealing key (see allowlist_key)."""
-        self.pipeline.policy.allowlist_secret = (
-            self.sealer.allowlist_secret if self.sealer is not None else None
-        )
+        secret = self.sealer.allowlist_secret if self.sealer is not None else None
+        for pipeline in (self.pipeline, *self._server_pipelines.values()):
+            pipeline.policy.allowlist_secret = secret
 
     @property
     def registry(self) -> Registry:
@@ -315,6 +336,7 @@ class Moderator:
 
     async def set_registry(self, registry: Registry) -> None:
         self.pipeline.set_registry(registry)
+        self._build_server_pipelines()
         self._install_allowlist_secret()
 
     async def reload(self) -> Config:
@@ -338,11 +360,13 @@ class Moderator:
             loaded, storage=dataclasses.replace(loaded.storage, path=running.storage.path)
         )
         registry = await asyncio.to_thread(load_file_registry, loaded)
-        await self.reconfigure(loaded, registry)
+        server_files = await asyncio.to_thread(load_server_registries, loaded)
+        await self.reconfigure(loaded, registry, server_files)
         return loaded
 
-    async def reconfigure(self, config: Config, file_registry: Registry) -> None:
-        """Swap in a freshly loaded config and servants file (used by `reload`)."""
+    async def reconfigure(self, config: Config, file_registry: Registry,
+                          server_files: dict[str, Registry] | None = None) -> None:
+        """Swap in a freshly loaded config and servants files (used by `reload`)."""
         from bot.pipeline import Pipeline
 
         allow = set(self.pipeline.allowlist)
@@ -355,6 +379,7 @@ class Moderator:
             self.images = images.ImageReader(config.images)
         self.config = config
         self._file_registry = file_registry
+        self._server_files = server_files if server_files is not None else {}
         self.pipeline = pipeline
         await self._apply_registry()
 
@@ -389,7 +414,7 @@ class Moderator:
     async def _handle(self, message: ChatMessage) -> Incident | None:
         if message.kind is EventKind.DELETE:
             async with self._channel_lock(message):
-                self.pipeline.scan(message, self.context)
+                self.pipeline_for(message.platform, message.server).scan(message, self.context)
             return None
         existing = await self.store.find_incident(message.platform, message.channel, message.id)
         if existing is not None and not self._rescans(existing, message):
@@ -476,13 +501,13 @@ class Moderator:
         A detector bug must not stop the bot: it is logged (type only, no text) and
         the message is treated as allowed.
         """
+        pipeline = self.pipeline_for(message.platform, message.server)
         async with self._channel_lock(message):
             try:
                 if len(message.text) > SCAN_OFF_LOOP_CHARS or message.attachments:
                     async with self._off_loop:
-                        return await asyncio.to_thread(self.pipeline.scan, message,
-                                                       self.context)
-                return self.pipeline.scan(message, self.context)
+                        return await asyncio.to_thread(pipeline.scan, message, self.context)
+                return pipeline.scan(message, self.context)
             except Exception as exc:
                 log.error(
                     "scan failed for %s/%s message %s: %s",
@@ -873,9 +898,12 @@ class Moderator:
         or they are a console moderator. The adapter's view of permissions is not trusted.
         """
         mods = self.config.moderators
-        if f"{caller.platform}:{caller.user_id}" in mods.user_ids:
+        user = f"{caller.platform}:{caller.user_id}"
+        roles = [f"{caller.platform}:{role}" for role in caller.roles]
+        if user in mods.user_ids or any(role in mods.role_ids for role in roles):
             return True
-        if any(f"{caller.platform}:{role}" in mods.role_ids for role in caller.roles):
+        own = self.config.server(caller.platform, caller.server).moderators  # this server only
+        if user in own or any(role in own for role in roles):
             return True
         return caller.platform == "console" and caller.user_id in self.config.console.moderators
 
@@ -969,6 +997,25 @@ def load_file_registry(config: Config) -> Registry:
         return Registry()
     cache = config.resolve(config.storage.registry_cache) if config.storage.registry_cache else None
     return load_servants(path, config.detection.default_region, cache_dir=cache)
+
+
+def load_server_registries(config: Config) -> dict[str, Registry]:
+    """The registries of servers that name their own (`[servers."…"] servants_file`).
+
+    A named file that is missing or broken is a ConfigError naming the setting: a
+    server must not silently protect fewer people than its moderators listed.
+    """
+    cache = config.resolve(config.storage.registry_cache) if config.storage.registry_cache else None
+    found: dict[str, Registry] = {}
+    for key, server in config.servers.items():
+        if not server.servants_file:
+            continue
+        path = config.resolve(server.servants_file)
+        if not path.exists():
+            raise ConfigError(Path(config.source or "<config>"), f'servers."{key}".servants_file',
+                              f"servants file not found: {path} (fix the path, or create it)")
+        found[key] = load_servants(path, config.detection.default_region, cache_dir=cache)
+    return found
 
 
 def _servants_setting_in_file(config: Config) -> str | None:

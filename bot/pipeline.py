@@ -9,6 +9,7 @@ no-one in the registry.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -75,6 +76,13 @@ class Pipeline:
         self.registry = registry
         self.policy = Policy(self.config.detection, registry)
         self.policy.allowlist = self._allowlist
+
+    def with_registry(self, registry: Registry) -> Pipeline:
+        """The same pipeline over another registry (a server's own servants besides the
+        global ones), sharing the built detectors, the allowlist and the fingerprints."""
+        other = copy.copy(self)
+        other.set_registry(registry)
+        return other
 
     @property
     def allowlist(self) -> set[str]:
