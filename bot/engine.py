@@ -416,7 +416,8 @@ class Moderator:
             async with self._channel_lock(message):
                 self.pipeline_for(message.platform, message.server).scan(message, self.context)
             return None
-        existing = await self.store.find_incident(message.platform, message.channel, message.id)
+        existing = await self.store.find_incident(message.platform, message.server,
+                                                  message.channel, message.id)
         if existing is not None and not self._rescans(existing, message):
             return existing
         message = await self.images.read(message)  # image text as attachments (images.py)

@@ -113,6 +113,21 @@ async def test_one_incident_per_message_with_sequential_ids(store: Any) -> None:
     assert [i.id for i in await store.unfinished()] == ["DG-000001", "DG-000002"]
 
 
+async def test_the_same_channel_and_message_id_in_two_servers_are_two_incidents(
+    store: Any,
+) -> None:
+    """The unique key is (platform, server, channel, message): a Slack channel id is unique
+    only inside its workspace, so another workspace's message is its own incident."""
+    here, created_here = await add(store, "77", HERE)
+    there, created_there = await add(store, "77", THERE)
+    assert created_here and created_there and here.id != there.id
+    assert (await store.find_incident("discord", "111", "general", "77")).id == here.id
+    assert (await store.find_incident("discord", "222", "general", "77")).id == there.id
+    assert await store.find_incident("discord", "333", "general", "77") is None
+    _again, created_again = await add(store, "77", THERE)
+    assert not created_again
+
+
 async def test_concurrent_adds_of_one_message_make_one_incident(store: Any) -> None:
     results = await asyncio.gather(*(add(store, "42") for _ in range(8)))
     assert sum(created for _i, created in results) == 1

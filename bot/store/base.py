@@ -136,8 +136,10 @@ class IncidentStore(Protocol):
         already has an incident, write nothing and return (existing, False)."""
         ...
 
-    async def find_incident(self, platform: str, channel: str,
-                            message_id: str) -> Incident | None: ...
+    async def find_incident(self, platform: str, server: str, channel: str,
+                            message_id: str) -> Incident | None:
+        """The incident of one message in one server (the store's unique key)."""
+        ...
 
     async def get_incident(self, incident_id: str,
                            scope: Scope | None = None) -> Incident | None:
