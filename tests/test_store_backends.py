@@ -202,8 +202,11 @@ async def test_sealed_bytes_are_stored_as_given_and_nothing_else_holds_text(stor
 async def test_cursors_allowlist_meta_and_servants(store: Any) -> None:
     await store.set_cursor("discord", "general", "99", server="111")
     await store.set_cursor("discord", "general", "100", server="111")
-    assert await store.get_cursor("discord", "general") == "100"
-    assert await store.get_cursor("discord", "other") is None
+    assert await store.get_cursor("discord", "general", "111") == "100"
+    assert await store.get_cursor("discord", "other", "111") is None
+    assert await store.get_cursor("discord", "general", "222") is None  # another server's
+    await store.set_cursor("discord", "general", "5", server="222")
+    assert await store.get_cursor("discord", "general", "111") == "100"
     assert await store.add_allowlist([("Daniel Whitaker", "k1"), ("Daniel Whitaker", "k2")],
                                      "mod", None, HERE) == 2
     assert await store.add_allowlist([("Daniel Whitaker", "k1")], "mod", None, HERE) == 0

@@ -197,7 +197,9 @@ class IncidentStore(Protocol):
     # -- backfill cursors ------------------------------------------------------------------
     async def set_cursor(self, platform: str, channel: str, message_id: str,
                          server: str = "") -> None: ...
-    async def get_cursor(self, platform: str, channel: str) -> str | None: ...
+    async def get_cursor(self, platform: str, channel: str, server: str = "") -> str | None:
+        """The newest message seen in one channel of one server (for backfill)."""
+        ...
 
     # -- allowlist (HMAC keys, never values) ----------------------------------------------
     async def add_allowlist(self, entries: Iterable[tuple[str, str]], actor: str,

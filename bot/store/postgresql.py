@@ -237,11 +237,13 @@ MIGRATIONS: tuple[str, ...] = (
         expires_at  DOUBLE PRECISION NOT NULL
     );
     """,
-    # 5: one incident per message in its server (the unique key gains the server)
+    # 5: one incident per message, and one cursor per channel, in its server
     """
     ALTER TABLE incidents DROP CONSTRAINT incidents_platform_channel_message_id_key;
     ALTER TABLE incidents ADD CONSTRAINT incidents_message_key
         UNIQUE (platform, server, channel, message_id);
+    ALTER TABLE cursors DROP CONSTRAINT cursors_pkey;
+    ALTER TABLE cursors ADD PRIMARY KEY (platform, server, channel);
     """,
 )
 
@@ -750,15 +752,15 @@ class PostgreSQLStore:
                          server: str = "") -> None:
         await self._pool.execute(
             "INSERT INTO cursors (platform, channel, message_id, updated_at, server) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, channel) DO UPDATE SET "
-            "message_id = excluded.message_id, updated_at = excluded.updated_at, "
-            "server = excluded.server", platform, channel, message_id, time.time(), server)
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, server, channel) DO UPDATE SET "
+            "message_id = excluded.message_id, updated_at = excluded.updated_at",
+            platform, channel, message_id, time.time(), server)
 
     @_reconnecting
-    async def get_cursor(self, platform: str, channel: str) -> str | None:
+    async def get_cursor(self, platform: str, channel: str, server: str = "") -> str | None:
         value = await self._pool.fetchval(
-            "SELECT message_id FROM cursors WHERE platform = $1 AND channel = $2",
-            platform, channel)
+            "SELECT message_id FROM cursors WHERE platform = $1 AND server = $2 "
+            "AND channel = $3", platform, server, channel)
         return str(value) if value is not None else None
 
     # -- allowlist -----------------------------------------------------------

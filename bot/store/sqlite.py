@@ -205,9 +205,10 @@ MIGRATIONS: tuple[str, ...] = (
         expires_at  REAL NOT NULL
     );
     """,
-    # 5: one incident per message *in its server*: the unique key gains the server (a
-    # Slack channel id is only unique within its workspace). SQLite cannot change a
-    # constraint, so incidents (and originals, which reference them) are rebuilt.
+    # 5: one incident (and one cursor) per channel *in its server*: the keys gain the
+    # server (a Slack channel id is only unique within its workspace). SQLite cannot
+    # change a constraint, so incidents (with originals, which reference them) and
+    # cursors are rebuilt.
     """
     CREATE TABLE incidents_v5 (
         seq          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -262,6 +263,19 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX incidents_unfinished ON incidents (status, notice_sent);
     CREATE INDEX incidents_scope ON incidents (platform, server, seq);
     CREATE INDEX originals_expiry ON originals (expires_at);
+
+    CREATE TABLE cursors_v5 (
+        platform    TEXT NOT NULL,
+        server      TEXT NOT NULL DEFAULT '',
+        channel     TEXT NOT NULL,
+        message_id  TEXT NOT NULL,
+        updated_at  REAL NOT NULL,
+        PRIMARY KEY (platform, server, channel)
+    );
+    INSERT INTO cursors_v5 (platform, server, channel, message_id, updated_at)
+        SELECT platform, server, channel, message_id, updated_at FROM cursors;
+    DROP TABLE cursors;
+    ALTER TABLE cursors_v5 RENAME TO cursors;
     """,
 )
 
@@ -803,16 +817,16 @@ class SQLiteStore:
                          server: str = "") -> None:
         await self._write([
             ("INSERT INTO cursors (platform, channel, message_id, updated_at, server) "
-             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE SET "
-             "message_id = excluded.message_id, updated_at = excluded.updated_at, "
-             "server = excluded.server",
+             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, server, channel) DO UPDATE SET "
+             "message_id = excluded.message_id, updated_at = excluded.updated_at",
              (platform, channel, message_id, time.time(), server))
         ])
 
     @_retrying
-    async def get_cursor(self, platform: str, channel: str) -> str | None:
+    async def get_cursor(self, platform: str, channel: str, server: str = "") -> str | None:
         row = await self._one(
-            "SELECT message_id FROM cursors WHERE platform = ? AND channel = ?", (platform, channel)
+            "SELECT message_id FROM cursors WHERE platform = ? AND server = ? AND channel = ?",
+            (platform, server, channel),
         )
         return row[0] if row else None
 
