@@ -601,7 +601,7 @@ class DiscordAdapter:
         self, engine: Moderator, channel: discord.TextChannel | discord.Thread,
         limit: asyncio.Semaphore,
     ) -> int:
-        cursor = await engine.get_cursor(PLATFORM, str(channel.id))
+        cursor = await engine.get_cursor(PLATFORM, str(channel.id), str(channel.guild.id))
         if cursor is None or not cursor.isdigit():
             return 0  # never seen: nothing was missed
         oldest = discord.utils.utcnow() - dt.timedelta(hours=self.settings.backfill_max_age_hours)

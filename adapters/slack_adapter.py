@@ -818,7 +818,7 @@ class SlackBot:
                         team, type(exc).__name__)
             return 0
         for channel in channels:
-            cursor = await self.moderator.get_cursor("slack", channel)
+            cursor = await self.moderator.get_cursor("slack", channel, team or self.team_id)
             if cursor is None:
                 continue  # never watched: history from before the install is not scanned
             try:

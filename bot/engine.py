@@ -197,7 +197,7 @@ class Moderator:
         # and at most OFF_LOOP_SCANS big messages are scanned in worker threads at once
         self._channel_locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._off_loop = asyncio.Semaphore(OFF_LOOP_SCANS)
-        self._cursors: dict[tuple[str, str], str] = {}
+        self._cursors: dict[tuple[str, str, str], str] = {}  # (platform, channel, server)
         self._in_flight: set[str] = set()  # incidents handle() is carrying out right now
         # one lock per incident being worked on: status changes of one incident are
         # serialized in this process (the store's compare-and-set guards other processes)
@@ -416,7 +416,8 @@ class Moderator:
             async with self._channel_lock(message):
                 self.pipeline_for(message.platform, message.server).scan(message, self.context)
             return None
-        existing = await self.store.find_incident(message.platform, message.channel, message.id)
+        existing = await self.store.find_incident(message.platform, message.server,
+                                                  message.channel, message.id)
         if existing is not None and not self._rescans(existing, message):
             return existing
         message = await self.images.read(message)  # image text as attachments (images.py)
@@ -532,14 +533,15 @@ class Moderator:
     async def _advance_cursor(self, message: ChatMessage) -> None:
         if message.kind is not EventKind.NEW:
             return
-        key = (message.platform, message.channel)
+        key = (message.platform, message.channel, message.server)
         if key not in self._cursors:
             stored = await self.store.get_cursor(*key)
             if stored is not None:
                 self._cursors[key] = stored
         if _newer(message.id, self._cursors.get(key)):
             self._cursors[key] = message.id
-            await self.store.set_cursor(message.platform, message.channel, message.id)
+            await self.store.set_cursor(message.platform, message.channel, message.id,
+                                        server=message.server)
 
     def _allowlist_entries(self, verdict: Verdict) -> tuple[tuple[str, str], ...]:
         from bot.policy import allowlist_key
@@ -947,12 +949,12 @@ class Moderator:
             return await self.store.incident_ids(prefix, 25)
         return []
 
-    async def get_cursor(self, platform: str, channel: str) -> str | None:
+    async def get_cursor(self, platform: str, channel: str, server: str = "") -> str | None:
         """Id of the newest message seen in the channel (for backfill after downtime)."""
-        cached = self._cursors.get((platform, channel))
+        cached = self._cursors.get((platform, channel, server))
         if cached is not None:
             return cached
-        return await self.store.get_cursor(platform, channel)
+        return await self.store.get_cursor(platform, channel, server)
 
     async def close(self) -> None:
         """Stop background work and close the store."""

@@ -42,7 +42,7 @@ from bot.models import (
     Subject,
     Verdict,
 )
-from bot.normalize import normalize
+from bot.normalize import NormalizedText, normalize
 from bot.registry import Registry
 from bot.signals import intent_signals
 
@@ -642,16 +642,19 @@ def protect(
     fingerprints: Fingerprints,
     registry: Registry,
     settings: DetectionSettings | None = None,
+    norm: NormalizedText | None = None,
 ) -> Verdict:
     """`verdict`, raised to hide (or the category's action) for each protected value in it.
 
     The finding carries no value (the allowlist cannot learn it) and the reason names
-    the servant: "matches a protected value of Daniel Whitaker".
+    the servant: "matches a protected value of Daniel Whitaker". `norm` is `text`
+    normalized, when the pipeline already has it (then it is not normalized again).
     """
     settings = settings or fingerprints.settings
     if _cannot_hold_a_value(text):
         return verdict  # nothing normalization could turn into a digit or an "@"
-    norm = normalize(text)
+    if norm is None:
+        norm = normalize(text)
     matches = [
         m
         for m in fingerprints.find(norm.text)

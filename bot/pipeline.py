@@ -137,10 +137,11 @@ class Pipeline:
         self, message: ChatMessage, ctx: ConversationContext | None = None, explain: bool = False
     ) -> Verdict:
         """The rules' verdict, raised for protected values (bot/fingerprints.py) in it."""
-        verdict = self.scan_rules(message, ctx, explain)
+        verdict, norm = self._scan_rules(message, ctx, explain)
         if self.fingerprints is None or message.kind is EventKind.DELETE:
             return verdict
-        return fingerprints.protect(verdict, message.full_text, self.fingerprints, self.registry)
+        return fingerprints.protect(verdict, message.full_text, self.fingerprints, self.registry,
+                                    norm=norm)
 
     def scan_rules(
         self, message: ChatMessage, ctx: ConversationContext | None = None, explain: bool = False
@@ -150,10 +151,16 @@ class Pipeline:
         Hide and review verdicts always carry `why`; allow verdicts only with
         `explain` (the common case stays a shared constant).
         """
+        return self._scan_rules(message, ctx, explain)[0]
+
+    def _scan_rules(
+        self, message: ChatMessage, ctx: ConversationContext | None, explain: bool
+    ) -> tuple[Verdict, NormalizedText | None]:
+        """`scan_rules`, and the normalized text (the fingerprint check reuses it)."""
         if message.kind is EventKind.DELETE:
             if ctx is not None:
                 ctx.forget(message)
-            return ALLOW
+            return ALLOW, None
         text = message.full_text
         norm = normalize(text)
         folded = norm.folded
@@ -169,14 +176,15 @@ class Pipeline:
         concerned = about.subjects or about.ambiguous or about.role_person
         if not concerned and not points_at_role_person(folded):
             # nobody protected can be concerned: the common, cheap case
-            return explained_allow(about, "names no registered servant") if explain else ALLOW
+            allow = explained_allow(about, "names no registered servant") if explain else ALLOW
+            return allow, norm
         findings, failed = self._detect_safely(norm)
         decision = self.policy.decide(folded, about, findings, (message.platform, message.server))
         if failed and decision.action is Action.ALLOW and concerned:
             rule = f"a detector failed ({', '.join(failed)}), so moderators decide"
             decision = Decision(Action.REVIEW, about.subjects, (), (), rule)
         if decision.action is Action.ALLOW:
-            return explained_allow(about, decision.rule, findings) if explain else ALLOW
+            return (explained_allow(about, decision.rule, findings) if explain else ALLOW), norm
         reported = []
         for f in sorted(decision.acted, key=lambda f: (f.start, _ORDER[f.category])):
             start, end = norm.to_original(f.start, f.end)
@@ -197,7 +205,7 @@ class Pipeline:
             decision.intent,
             (decision.rule,) if decision.rule else (),
             explain_verdict(decision, about, reported, norm.to_original),
-        )
+        ), norm
 
     # -- batch (`doxguard scan`) --------------------------------------------
     def scan_records(

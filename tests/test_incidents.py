@@ -180,11 +180,15 @@ async def test_a_version_1_database_is_migrated_with_its_rows(tmp_path: Path) ->
                     "VALUES (?, 'discord:7', 'confirm', 'DG-000001')", (now,))
         raw.execute("INSERT INTO allowlist VALUES ('k1', 'S', 'discord:7', ?, 'DG-000001')",
                     (now,))
+        raw.execute("INSERT INTO originals VALUES (1, x'01', ?, ?)", (now, now + 3600))
         raw.execute("PRAGMA user_version = 1")
     store = await Store.open(path)
     scope = Scope("discord", "100")
     [incident] = await store.list_incidents(scope=scope)
     assert incident.hidden and incident.status is S.HIDDEN
+    # the incidents table was rebuilt (version 5): its sealed original and ids carry on
+    assert await store.get_original(incident.id) == b"\x01"
+    assert (await store.find_incident("discord", "100", "5", "9")).id == incident.id
     assert [e.action for e in await store.audit_log(scope=scope)] == ["confirm"]
     assert await store.allowlist_keys(scope) == {"k1"}
     assert await store.allowlist_keys(Scope("discord", "200")) == set()

@@ -113,6 +113,21 @@ async def test_one_incident_per_message_with_sequential_ids(store: Any) -> None:
     assert [i.id for i in await store.unfinished()] == ["DG-000001", "DG-000002"]
 
 
+async def test_the_same_channel_and_message_id_in_two_servers_are_two_incidents(
+    store: Any,
+) -> None:
+    """The unique key is (platform, server, channel, message): a Slack channel id is unique
+    only inside its workspace, so another workspace's message is its own incident."""
+    here, created_here = await add(store, "77", HERE)
+    there, created_there = await add(store, "77", THERE)
+    assert created_here and created_there and here.id != there.id
+    assert (await store.find_incident("discord", "111", "general", "77")).id == here.id
+    assert (await store.find_incident("discord", "222", "general", "77")).id == there.id
+    assert await store.find_incident("discord", "333", "general", "77") is None
+    _again, created_again = await add(store, "77", THERE)
+    assert not created_again
+
+
 async def test_concurrent_adds_of_one_message_make_one_incident(store: Any) -> None:
     results = await asyncio.gather(*(add(store, "42") for _ in range(8)))
     assert sum(created for _i, created in results) == 1
@@ -187,8 +202,11 @@ async def test_sealed_bytes_are_stored_as_given_and_nothing_else_holds_text(stor
 async def test_cursors_allowlist_meta_and_servants(store: Any) -> None:
     await store.set_cursor("discord", "general", "99", server="111")
     await store.set_cursor("discord", "general", "100", server="111")
-    assert await store.get_cursor("discord", "general") == "100"
-    assert await store.get_cursor("discord", "other") is None
+    assert await store.get_cursor("discord", "general", "111") == "100"
+    assert await store.get_cursor("discord", "other", "111") is None
+    assert await store.get_cursor("discord", "general", "222") is None  # another server's
+    await store.set_cursor("discord", "general", "5", server="222")
+    assert await store.get_cursor("discord", "general", "111") == "100"
     assert await store.add_allowlist([("Daniel Whitaker", "k1"), ("Daniel Whitaker", "k2")],
                                      "mod", None, HERE) == 2
     assert await store.add_allowlist([("Daniel Whitaker", "k1")], "mod", None, HERE) == 0

@@ -136,8 +136,10 @@ class IncidentStore(Protocol):
         already has an incident, write nothing and return (existing, False)."""
         ...
 
-    async def find_incident(self, platform: str, channel: str,
-                            message_id: str) -> Incident | None: ...
+    async def find_incident(self, platform: str, server: str, channel: str,
+                            message_id: str) -> Incident | None:
+        """The incident of one message in one server (the store's unique key)."""
+        ...
 
     async def get_incident(self, incident_id: str,
                            scope: Scope | None = None) -> Incident | None:
@@ -195,7 +197,9 @@ class IncidentStore(Protocol):
     # -- backfill cursors ------------------------------------------------------------------
     async def set_cursor(self, platform: str, channel: str, message_id: str,
                          server: str = "") -> None: ...
-    async def get_cursor(self, platform: str, channel: str) -> str | None: ...
+    async def get_cursor(self, platform: str, channel: str, server: str = "") -> str | None:
+        """The newest message seen in one channel of one server (for backfill)."""
+        ...
 
     # -- allowlist (HMAC keys, never values) ----------------------------------------------
     async def add_allowlist(self, entries: Iterable[tuple[str, str]], actor: str,

@@ -5,7 +5,7 @@ bot processes — Discord shard groups, Slack HTTP workers, on one or several
 machines — that must share one truth:
 
 - **One incident per message** across processes: a unique key on
-  (platform, channel, message id) and `INSERT … ON CONFLICT DO NOTHING`; ids come
+  (platform, server, channel, message id) and `INSERT … ON CONFLICT DO NOTHING`; ids come
   from the table's identity sequence.
 - **Transitions** are one `UPDATE … WHERE status = ANY(…)` (a compare-and-set that
   PostgreSQL serialises on the row), with their audit row in the same transaction.
@@ -236,6 +236,14 @@ MIGRATIONS: tuple[str, ...] = (
         state       TEXT PRIMARY KEY,
         expires_at  DOUBLE PRECISION NOT NULL
     );
+    """,
+    # 5: one incident per message, and one cursor per channel, in its server
+    """
+    ALTER TABLE incidents DROP CONSTRAINT incidents_platform_channel_message_id_key;
+    ALTER TABLE incidents ADD CONSTRAINT incidents_message_key
+        UNIQUE (platform, server, channel, message_id);
+    ALTER TABLE cursors DROP CONSTRAINT cursors_pkey;
+    ALTER TABLE cursors ADD PRIMARY KEY (platform, server, channel);
     """,
 )
 
@@ -485,12 +493,12 @@ class PostgreSQLStore:
     ) -> tuple[Incident, bool]:
         """Insert the incident and its sealed original in one transaction; when the message
         already has an incident (in any process), write nothing and return it."""
-        key = (incident.platform, incident.channel, incident.message_id)
+        key = (incident.platform, incident.server, incident.channel, incident.message_id)
         async with self._pool.acquire() as conn, conn.transaction():
             # look first: a conflicting INSERT would still use up a sequence value
             exists = await conn.fetchval(
-                "SELECT 1 FROM incidents WHERE platform = $1 AND channel = $2 "
-                "AND message_id = $3", *key)
+                "SELECT 1 FROM incidents WHERE platform = $1 AND server = $2 AND channel = $3 "
+                "AND message_id = $4", *key)
             seq = None
             if not exists:
                 seq = await conn.fetchval(
@@ -499,7 +507,8 @@ class PostgreSQLStore:
                     "subjects, intent, excerpt, message, hide_error, notice_sent, created_at, "
                     "updated_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
                     "$12, $13, $14, $15, $16, $17, $18, $19, $20) "
-                    "ON CONFLICT (platform, channel, message_id) DO NOTHING RETURNING seq",
+                    "ON CONFLICT (platform, server, channel, message_id) DO NOTHING "
+                    "RETURNING seq",
                     *incident_params(incident, message))
             if seq is not None and sealed is not None:
                 await conn.execute(
@@ -511,17 +520,19 @@ class PostgreSQLStore:
             raise StoreError(f"{self.path}: incident vanished after insert")
         return found, seq is not None
 
-    async def _find(self, platform: str, channel: str, message_id: str) -> Incident | None:
+    async def _find(self, platform: str, server: str, channel: str,
+                    message_id: str) -> Incident | None:
         row = await self._pool.fetchrow(
             f"SELECT {INCIDENT_COLUMNS} FROM incidents "
-            "WHERE platform = $1 AND channel = $2 AND message_id = $3",
-            platform, channel, message_id)
+            "WHERE platform = $1 AND server = $2 AND channel = $3 AND message_id = $4",
+            platform, server, channel, message_id)
         found = readable([tuple(row)]) if row else []
         return found[0] if found else None
 
     @_reconnecting
-    async def find_incident(self, platform: str, channel: str, message_id: str) -> Incident | None:
-        return await self._find(platform, channel, message_id)
+    async def find_incident(self, platform: str, server: str, channel: str,
+                            message_id: str) -> Incident | None:
+        return await self._find(platform, server, channel, message_id)
 
     async def _get(self, seq: int, scope: Scope | None) -> Incident | None:
         if scope is None:
@@ -741,15 +752,15 @@ class PostgreSQLStore:
                          server: str = "") -> None:
         await self._pool.execute(
             "INSERT INTO cursors (platform, channel, message_id, updated_at, server) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, channel) DO UPDATE SET "
-            "message_id = excluded.message_id, updated_at = excluded.updated_at, "
-            "server = excluded.server", platform, channel, message_id, time.time(), server)
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, server, channel) DO UPDATE SET "
+            "message_id = excluded.message_id, updated_at = excluded.updated_at",
+            platform, channel, message_id, time.time(), server)
 
     @_reconnecting
-    async def get_cursor(self, platform: str, channel: str) -> str | None:
+    async def get_cursor(self, platform: str, channel: str, server: str = "") -> str | None:
         value = await self._pool.fetchval(
-            "SELECT message_id FROM cursors WHERE platform = $1 AND channel = $2",
-            platform, channel)
+            "SELECT message_id FROM cursors WHERE platform = $1 AND server = $2 "
+            "AND channel = $3", platform, server, channel)
         return str(value) if value is not None else None
 
     # -- allowlist -----------------------------------------------------------

@@ -205,6 +205,78 @@ MIGRATIONS: tuple[str, ...] = (
         expires_at  REAL NOT NULL
     );
     """,
+    # 5: one incident (and one cursor) per channel *in its server*: the keys gain the
+    # server (a Slack channel id is only unique within its workspace). SQLite cannot
+    # change a constraint, so incidents (with originals, which reference them) and
+    # cursors are rebuilt.
+    """
+    CREATE TABLE incidents_v5 (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform     TEXT NOT NULL,
+        server       TEXT NOT NULL,
+        channel      TEXT NOT NULL,
+        message_id   TEXT NOT NULL,
+        author       TEXT NOT NULL,
+        author_name  TEXT NOT NULL DEFAULT '',
+        channel_name TEXT NOT NULL DEFAULT '',
+        action       TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        categories   TEXT NOT NULL,
+        servants     TEXT NOT NULL,
+        subjects     TEXT NOT NULL,
+        intent       TEXT NOT NULL,
+        excerpt      TEXT NOT NULL,
+        message      TEXT NOT NULL,
+        hide_error   TEXT,
+        notice_sent  INTEGER NOT NULL DEFAULT 0,
+        created_at   REAL NOT NULL,
+        updated_at   REAL NOT NULL,
+        reason       TEXT NOT NULL DEFAULT '',
+        hidden       INTEGER NOT NULL DEFAULT 0,
+        previous_status TEXT,
+        UNIQUE (platform, server, channel, message_id)
+    );
+    INSERT INTO incidents_v5 (
+        seq, platform, server, channel, message_id, author, author_name,
+        channel_name, action, status, categories, servants, subjects, intent, excerpt,
+        message, hide_error, notice_sent, created_at, updated_at, reason, hidden,
+        previous_status)
+    SELECT
+        seq, platform, server, channel, message_id, author, author_name,
+        channel_name, action, status, categories, servants, subjects, intent, excerpt,
+        message, hide_error, notice_sent, created_at, updated_at, reason, hidden,
+        previous_status
+    FROM incidents;
+    CREATE TABLE originals_v5 (
+        incident    INTEGER PRIMARY KEY REFERENCES incidents_v5 (seq),
+        sealed      BLOB NOT NULL,
+        created_at  REAL NOT NULL,
+        expires_at  REAL NOT NULL
+    );
+    INSERT INTO originals_v5 (incident, sealed, created_at, expires_at)
+        SELECT incident, sealed, created_at, expires_at FROM originals;
+    DROP TABLE originals;
+    DROP TABLE incidents;
+    ALTER TABLE incidents_v5 RENAME TO incidents;
+    ALTER TABLE originals_v5 RENAME TO originals;
+    CREATE INDEX incidents_author ON incidents (author, seq);
+    CREATE INDEX incidents_unfinished ON incidents (status, notice_sent);
+    CREATE INDEX incidents_scope ON incidents (platform, server, seq);
+    CREATE INDEX originals_expiry ON originals (expires_at);
+
+    CREATE TABLE cursors_v5 (
+        platform    TEXT NOT NULL,
+        server      TEXT NOT NULL DEFAULT '',
+        channel     TEXT NOT NULL,
+        message_id  TEXT NOT NULL,
+        updated_at  REAL NOT NULL,
+        PRIMARY KEY (platform, server, channel)
+    );
+    INSERT INTO cursors_v5 (platform, server, channel, message_id, updated_at)
+        SELECT platform, server, channel, message_id, updated_at FROM cursors;
+    DROP TABLE cursors;
+    ALTER TABLE cursors_v5 RENAME TO cursors;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -471,9 +543,9 @@ class SQLiteStore:
             try:
                 # look first: a conflicting INSERT would still use up an AUTOINCREMENT id
                 async with self._db.execute(
-                    "SELECT 1 FROM incidents WHERE platform = ? AND channel = ? "
+                    "SELECT 1 FROM incidents WHERE platform = ? AND server = ? AND channel = ? "
                     "AND message_id = ?",
-                    (incident.platform, incident.channel, incident.message_id),
+                    (incident.platform, incident.server, incident.channel, incident.message_id),
                 ) as probe:
                     exists = await probe.fetchone() is not None
                 created, seq = False, None
@@ -492,23 +564,26 @@ class SQLiteStore:
             except BaseException:
                 await self._rollback()
                 raise
-        found = await self._find(incident.platform, incident.channel, incident.message_id)
+        found = await self._find(incident.platform, incident.server, incident.channel,
+                                 incident.message_id)
         if found is None:  # pragma: no cover - just inserted or conflicted
             raise StoreError("incident vanished after insert")
         return found, created
 
-    async def _find(self, platform: str, channel: str, message_id: str) -> Incident | None:
+    async def _find(self, platform: str, server: str, channel: str,
+                    message_id: str) -> Incident | None:
         row = await self._one(
             f"SELECT {INCIDENT_COLUMNS} FROM incidents "
-            "WHERE platform = ? AND channel = ? AND message_id = ?",
-            (platform, channel, message_id),
+            "WHERE platform = ? AND server = ? AND channel = ? AND message_id = ?",
+            (platform, server, channel, message_id),
         )
         found = readable([row]) if row else []
         return found[0] if found else None
 
     @_retrying
-    async def find_incident(self, platform: str, channel: str, message_id: str) -> Incident | None:
-        return await self._find(platform, channel, message_id)
+    async def find_incident(self, platform: str, server: str, channel: str,
+                            message_id: str) -> Incident | None:
+        return await self._find(platform, server, channel, message_id)
 
     @_retrying
     async def get_incident(self, incident_id: str,
@@ -742,16 +817,16 @@ class SQLiteStore:
                          server: str = "") -> None:
         await self._write([
             ("INSERT INTO cursors (platform, channel, message_id, updated_at, server) "
-             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE SET "
-             "message_id = excluded.message_id, updated_at = excluded.updated_at, "
-             "server = excluded.server",
+             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, server, channel) DO UPDATE SET "
+             "message_id = excluded.message_id, updated_at = excluded.updated_at",
              (platform, channel, message_id, time.time(), server))
         ])
 
     @_retrying
-    async def get_cursor(self, platform: str, channel: str) -> str | None:
+    async def get_cursor(self, platform: str, channel: str, server: str = "") -> str | None:
         row = await self._one(
-            "SELECT message_id FROM cursors WHERE platform = ? AND channel = ?", (platform, channel)
+            "SELECT message_id FROM cursors WHERE platform = ? AND server = ? AND channel = ?",
+            (platform, server, channel),
         )
         return row[0] if row else None
 
