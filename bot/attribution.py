@@ -26,6 +26,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import re2
+
 from bot.context import NO_LINKS, Linked
 from bot.mentions import find_mentions
 from bot.models import Mention, Subject
@@ -38,6 +40,7 @@ from bot.names import (
     same_given_name,
     zipf,
 )
+from bot.re2_subject import re2_subject
 from bot.registry import MAX_LISTED_CANDIDATES, RELATIONS, NameHit, Registry
 from bot.signals import points_at_role_person
 
@@ -149,6 +152,27 @@ def _how_named(registry: Registry, text: str, hit: NameHit, servant: str) -> str
     return f"'{written}' is {servant}: the only registered servant with that surname"
 
 
+# Python's `re` tries these patterns at every position (about 20 µs a chat message for
+# the two functions below); RE2 scans linearly. On ASCII text the two read a pattern
+# alike once Python's \s is spelled out (RE2's \s lacks \v and \x1c-\x1f), so a
+# message with no match anywhere skips the `re` scans, which could find nothing either
+# (tests/test_attribution_gates.py holds the gated functions to the ungated ones).
+_PY_SPACE = r"[\t\n\x0b\f\r \x1c-\x1f]"
+
+
+def _ascii_gate(*patterns: tuple[re.Pattern[str], bool]) -> re2._Regexp:
+    """One RE2 alternation of `patterns` (each: pattern, case-insensitive)."""
+    return re2.compile("|".join(
+        f"(?{'i' if fold else ''}:{p.pattern.replace(chr(92) + 's', _PY_SPACE)})"
+        for p, fold in patterns
+    ))
+
+
+# _MY_PERSON and _OWN_NAMED run on the lowercased text: case-insensitive on ASCII
+_OTHERS_GATE = _ascii_gate((_FULL_NAME, False), (_MY_PERSON, True), (_OWN_NAMED, True))
+_TITLED_GATE = _ascii_gate((_TITLED_NAME, True))
+
+
 def hit_surname(text: str, hit: NameHit) -> str:
     """The surname part of a surname hit, as written."""
     words = (hit.written or text[hit.start : hit.end]).split()
@@ -165,6 +189,8 @@ def others_named(text: str, hits: list[NameHit]) -> bool:
     """
     if any(h.is_namesake or h.reading is Reading.BUSINESS for h in hits):
         return True  # somebody else, or a business ("Bennett's Bakery ... call them")
+    if text.isascii() and _OTHERS_GATE.search(re2_subject(text)) is None:
+        return False
     pronoun = _ANY_PRONOUN.search(text.lower())
     limit = pronoun.start() if pronoun else len(text)
     covered = [(h.start, h.end) for h in hits]
@@ -192,6 +218,8 @@ def others_named(text: str, hits: list[NameHit]) -> bool:
 
 def titled_stranger(text: str, hits: list[NameHit]) -> bool:
     """A role title with a name that is not registered: "Officer Wojcik" (no such servant)."""
+    if text.isascii() and _TITLED_GATE.search(re2_subject(text)) is None:
+        return any(h.reading is Reading.TITLED and h.count == 0 for h in hits)
     covered = [(h.start, h.end) for h in hits if h.is_person and h.count]
     for m in _TITLED_NAME.finditer(text):
         if any(a <= m.start(2) < b for a, b in covered):

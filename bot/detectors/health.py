@@ -483,10 +483,11 @@ class HealthDetector:
             hit.conf = _attribution(text, lowered, hit)
             if hit.conf == 0.0 and previous is not None and previous.conf > 0.0:
                 gap = lowered[previous.end:hit.start]
-                words = _WORD.findall(gap)
-                if (len(gap) <= 40 and not _CLAUSE_END.search(gap + " ")
-                        and words and len(words) <= 4 and words[0] in _CHAIN):
-                    hit.conf = previous.conf
+                # the length check first: a far earlier hit must not make this quadratic
+                if len(gap) <= 40 and not _CLAUSE_END.search(gap + " "):
+                    words = _WORD.findall(gap)
+                    if words and len(words) <= 4 and words[0] in _CHAIN:
+                        hit.conf = previous.conf
             if hit.conf > 0.0 and _ABSTRACT_AFTER.match(lowered, hit.end):
                 hit.conf = 0.0
             if hit.conf > 0.0:

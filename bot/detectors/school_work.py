@@ -23,7 +23,9 @@ the meeting") and label government employers, which are public, not private, fac
 from __future__ import annotations
 
 import functools
+import heapq
 import re
+from collections.abc import Iterator
 
 import re2
 
@@ -460,10 +462,15 @@ class SchoolWorkDetector:
         _rare("doxguard")  # load wordfreq's table now, at start, not on the first message
 
     def detect(self, text: str, limit: int | None = None) -> list[Finding]:
-        """Findings in text order; with `limit`, the first `limit` of them."""
-        return self._find(text)[:limit]
+        """Findings in text order; with `limit`, the first `limit` of them.
 
-    def _find(self, text: str) -> list[Finding]:
+        With a limit the cue matches are read in text order and reading stops once
+        those first findings are certain: exactly `detect(text)[:limit]`, but a wall
+        of cues costs what its first few cost.
+        """
+        return self._find(text, limit)
+
+    def _find(self, text: str, limit: int | None = None) -> list[Finding]:
         """Location phrases (institution + qualifier) after a work or school cue."""
         candidates: list[tuple[int, int, Finding]] = []
         # RE2's (?i) also reads the Kelvin sign as 'k' (lower() does too) and 'ſ' as 's'.
@@ -472,20 +479,24 @@ class SchoolWorkDetector:
         folded = text.lower() if len(text) <= _GATE_MAX_CHARS else ""
         if "ſ" in folded:
             folded = folded.replace("ſ", "s")
+        streams = []
         for rank, kind in enumerate(_CUE_KINDS):
             gate = _CUE_GATES.get(kind) if folded else None
             if gate is not None and not any(stem in folded for stem in gate):
                 continue
-            for m in _CUE_RES[kind].finditer(text):
-                finding = self._finding(text, m, kind)
-                if finding is not None:
-                    candidates.append((finding.start, rank, finding))
-        candidates.sort(key=lambda c: (c[0], c[1]))  # same place: the most specific cue wins
-        out: list[Finding] = []
-        for _, _, finding in candidates:
-            if not out or finding.start >= out[-1].end:
-                out.append(finding)
-        return out
+            streams.append(_cues(text, rank, kind))
+        next_check = 2 * limit if limit is not None else None
+        for at, rank, kind, m in heapq.merge(*streams, key=lambda c: (c[0], c[1])):
+            if next_check is not None and len(candidates) >= next_check:
+                # every later finding starts at or after `at`: the first `limit` are final
+                # once that many are chosen among those starting before it
+                if len(_chosen(candidates, at)) >= limit:
+                    break
+                next_check *= 2
+            finding = self._finding(text, m, kind)
+            if finding is not None:
+                candidates.append((finding.start, rank, finding))
+        return _chosen(candidates)[:limit]
 
     def _finding(self, text: str, m: re2._Match, cue_kind: str) -> Finding | None:
         groups = _GROUPS[cue_kind]
@@ -843,3 +854,22 @@ _STREET_TYPE_WORDS = frozenset(
 )
 
 __all__ = ["SchoolWorkDetector"]
+
+
+def _cues(text: str, rank: int, kind: str) -> Iterator[tuple[int, int, str, re2._Match]]:
+    """One cue kind's matches in text order, with what the merge orders them by."""
+    for m in _CUE_RES[kind].finditer(text):
+        yield m.start(), rank, kind, m
+
+
+def _chosen(candidates: list[tuple[int, int, Finding]], before: int | None = None
+            ) -> list[Finding]:
+    """Left to right without overlap; at one place the most specific cue wins. With
+    `before`, only among candidates starting before it."""
+    out: list[Finding] = []
+    for start, _, finding in sorted(candidates, key=lambda c: (c[0], c[1])):
+        if before is not None and start >= before:
+            break
+        if not out or finding.start >= out[-1].end:
+            out.append(finding)
+    return out
