@@ -11,7 +11,9 @@ is written.
 from __future__ import annotations
 
 import gc
+import json
 import multiprocessing
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
 
@@ -45,6 +47,39 @@ def _check(rec: Any, name: str, number: int) -> None:
         raise InputError(problem)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """`value` with each lone surrogate replaced by U+FFFD (as the engine does) before
+    anything reads it: the message is still scanned, and its verdict line is UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v)
+                for k, v in value.items()}
+    return value
+
+
+def _loads(line: bytes | str, where: str) -> Any:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        problem = exc.msg
+    if "surrogate" in problem:  # "\ud800" is valid JSON, but not text orjson keeps
+        try:
+            return _without_lone_surrogates(json.loads(line))
+        except json.JSONDecodeError as exc:
+            problem = exc.msg
+        except ValueError:  # bytes that are not UTF-8
+            problem = "UTF-8"
+    if "UTF-8" in problem:
+        raise InputError(f"{where}: not UTF-8 text")
+    raise InputError(f"{where}: not valid JSON ({problem})")
+
+
 def read_records(lines: Iterable[bytes | str], name: str) -> list[Record]:
     """Parse and validate every JSON line before any output is written."""
     records: list[Record] = []
@@ -52,12 +87,7 @@ def read_records(lines: Iterable[bytes | str], name: str) -> list[Record]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            rec = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            if "UTF-8" in exc.msg:
-                raise InputError(f"{name}:{number}: not UTF-8 text") from None
-            raise InputError(f"{name}:{number}: not valid JSON ({exc.msg})") from None
+        rec = _loads(line, f"{name}:{number}")
         _check(rec, name, number)
         key = str(rec["id"])
         if key in seen:

@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 import ahocorasick
 import phonenumbers
 
-from bot.config import ConfigError, looks_like_secret
+from bot.config import ConfigError, looks_like_secret, secret_in_comment
 from bot.models import Mention, Role
 from bot.names import Reading, is_common_word, read_surname, role_fits, same_given_name
 from bot.servant_table import ServantTable
@@ -743,7 +743,24 @@ def parse_servants(text: str, file: str | Path = "<servants>", region: str = "US
         return _parse_servants(text, Path(file), region)
 
 
+def _secret_in_comment(text: str) -> int | None:
+    """`secret_in_comment` read on the lines with a '#' only (a registry can be 1M lines)."""
+    at = text.find("#")
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end == -1 else end
+        if secret_in_comment(text[start:end]) is not None:
+            return text.count("\n", 0, start) + 1
+        at = text.find("#", end)
+    return None
+
+
 def _parse_servants(text: str, path: Path, region: str) -> Registry:
+    line = _secret_in_comment(text)
+    if line is not None:  # a pasted secret is refused wherever it is, comments included
+        raise ConfigError(path, "", "a comment holds what looks like a secret token (not "
+                          "shown); remove it (secrets go in environment variables)", line)
     data = _parse_toml(text, path)
     unknown = set(data) - {"servants"}
     if unknown:

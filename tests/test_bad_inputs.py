@@ -7,6 +7,7 @@ clear line naming the file, line and setting (never a secret's value) and exit
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,38 @@ async def test_a_lone_surrogate_is_hidden_and_sealed_like_any_message(
 def test_registry_text_with_a_role_list_is_a_config_error() -> None:
     with pytest.raises(ConfigError):
         parse_servants('[[servants]]\nname = "Ada Quill"\nrole = ["judge"]\n')
+
+
+def test_a_lone_surrogate_in_scan_input_is_replaced_and_the_message_scanned(
+    tmp_path: Path,
+) -> None:
+    # "\ud800" is valid JSON but no text: it reads as U+FFFD, the message is scanned,
+    # and every later line still gets its verdict
+    lines = [
+        r'{"id": "1", "channel": "c", "author": "a", '
+        r'"text": "Officer Whitaker \ud800 lives at 4417 Holly St, Kansas City, MO 64111"}',
+        r'{"id": "2", "channel": "c", "author": "a", "text": "ok \udc00 see you"}',
+    ]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="ascii")
+    res = doxguard("scan", "--servants", str(SERVANTS), "in.jsonl", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    first, second = (json.loads(line) for line in res.stdout.splitlines())
+    assert (first["id"], first["action"]) == ("1", "hide")
+    assert "home_address" in first["categories"]
+    assert (second["id"], second["action"]) == ("2", "allow")
+    (tmp_path / "bad.jsonl").write_text(lines[0] + "\n" + r'{"id": "3", "text": "\ud800"' + "\n")
+    line = one_line_exit_2(doxguard("scan", "--servants", str(SERVANTS), "bad.jsonl",
+                                    cwd=tmp_path))
+    assert "bad.jsonl:2: not valid JSON" in line
+
+
+def test_a_token_in_a_registry_comment_is_refused_without_echo() -> None:
+    text = (f'# pasted by mistake: {TOKEN}\n[[servants]]\nname = "Ada Quill"\n'
+            'role = "police_officer"\n')
+    with pytest.raises(ConfigError) as err:
+        parse_servants(text, "servants.toml")
+    assert "servants.toml:1" in str(err.value) and "secret token" in str(err.value)
+    assert TOKEN not in str(err.value) and "1234567890" not in str(err.value)
+    # a '#' inside a value is no comment
+    fine = '[[servants]]\nname = "Ada Quill"  # apt #4\nrole = "police_officer"\n'
+    assert len(parse_servants(fine, "servants.toml")) == 1
