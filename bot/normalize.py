@@ -1064,6 +1064,9 @@ _ASCII_PASSES: tuple[tuple[int, Callable[[str], list[Edit]]], ...] = (
     (4, _split_digits_pass),
 )
 _MAX_ROUNDS = 8
+# An ASCII letter or digit beside a non-ASCII character: a word the confusable pass may
+# judge differently once ASCII markup between them is gone.
+_MIXED_EDGE = re.compile(r"[A-Za-z0-9][^\x00-\x7f]|[^\x00-\x7f][A-Za-z0-9]")
 
 
 def _apply_pass(
@@ -1172,7 +1175,8 @@ def _normalize(text: str, fast: bool) -> NormalizedText:
     markup_text: str | None = None  # the markup pass's last output, and its edits
     markup_edits: list[Edit] = []
     # The Unicode passes run until they change nothing; the ASCII passes after them only
-    # remove or replace ASCII, so they never hand the Unicode passes new work.
+    # remove or replace ASCII, which hands the Unicode passes new work only where it joins
+    # non-ASCII text into new words (then they run again).
     unicode_settled = hits is not None
     for _ in range(_MAX_ROUNDS):
         changed = False
@@ -1216,6 +1220,11 @@ def _normalize(text: str, fast: bool) -> NormalizedText:
                     current, changed = new, True
                     hits = _GUARDS.Match(current) or ()
                     hits_text = current
+                    # removing ASCII can join words ("<mailto:A>" + a lookalike): where
+                    # ASCII now touches non-ASCII, the passes that judge whole words
+                    # (confusables, composition) read the text again
+                    unicode_settled = unicode_settled and (
+                        current.isascii() or _MIXED_EDGE.search(current) is None)
                 elif fast:
                     quiet[apply_pass] = current
         if not changed:

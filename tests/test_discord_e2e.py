@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +115,8 @@ async def test_doxxing_message_is_deleted_and_notice_has_buttons(world: World) -
     assert "DG-" in embed["title"]
     text = str(embed)
     assert "phone_number" in text
-    assert "555-0142" not in text and "0142" not in text  # masked
+    shown = re.sub(r"\d{17,20}", "<id>", text)  # a snowflake may hold "0142" by chance
+    assert "555-0142" not in shown and "0142" not in shown  # masked
     why = next(f for f in embed["fields"] if f["name"] == "Why")["value"]
     assert why.startswith("personal information linked to a protected person; ")
     ids = _custom_ids(notice)

@@ -141,6 +141,16 @@ def test_whole_word_of_lookalikes_folds() -> None:
     assert normalize("Рrісе").text == "Price"
 
 
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_word_joined_by_removed_markup_is_read_for_lookalikes_again(fast: bool) -> None:
+    # "<mailto:A>" leaves "A" beside a Cyrillic А: one word with a Latin letter now, so
+    # the lookalike folds at once, as a second normalize would fold it (found by fuzzing)
+    norm = _normalize("<mailto:A>ÀА", fast)
+    assert norm.text == "AÀA"
+    assert normalize(norm.text).text == norm.text
+
+
 # --- spelled-out digits -----------------------------------------------------
 
 
