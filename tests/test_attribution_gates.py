@@ -1,9 +1,10 @@
-"""The RE2 gates in bot/attribution.py change no answer.
+"""The RE2 readings in bot/attribution.py change no answer.
 
-`others_named` and `titled_stranger` skip their `re` scans on ASCII text in which an
-RE2 reading of the same patterns finds nothing. These tests run both functions with
-the gates and with gates that always let the scans run (the plain path) over the test
-corpus, the benchmark's generated traffic and hostile whitespace, and compare.
+On ASCII text `others_named` skips its `re` scans when an RE2 reading of the same
+patterns finds nothing, and `titled_stranger` matches with an RE2 twin of its pattern.
+These tests run both functions that way and the plain way (a gate that always lets the
+scans run, the `re` pattern in place of its twin) over the test corpus, the benchmark's
+generated traffic and hostile whitespace, and compare.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def test_gated_answers_equal_the_plain_ones(monkeypatch: pytest.MonkeyPatch) -> 
     gated = _answers()
     always = re2.compile("")  # matches every text: the `re` scans always run
     monkeypatch.setattr(attribution, "_OTHERS_GATE", always)
-    monkeypatch.setattr(attribution, "_TITLED_GATE", always)
+    monkeypatch.setattr(attribution, "_TITLED_TWIN", attribution._TITLED_NAME)
     plain = _answers()
     assert gated == plain
     # the comparison covers both answers both ways
@@ -66,3 +67,16 @@ def test_python_whitespace_re2_lacks_still_opens_the_gates() -> None:
     assert attribution.titled_stranger("Officer\x0bWojcik was there", [])
     assert attribution.others_named("ask Dave\x1cJenkins about it", [])
     assert attribution.others_named("my\x1fneighbor lives there", [])
+
+
+def test_the_twin_finds_the_same_matches_and_groups_on_ascii_text() -> None:
+    compared = 0
+    for text in TEXTS:
+        for t in (text, normalize(text).text):
+            if not t.isascii():
+                continue
+            twin = [(m.span(), m.groups()) for m in attribution._TITLED_TWIN.finditer(t)]
+            plain = [(m.span(), m.groups()) for m in attribution._TITLED_NAME.finditer(t)]
+            assert twin == plain, t[:120]
+            compared += bool(plain)
+    assert compared > 50
