@@ -1020,6 +1020,17 @@ def load_server_registries(config: Config) -> dict[str, Registry]:
     return found
 
 
+def check_servants_files(config: Config) -> None:
+    """Raise, before anything is opened, the ConfigError `load_file_registry` or
+    `load_server_registries` would raise for a named servants file that is missing (a
+    refused start creates no database)."""
+    if not config.servants_path.exists() and config.servants_file != Config().servants_file:
+        load_file_registry(config)
+    if any(server.servants_file and not config.resolve(server.servants_file).exists()
+           for server in config.servers.values()):
+        load_server_registries(config)
+
+
 def _servants_setting_in_file(config: Config) -> str | None:
     """`servants_file` as the config file itself says (to tell command-line overrides apart)."""
     if not config.source:

@@ -63,10 +63,11 @@ async def run_platforms(cfg: Config, platforms: list[str]) -> int:
     that became unusable, or a gateway Discord closed for good, stops the process
     with exit 1; what keeps a platform from starting is a StartError (exit 2).
     """
-    from bot.engine import Moderator
+    from bot.engine import Moderator, check_servants_files
     from bot.platform import PlatformRouter
     from bot.store import open_store
 
+    check_servants_files(cfg)  # a missing registry stops the start before the database opens
     adapters: dict[str, Any] = {}
     routes: dict[str, Any] = {}
     engine_config = cfg

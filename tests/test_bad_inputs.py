@@ -8,6 +8,7 @@ clear line naming the file, line and setting (never a secret's value) and exit
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -159,3 +160,23 @@ def test_a_token_in_a_registry_comment_is_refused_without_echo() -> None:
     # a '#' inside a value is no comment
     fine = '[[servants]]\nname = "Ada Quill"  # apt #4\nrole = "police_officer"\n'
     assert len(parse_servants(fine, "servants.toml")) == 1
+
+
+@pytest.mark.parametrize("server_file", [False, True])
+def test_run_with_a_missing_servants_file_exits_2_before_opening_the_database(
+    tmp_path: Path, server_file: bool
+) -> None:
+    # a Discord token, so `run` goes for the platforms (the fake token never reaches one)
+    setting = '[servers."discord:1"]\nservants_file = "typo.toml"\n' if server_file else ""
+    main = SERVANTS if server_file else tmp_path / "typo.toml"
+    (tmp_path / "doxguard.toml").write_text(
+        f'servants_file = "{main}"\n[storage]\npath = "dg.db"\n{setting}', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD", "SLACK"))}
+    env["DISCORD_TOKEN"] = "MTA5ODc2NTQzMjEwOTg3NjU0.GfAkeT.fictional-token-missing-file"
+    res = subprocess.run([sys.executable, "-m", "bot", "run", "--config", "doxguard.toml"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+                         stdin=subprocess.DEVNULL)
+    line = one_line_exit_2(res)
+    assert "servants file not found" in line and "typo.toml" in line
+    assert ('servers."discord:1".servants_file' if server_file else "[servants_file]") in line
+    assert not (tmp_path / "dg.db").exists()  # a refused start leaves no database behind
