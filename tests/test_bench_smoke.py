@@ -97,3 +97,15 @@ def test_whole_process_benchmark_quick_run_prints_every_figure(tmp_path: Path) -
     assert re.search(r"from the cache [\d.]+ s", out)
     assert "PASS" not in out and "FAIL" not in out and "not judged: smoke run" in out
     assert out_json.read_text().startswith("{")
+
+
+def test_channel_isolation_quick_run_prints_both_channels() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "channel_isolation.py"), "--quick"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert re.search(r"quiet channel alone\s+hide p50 [\d.]+ ms\s+p99 [\d.]+ ms", out), out
+    assert re.search(r"beside the busy channel\s+hide p50 [\d.]+ ms\s+p99 [\d.]+ ms", out), out
+    assert "smoke run, not a measurement" in out  # a quick run never claims a figure

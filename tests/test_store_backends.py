@@ -33,6 +33,7 @@ from bot.store import (
     StoreUnavailable,
     open_store,
 )
+from bot.store.postgresql import MIGRATIONS as PG_MIGRATIONS
 from bot.store.postgresql import PostgreSQLStore, describe_server
 from bot.store.sqlite import SQLiteStore
 from tests.pg_server import PostgresServer, free_port
@@ -288,6 +289,47 @@ async def test_a_foreign_or_newer_database_is_refused(pg_server: PostgresServer)
                    f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION + 1})", "dg_newer")
     with pytest.raises(StoreError, match="newer"):
         await PostgreSQLStore.open(newer)
+
+
+async def test_a_version_4_database_migrates_forward_with_its_rows(
+        pg_server: PostgresServer) -> None:
+    """A database an older doxguard left at schema 4 (incidents unique per platform, channel
+    and message; cursors per platform and channel) opens at the current version with its
+    incident, sealed original and cursor, and from then on keys both by server too."""
+    dsn = pg_server.create_database("dg_v4")
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL); "
+                           "INSERT INTO schema_version VALUES (4)")
+        for migration in PG_MIGRATIONS[:4]:
+            await conn.execute(migration)
+        now = time.time()
+        await conn.execute(
+            "INSERT INTO incidents (platform, server, channel, message_id, author, action, "
+            "status, categories, servants, subjects, intent, excerpt, message, created_at, "
+            "updated_at) VALUES ('discord', '111', 'general', '9', 'a', 'hide', 'hidden', "
+            "'[\"home_address\"]', '[]', '[]', '[]', 'x', '{}', $1, $1)", now)
+        await conn.execute("INSERT INTO originals VALUES (1, $1, $2, $3)", b"\x01", now,
+                           now + 3600)
+        await conn.execute("INSERT INTO cursors (platform, channel, message_id, updated_at, "
+                           "server) VALUES ('discord', 'general', '9', $1, '111')", now)
+    finally:
+        await conn.close()
+    store = await PostgreSQLStore.open(dsn)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        old = await store.find_incident("discord", "111", "general", "9")
+        assert old is not None and old.status is S.HIDDEN
+        assert await store.get_original(old.id) == b"\x01"
+        assert await store.get_cursor("discord", "general", "111") == "9"
+        other, created = await add(store, "9", THERE)  # same channel and id, other server
+        assert created and other.id != old.id
+        _again, created_again = await add(store, "9", HERE)
+        assert not created_again
+        await store.set_cursor("discord", "general", "12", "222")
+        assert await store.get_cursor("discord", "general", "111") == "9"
+    finally:
+        await store.close()
 
 
 async def test_an_unreachable_server_is_one_line_without_the_password() -> None:
